@@ -1,0 +1,57 @@
+//! `quorum build`: check, render in memory, then swap the output folder into place.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Args;
+use quorum::render::RenderOptions;
+
+use super::{SiteArgs, report};
+
+#[derive(Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Where to write the site [default: ROOT/public]
+    #[arg(long, short = 'o', value_name = "DIR")]
+    output_dir: Option<PathBuf>,
+    /// Build profile from site.toml [audiences.NAME]; `auditor` leaves out planned reviews and confidential material
+    #[arg(long, value_name = "NAME", default_value = "internal")]
+    audience: String,
+    /// Absolute URL the site will be published at (feeds and canonical links only)
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Replace the output folder even if quorum did not create it
+    #[arg(long)]
+    force: bool,
+}
+
+pub fn run(args: BuildArgs) -> ExitCode {
+    let start = Instant::now();
+    let opts = args.site.options(&args.audience);
+    let render = RenderOptions { base_url: args.base_url.clone(), serve: false };
+    let (checked, files) = match quorum::build(&opts, &render) {
+        Ok(x) => x,
+        Err(f) => return report(f),
+    };
+    eprint!("{}", checked.diagnostics.render());
+    let out = args.output_dir.unwrap_or_else(|| quorum::default_output(&args.site.root));
+    if let Err(e) = quorum::write::write(&out, &args.site.root, &files, args.force) {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
+    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    let warnings = checked.diagnostics.warning_count();
+    println!(
+        "Built {} records into {} pages in {:.2} s → {} (as of {}, audience {}{})",
+        checked.records,
+        pages,
+        start.elapsed().as_secs_f64(),
+        out.display(),
+        checked.site.as_of,
+        checked.site.audience_name,
+        if warnings > 0 { format!(", {warnings} warnings") } else { String::new() }
+    );
+    ExitCode::SUCCESS
+}

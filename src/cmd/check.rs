@@ -1,0 +1,52 @@
+//! `quorum check`: every check of a build, no output folder touched.
+
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use quorum::Failure;
+
+use super::SiteArgs;
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Output format: human-readable on stderr, or a JSON list on stdout
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    /// Treat content warnings (incomplete records) as errors
+    #[arg(long)]
+    deny_warnings: bool,
+    /// Treat status warnings (overdue, late reviews…) as errors too
+    #[arg(long)]
+    deny_status: bool,
+}
+
+pub fn run(args: CheckArgs) -> ExitCode {
+    let opts = args.site.options("internal");
+    let (mut diags, records) = match quorum::check(&opts) {
+        Ok(c) => (c.diagnostics, Some(c.records)),
+        Err(Failure::Content(d)) => (d, None),
+        Err(f) => return super::report(f),
+    };
+    diags.deny(args.deny_warnings, args.deny_status);
+    match args.format {
+        Format::Json => println!("{}", diags.to_json()),
+        Format::Human => {
+            eprint!("{}", diags.render());
+            match records {
+                Some(n) if !diags.has_errors() => {
+                    println!("Checked {n} records: {}", diags.summary())
+                }
+                _ => eprintln!("error: {}", diags.summary()),
+            }
+        }
+    }
+    if diags.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}

@@ -1,0 +1,227 @@
+//! `site.toml` → [`Config`]: one typed struct, validated when read.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::date::Date;
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceText};
+use crate::framework::{self, Framework};
+use crate::parse::toml_diagnostic;
+
+/// A build profile: what a given readership may see.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Audience {
+    /// Keep records, decisions, updates and sections marked confidential.
+    #[serde(default)]
+    pub include_confidential: bool,
+    /// Keep reviews with status `planned`.
+    #[serde(default)]
+    pub include_planned: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    organization: Option<String>,
+    base_url: Option<String>,
+    theme: Option<Spanned<String>>,
+    framework: Option<Spanned<String>>,
+    review_interval_months: Option<u32>,
+    carry_over_limit: Option<u32>,
+    severities: Option<Spanned<Vec<String>>>,
+    kpi_severities: Option<Spanned<Vec<String>>>,
+    as_of: Option<Date>,
+    #[serde(default)]
+    frameworks: BTreeMap<String, Framework>,
+    #[serde(default)]
+    audiences: BTreeMap<String, Audience>,
+    extra: Option<toml::Table>,
+}
+
+/// The site's configuration with every default applied.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub title: String,
+    pub organization: Option<String>,
+    pub base_url: Option<String>,
+    pub theme: String,
+    pub framework: String,
+    pub review_interval_months: u32,
+    pub carry_over_limit: u32,
+    pub severities: Vec<String>,
+    pub kpi_severities: Vec<String>,
+    pub as_of: Option<Date>,
+    pub frameworks: BTreeMap<String, Framework>,
+    pub audiences: BTreeMap<String, Audience>,
+    pub extra: Option<toml::Table>,
+}
+
+impl Config {
+    /// A minimal configuration for unit tests.
+    pub fn for_test() -> Config {
+        let raw: RawConfig = toml::from_str("title = \"Test\"").expect("valid");
+        let src = SourceText { file: "site.toml".into(), text: String::new() };
+        Config::from_raw(raw, &src).expect("defaults are valid")
+    }
+
+    pub fn framework(&self, name: &str) -> Option<&Framework> {
+        self.frameworks.get(name)
+    }
+
+    pub fn audience(&self, name: &str) -> Option<Audience> {
+        self.audiences.get(name).cloned()
+    }
+
+    fn from_raw(raw: RawConfig, src: &SourceText) -> Result<Config, Diagnostics> {
+        let mut diags = Diagnostics::default();
+        let mut frameworks: BTreeMap<String, Framework> =
+            framework::builtin().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        for (name, fw) in raw.frameworks {
+            validate_framework(&name, &fw, src, &mut diags);
+            frameworks.insert(name, fw);
+        }
+        let framework = match raw.framework {
+            Some(f) if !frameworks.contains_key(f.get_ref()) => {
+                diags.push(unknown_value(src, &f, "framework", frameworks.keys()));
+                f.into_inner()
+            }
+            Some(f) => f.into_inner(),
+            None => "iso27001-2022".to_string(),
+        };
+        let theme = raw.theme.map_or_else(|| "default".to_string(), Spanned::into_inner);
+        let severities = match raw.severities {
+            Some(s) => {
+                let span = s.span();
+                let list = s.into_inner();
+                let mut seen = std::collections::BTreeSet::new();
+                if list.is_empty() || list.iter().any(|x| !seen.insert(x.as_str()) || x.trim().is_empty()) {
+                    diags.push(src.diag("invalid-value", span, "`severities` must list distinct, non-empty names"));
+                }
+                list
+            }
+            None => vec!["major".into(), "minor".into(), "observation".into()],
+        };
+        let kpi_severities = match raw.kpi_severities {
+            Some(k) => {
+                for s in k.get_ref() {
+                    if !severities.contains(s) {
+                        let d = src.diag(
+                            "unknown-value",
+                            k.span(),
+                            format!("`kpi_severities` names `{s}`, which is not in `severities`"),
+                        );
+                        diags.push(d.hint(format!("severities are: {}", severities.join(", "))));
+                    }
+                }
+                k.into_inner()
+            }
+            None => severities.iter().filter(|s| *s != "observation").cloned().collect(),
+        };
+        let mut audiences = BTreeMap::from([
+            ("internal".to_string(), Audience { include_confidential: true, include_planned: true }),
+            ("auditor".to_string(), Audience::default()),
+        ]);
+        audiences.extend(raw.audiences);
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(Config {
+            title: raw.title,
+            organization: raw.organization,
+            base_url: raw.base_url,
+            theme,
+            framework,
+            review_interval_months: raw.review_interval_months.unwrap_or(12),
+            carry_over_limit: raw.carry_over_limit.unwrap_or(3),
+            severities,
+            kpi_severities,
+            as_of: raw.as_of,
+            frameworks,
+            audiences,
+            extra: raw.extra,
+        })
+    }
+}
+
+fn unknown_value<'a>(
+    src: &SourceText,
+    value: &Spanned<String>,
+    field: &str,
+    allowed: impl Iterator<Item = &'a String> + Clone,
+) -> Diagnostic {
+    let list: Vec<&str> = allowed.clone().map(String::as_str).collect();
+    let mut hint = format!("allowed values: {}", list.join(", "));
+    if let Some(s) = crate::diagnostics::did_you_mean(value.get_ref(), list.iter().copied()) {
+        hint = format!("did you mean `{s}`? ({hint})");
+    }
+    src.diag("unknown-value", value.span(), format!("unknown {field} `{}`", value.get_ref())).hint(hint)
+}
+
+fn validate_framework(name: &str, fw: &Framework, src: &SourceText, diags: &mut Diagnostics) {
+    let at = src.text.find(&format!("[frameworks.{name}")).unwrap_or(0);
+    let keys: Vec<&str> = fw.inputs.iter().map(|i| i.key.as_str()).collect();
+    for (i, input) in fw.inputs.iter().enumerate() {
+        if keys[..i].contains(&input.key.as_str()) {
+            diags.push(src.diag(
+                "duplicate-id",
+                at..at + 1,
+                format!("framework `{name}` lists input `{}` twice", input.key),
+            ));
+        }
+        if let Some(p) = &input.panel
+            && !framework::PANELS.contains(&p.as_str())
+        {
+            let d = src.diag(
+                "unknown-value",
+                at..at + 1,
+                format!("framework `{name}`: input `{}` names unknown panel `{p}`", input.key),
+            );
+            diags.push(d.hint(format!("panels: {}", framework::PANELS.join(", "))));
+        }
+        if let Some(p) = &input.parent
+            && !keys.contains(&p.as_str())
+        {
+            diags.push(src.diag(
+                "unknown-id",
+                at..at + 1,
+                format!("framework `{name}`: input `{}` has unknown parent `{p}`", input.key),
+            ));
+        }
+    }
+    for o in &fw.outputs {
+        if !framework::DECISION_KINDS.contains(&o.as_str()) {
+            let d = src.diag(
+                "unknown-value",
+                at..at + 1,
+                format!("framework `{name}`: unknown output decision kind `{o}`"),
+            );
+            diags.push(d.hint(format!("decision kinds: {}", framework::DECISION_KINDS.join(", "))));
+        }
+    }
+}
+
+/// Reads and validates `ROOT/site.toml`.
+pub fn load(root: &Path) -> Result<Config, LoadError> {
+    let path = root.join("site.toml");
+    let bytes = std::fs::read(&path).map_err(|e| LoadError::Io(format!("cannot read {}: {e}", path.display())))?;
+    let text = match crate::load::decode("site.toml", bytes) {
+        Ok(t) => t,
+        Err(d) => return Err(LoadError::Content(Diagnostics(vec![d]))),
+    };
+    let src = SourceText { file: "site.toml".into(), text };
+    let raw: RawConfig = toml::from_str(&src.text)
+        .map_err(|e| LoadError::Content(Diagnostics(vec![toml_diagnostic(&src, 0, &e, None)])))?;
+    Config::from_raw(raw, &src).map_err(LoadError::Content)
+}
+
+/// Why `site.toml` could not be used.
+#[derive(Debug)]
+pub enum LoadError {
+    Io(String),
+    Content(Diagnostics),
+}

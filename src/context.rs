@@ -1,0 +1,766 @@
+//! Typed template contexts: what each page of the default theme shows, computed from the
+//! [`Site`] as of its date. Dates are formatted here, not in templates.
+
+use serde::Serialize;
+
+use crate::date::Date;
+use crate::load::Kind;
+use crate::metrics::{self, ActionStatus, Attainment, NcStatus};
+use crate::model::{Backlink, Site, page_dir};
+use crate::record::{self, Record, ReviewStatus};
+
+/// A status shown as a word (never colour alone); `class` picks the style.
+#[derive(Clone, Debug, Serialize)]
+pub struct Badge {
+    pub class: &'static str,
+    pub label: String,
+}
+
+impl Badge {
+    fn new(class: &'static str, label: impl Into<String>) -> Badge {
+        Badge { class, label: label.into() }
+    }
+}
+
+fn plural(n: i64, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+pub fn action_badge(a: &record::Action, d: Date) -> Badge {
+    match metrics::action_status(a, d) {
+        ActionStatus::NotYetRaised => Badge::new("planned", "Not yet raised"),
+        ActionStatus::Cancelled => Badge::new("cancelled", "Cancelled"),
+        ActionStatus::Closed => {
+            let verified = a.verified.as_ref().is_some_and(|v| *v.get_ref() <= d);
+            match (metrics::closed_on_time(a), verified) {
+                (Some(false), true) => Badge::new("closed-late", "Closed late, verified"),
+                (Some(false), false) => Badge::new("closed-late", "Closed late"),
+                (_, true) => Badge::new("closed", "Closed, verified"),
+                _ => Badge::new("closed", "Closed"),
+            }
+        }
+        ActionStatus::Overdue => {
+            let days = metrics::due_as_of(a, d).days_until(d);
+            Badge::new("overdue", format!("Overdue {}", plural(days, "day")))
+        }
+        ActionStatus::Open => Badge::new("open", "Open"),
+    }
+}
+
+pub fn nc_badge(n: &record::Nonconformity, d: Date) -> Badge {
+    match metrics::nc_status(n, d) {
+        NcStatus::NotYetRaised => Badge::new("planned", "Not yet raised"),
+        NcStatus::Ineffective => Badge::new("overdue", "Ineffective"),
+        NcStatus::Verified => Badge::new("closed", "Verified"),
+        NcStatus::Closed => Badge::new("closed", "Closed"),
+        NcStatus::Open => Badge::new("open", "Open"),
+    }
+}
+
+pub fn review_badge(r: &record::Review, d: Date) -> Badge {
+    let approved_on = r.approved_on.as_ref().map(|a| *a.get_ref());
+    match metrics::review_status(*r.status.get_ref(), approved_on, d) {
+        ReviewStatus::Planned => Badge::new("planned", "Planned"),
+        ReviewStatus::Held => Badge::new("open", "Held, not approved"),
+        ReviewStatus::Approved => Badge::new("closed", "Approved"),
+    }
+}
+
+pub fn attainment_badge(o: &record::Objective, d: Date) -> Badge {
+    match metrics::attainment(o, d) {
+        Attainment::Met => Badge::new("closed", "Met"),
+        Attainment::Amber => Badge::new("amber", "Amber"),
+        Attainment::Missed => Badge::new("overdue", "Missed"),
+        Attainment::None => Badge::new("planned", "No measurement"),
+    }
+}
+
+/// A link to a record (or decision), or its plain ID when it is not in this build.
+#[derive(Clone, Debug, Serialize)]
+pub struct Ref {
+    pub id: String,
+    pub title: String,
+    /// Site-relative href (prefix with `root`); empty when withheld.
+    pub href: String,
+    pub status: Option<Badge>,
+    pub withheld: bool,
+}
+
+/// Site-relative href of a record page.
+pub fn href(kind: Kind, id: &str) -> String {
+    format!("{}/index.html", page_dir(kind, id))
+}
+
+/// The status badge of any record kind, as of the site's date.
+pub fn badge_of(site: &Site, kind: Kind, i: usize) -> Option<Badge> {
+    let d = site.as_of;
+    Some(match kind {
+        Kind::Review => review_badge(&site.reviews[i].fm, d),
+        Kind::Action => action_badge(&site.actions[i].fm, d),
+        Kind::Nonconformity => nc_badge(&site.nonconformities[i].fm, d),
+        Kind::Objective => attainment_badge(&site.objectives[i].fm, d),
+        _ => return None,
+    })
+}
+
+/// Resolves `ID` or `REVIEW#D1` to a [`Ref`].
+pub fn reference(site: &Site, target: &str) -> Ref {
+    let (id, frag) = match target.split_once('#') {
+        Some((i, f)) => (i, Some(f)),
+        None => (target, None),
+    };
+    match site.lookup(id) {
+        Some((kind, i)) => {
+            let canonical = site.canonical_id(id).unwrap_or(id).to_string();
+            let title = site.title_of(id).unwrap_or_default().to_string();
+            let mut href = href(kind, &canonical);
+            let mut label_id = canonical.clone();
+            let mut title_out = title;
+            if let Some(f) = frag {
+                href = format!("{href}#{f}");
+                label_id = format!("{canonical}#{f}");
+                if let Some(dec) = site
+                    .reviews
+                    .get(i)
+                    .filter(|_| kind == Kind::Review)
+                    .and_then(|r| r.fm.decisions.iter().find(|d| d.id.get_ref() == f))
+                {
+                    if dec.confidential && site.redact() {
+                        return Ref {
+                            id: label_id,
+                            title: String::new(),
+                            href: String::new(),
+                            status: None,
+                            withheld: true,
+                        };
+                    }
+                    title_out = dec.text.clone();
+                }
+            }
+            Ref {
+                id: label_id,
+                title: title_out,
+                href,
+                status: if frag.is_some() { None } else { badge_of(site, kind, i) },
+                withheld: false,
+            }
+        }
+        None => Ref { id: target.to_string(), title: String::new(), href: String::new(), status: None, withheld: true },
+    }
+}
+
+#[derive(Serialize)]
+pub struct BacklinkCtx {
+    pub reference: Ref,
+    pub relation: String,
+}
+
+pub fn backlinks(site: &Site, id: &str) -> Vec<BacklinkCtx> {
+    site.backlinks
+        .get(&id.to_lowercase())
+        .map(|v| {
+            v.iter()
+                .map(|b: &Backlink| BacklinkCtx { reference: reference(site, &b.from), relation: b.relation.clone() })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Free `[extra]` fields, shown as a key/value table.
+#[derive(Serialize)]
+pub struct ExtraField {
+    pub key: String,
+    pub value: String,
+}
+
+pub fn extra(table: &Option<toml::Table>) -> Vec<ExtraField> {
+    table
+        .iter()
+        .flatten()
+        .map(|(k, v)| ExtraField {
+            key: k.clone(),
+            value: match v {
+                toml::Value::String(s) => s.clone(),
+                other => crate::export::toml_to_json(other).to_string(),
+            },
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+pub struct Attachment {
+    pub name: String,
+    pub href: String,
+}
+
+pub fn attachments<T>(site: &Site, rec: &Record<T>) -> Vec<Attachment> {
+    rec.attachments
+        .iter()
+        .filter_map(|a| {
+            let out = site.assets.get(&format!("{}/{}", rec.dir, a.name))?;
+            Some(Attachment { name: a.name.clone(), href: out.clone() })
+        })
+        .collect()
+}
+
+fn opt_date<T>(d: &Option<toml::Spanned<T>>) -> Option<String>
+where
+    T: std::fmt::Display,
+{
+    d.as_ref().map(|x| x.get_ref().to_string())
+}
+
+// ---- actions ----
+
+#[derive(Serialize)]
+pub struct ActionRow {
+    pub id: String,
+    pub href: String,
+    pub title: String,
+    pub owner: String,
+    pub kind: &'static str,
+    pub raised: String,
+    pub due: String,
+    pub original_due: String,
+    pub replanned: bool,
+    pub closed: Option<String>,
+    pub status: Badge,
+    pub status_key: &'static str,
+}
+
+pub fn action_kind_label(k: record::ActionKind) -> &'static str {
+    match k {
+        record::ActionKind::Review => "Review action",
+        record::ActionKind::Correction => "Correction",
+        record::ActionKind::Corrective => "Corrective action",
+        record::ActionKind::Improvement => "Improvement",
+        record::ActionKind::RiskTreatment => "Risk treatment",
+    }
+}
+
+pub fn action_row(site: &Site, r: &Record<record::Action>) -> ActionRow {
+    let a = &r.fm;
+    let due = metrics::due_as_of(a, site.as_of);
+    ActionRow {
+        id: r.id.clone(),
+        href: href(Kind::Action, &r.id),
+        title: a.title.clone(),
+        owner: a.owner.clone(),
+        kind: action_kind_label(a.kind),
+        raised: a.raised.get_ref().to_string(),
+        due: due.to_string(),
+        original_due: a.due.get_ref().to_string(),
+        replanned: due != *a.due.get_ref(),
+        closed: opt_date(&a.closed).filter(|_| a.closed.as_ref().is_some_and(|c| *c.get_ref() <= site.as_of)),
+        status: action_badge(a, site.as_of),
+        status_key: metrics::action_status(a, site.as_of).as_str(),
+    }
+}
+
+#[derive(Serialize)]
+pub struct UpdateCtx {
+    pub date: String,
+    pub note: String,
+    pub due: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ActionPage {
+    #[serde(flatten)]
+    pub row: ActionRow,
+    pub origin: Option<Ref>,
+    pub cancelled: Option<String>,
+    pub cancel_reason: Option<String>,
+    pub verified: Option<String>,
+    pub closed_on_time: Option<bool>,
+    pub updates: Vec<UpdateCtx>,
+    pub body: String,
+    pub backlinks: Vec<BacklinkCtx>,
+    pub extra: Vec<ExtraField>,
+    pub attachments: Vec<Attachment>,
+    pub confidential: bool,
+}
+
+pub fn action_page(site: &Site, r: &Record<record::Action>, body: String) -> ActionPage {
+    let a = &r.fm;
+    let d = site.as_of;
+    let mut updates: Vec<(Date, usize, &record::Update)> = a
+        .updates
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| *u.date.get_ref() <= d)
+        .map(|(i, u)| (*u.date.get_ref(), i, u))
+        .collect();
+    updates.sort_by_key(|(date, i, _)| (*date, *i));
+    let closed = a.closed.as_ref().filter(|c| *c.get_ref() <= d);
+    ActionPage {
+        row: action_row(site, r),
+        origin: a.origin.as_ref().map(|o| reference(site, o.get_ref())),
+        cancelled: opt_date(&a.cancelled).filter(|_| a.cancelled.as_ref().is_some_and(|c| *c.get_ref() <= d)),
+        cancel_reason: a
+            .cancel_reason
+            .as_ref()
+            .filter(|_| a.cancelled.as_ref().is_some_and(|c| *c.get_ref() <= d))
+            .map(|c| c.get_ref().clone()),
+        verified: opt_date(&a.verified).filter(|_| a.verified.as_ref().is_some_and(|v| *v.get_ref() <= d)),
+        closed_on_time: closed.map(|c| c.get_ref() <= a.due.get_ref()),
+        updates: updates
+            .into_iter()
+            .map(|(date, _, u)| UpdateCtx { date: date.to_string(), note: u.note.clone(), due: opt_date(&u.due) })
+            .collect(),
+        body,
+        backlinks: backlinks(site, &r.id),
+        extra: extra(&a.extra),
+        attachments: attachments(site, r),
+        confidential: a.confidential,
+    }
+}
+
+// ---- nonconformities ----
+
+pub fn source_label(s: record::NcSource) -> &'static str {
+    match s {
+        record::NcSource::InternalAudit => "Internal audit",
+        record::NcSource::ExternalAudit => "External audit",
+        record::NcSource::Incident => "Incident",
+        record::NcSource::Monitoring => "Monitoring",
+        record::NcSource::ManagementReview => "Management review",
+        record::NcSource::Complaint => "Complaint",
+        record::NcSource::SelfReported => "Self-identified",
+    }
+}
+
+#[derive(Serialize)]
+pub struct NcRow {
+    pub id: String,
+    pub href: String,
+    pub title: String,
+    pub severity: String,
+    pub source: &'static str,
+    pub raised: String,
+    pub closed: Option<String>,
+    pub owner: Option<String>,
+    pub status: Badge,
+    pub status_key: &'static str,
+}
+
+pub fn nc_row(site: &Site, r: &Record<record::Nonconformity>) -> NcRow {
+    let n = &r.fm;
+    NcRow {
+        id: r.id.clone(),
+        href: href(Kind::Nonconformity, &r.id),
+        title: n.title.clone(),
+        severity: n.severity.get_ref().clone(),
+        source: source_label(n.source),
+        raised: n.raised.get_ref().to_string(),
+        closed: opt_date(&n.closed).filter(|_| n.closed.as_ref().is_some_and(|c| *c.get_ref() <= site.as_of)),
+        owner: n.owner.clone(),
+        status: nc_badge(n, site.as_of),
+        status_key: metrics::nc_status(n, site.as_of).as_str(),
+    }
+}
+
+#[derive(Serialize)]
+pub struct NcPage {
+    #[serde(flatten)]
+    pub row: NcRow,
+    pub audit: Option<Ref>,
+    pub requirements: Vec<String>,
+    pub due: Option<String>,
+    pub correction: Option<String>,
+    pub root_cause: Option<String>,
+    pub actions: Vec<Ref>,
+    pub verified: Option<String>,
+    pub effective: Option<bool>,
+    pub repeat_of: Vec<Ref>,
+    pub body: String,
+    pub backlinks: Vec<BacklinkCtx>,
+    pub extra: Vec<ExtraField>,
+    pub attachments: Vec<Attachment>,
+    pub confidential: bool,
+}
+
+pub fn nc_page(site: &Site, r: &Record<record::Nonconformity>, body: String) -> NcPage {
+    let n = &r.fm;
+    let verified_by_date = n.verified.as_ref().is_some_and(|v| *v.get_ref() <= site.as_of);
+    NcPage {
+        row: nc_row(site, r),
+        audit: n.audit.as_ref().map(|a| reference(site, a.get_ref())),
+        requirements: n.requirements.clone(),
+        due: opt_date(&n.due),
+        correction: n.correction.clone(),
+        root_cause: n.root_cause.clone(),
+        actions: n.actions.iter().map(|a| reference(site, a.get_ref())).collect(),
+        verified: opt_date(&n.verified).filter(|_| verified_by_date),
+        effective: if verified_by_date { Some(n.effective.as_ref().is_none_or(|e| *e.get_ref())) } else { None },
+        repeat_of: n.repeat_of.iter().map(|a| reference(site, a.get_ref())).collect(),
+        body,
+        backlinks: backlinks(site, &r.id),
+        extra: extra(&n.extra),
+        attachments: attachments(site, r),
+        confidential: n.confidential,
+    }
+}
+
+// ---- reviews ----
+
+#[derive(Serialize)]
+pub struct ReviewRow {
+    pub id: String,
+    pub href: String,
+    pub title: String,
+    pub date: String,
+    pub kind: &'static str,
+    pub chair: Option<String>,
+    pub status: Badge,
+    pub decisions: usize,
+}
+
+pub fn review_row(site: &Site, r: &Record<record::Review>) -> ReviewRow {
+    let f = &r.fm;
+    ReviewRow {
+        id: r.id.clone(),
+        href: href(Kind::Review, &r.id),
+        title: f.title.clone(),
+        date: f.date.get_ref().to_string(),
+        kind: match f.kind {
+            record::ReviewKind::Scheduled => "Scheduled",
+            record::ReviewKind::Extraordinary => "Extraordinary",
+        },
+        chair: f.chair.clone(),
+        status: review_badge(f, site.as_of),
+        decisions: f.decisions.iter().filter(|d| !(d.confidential && site.redact())).count(),
+    }
+}
+
+#[derive(Serialize)]
+pub struct AttendeeCtx {
+    pub name: String,
+    pub role: Option<String>,
+    pub top_management: bool,
+}
+
+#[derive(Serialize)]
+pub struct DecisionCtx {
+    pub id: String,
+    pub text: String,
+    pub kind: &'static str,
+    pub kind_label: String,
+    pub inputs: Vec<InputRef>,
+    pub actions: Vec<Ref>,
+    pub requirements: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct InputRef {
+    pub key: String,
+    pub title: String,
+}
+
+#[derive(Serialize)]
+pub struct ActionUpdateCtx {
+    pub action: Ref,
+    pub note: String,
+}
+
+#[derive(Serialize)]
+pub struct ConclusionCtx {
+    pub suitable: &'static str,
+    pub adequate: &'static str,
+    pub effective: &'static str,
+    pub rationale: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ReviewPage {
+    #[serde(flatten)]
+    pub row: ReviewRow,
+    pub approved_by: Option<String>,
+    pub approved_on: Option<String>,
+    pub not_approved: bool,
+    pub planned: bool,
+    pub next_review: Option<String>,
+    pub framework: String,
+    pub framework_title: String,
+    pub climate_relevant: Option<bool>,
+    pub present: Vec<AttendeeCtx>,
+    pub absent: Vec<AttendeeCtx>,
+    pub body: String,
+    pub decisions: Vec<DecisionCtx>,
+    pub decisions_withheld: usize,
+    pub action_updates: Vec<ActionUpdateCtx>,
+    pub updates_withheld: usize,
+    pub conclusion: Option<ConclusionCtx>,
+    pub risk: Option<record::RiskSnapshot>,
+    pub attachments: Vec<Attachment>,
+    pub backlinks: Vec<BacklinkCtx>,
+    pub extra: Vec<ExtraField>,
+    pub confidential: bool,
+}
+
+fn yes_no(b: Option<bool>) -> &'static str {
+    match b {
+        Some(true) => "Yes",
+        Some(false) => "No",
+        None => "Not stated",
+    }
+}
+
+pub fn decision_kind_label(k: record::DecisionKind) -> String {
+    match k {
+        record::DecisionKind::IsmsChange => "Change to the ISMS".into(),
+        record::DecisionKind::RiskAcceptance => "Risk acceptance".into(),
+        other => {
+            let s = other.as_str();
+            s[..1].to_uppercase() + &s[1..]
+        }
+    }
+}
+
+pub fn review_page(site: &Site, r: &Record<record::Review>, body: String) -> ReviewPage {
+    let f = &r.fm;
+    let d = site.as_of;
+    let fw_name = f.framework.as_ref().map_or(site.config.framework.clone(), |x| x.get_ref().clone());
+    let fw = site.config.framework(&fw_name);
+    let input_title = |k: &str| fw.and_then(|fw| fw.input(k)).map_or(k.to_string(), |i| i.title.clone());
+    let att = |a: &record::Attendee| AttendeeCtx {
+        name: a.name.clone(),
+        role: a.role.clone(),
+        top_management: a.top_management,
+    };
+    let redact = site.redact();
+    let decisions: Vec<DecisionCtx> = f
+        .decisions
+        .iter()
+        .filter(|x| !(x.confidential && redact))
+        .map(|x| DecisionCtx {
+            id: x.id.get_ref().clone(),
+            text: x.text.clone(),
+            kind: x.kind.as_str(),
+            kind_label: decision_kind_label(x.kind),
+            inputs: x
+                .inputs
+                .iter()
+                .map(|i| InputRef { key: i.get_ref().clone(), title: input_title(i.get_ref()) })
+                .collect(),
+            actions: x.actions.iter().map(|a| reference(site, a.get_ref())).collect(),
+            requirements: x.requirements.clone(),
+        })
+        .collect();
+    let updates: Vec<ActionUpdateCtx> = f
+        .action_updates
+        .iter()
+        .filter(|u| !(u.confidential && redact))
+        .map(|u| ActionUpdateCtx { action: reference(site, u.action.get_ref()), note: u.note.clone() })
+        .collect();
+    let approved_on = f.approved_on.as_ref().map(|a| *a.get_ref()).filter(|a| *a <= d);
+    let status = metrics::review_status(*f.status.get_ref(), approved_on, d);
+    ReviewPage {
+        row: review_row(site, r),
+        approved_by: f.approved_by.clone().filter(|_| status == ReviewStatus::Approved),
+        approved_on: approved_on.map(|a| a.to_string()),
+        not_approved: status == ReviewStatus::Held,
+        planned: status == ReviewStatus::Planned,
+        next_review: opt_date(&f.next_review),
+        framework: fw_name.clone(),
+        framework_title: fw.map_or(fw_name.clone(), |x| x.title.clone()),
+        climate_relevant: f.climate_relevant,
+        present: f.attendees.iter().filter(|a| a.present).map(att).collect(),
+        absent: f.attendees.iter().filter(|a| !a.present).map(att).collect(),
+        body,
+        decisions_withheld: f.decisions.len() - decisions.len(),
+        decisions,
+        updates_withheld: f.action_updates.len() - updates.len(),
+        action_updates: updates,
+        conclusion: f.conclusion.as_ref().map(|c| ConclusionCtx {
+            suitable: yes_no(c.suitable),
+            adequate: yes_no(c.adequate),
+            effective: yes_no(c.effective),
+            rationale: c.rationale.clone(),
+        }),
+        risk: f.risk.clone(),
+        attachments: attachments(site, r),
+        backlinks: backlinks(site, &r.id),
+        extra: extra(&f.extra),
+        confidential: f.confidential,
+    }
+}
+
+// ---- objectives, audits, pages ----
+
+#[derive(Serialize)]
+pub struct MeasurementCtx {
+    pub date: String,
+    pub value: String,
+    pub note: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ObjectiveRow {
+    pub id: String,
+    pub href: String,
+    pub title: String,
+    pub owner: Option<String>,
+    pub target: String,
+    pub amber: Option<String>,
+    pub direction: &'static str,
+    pub latest: Option<MeasurementCtx>,
+    pub status: Badge,
+}
+
+/// Numbers as written: integers without a decimal point.
+pub fn number(v: f64, unit: &Option<String>) -> String {
+    let n = if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v}") };
+    match unit.as_deref() {
+        Some("%") => format!("{n} %"),
+        Some(u) if !u.is_empty() => format!("{n} {u}"),
+        _ => n,
+    }
+}
+
+pub fn objective_row(site: &Site, r: &Record<record::Objective>) -> ObjectiveRow {
+    let o = &r.fm;
+    ObjectiveRow {
+        id: r.id.clone(),
+        href: href(Kind::Objective, &r.id),
+        title: o.title.clone(),
+        owner: o.owner.clone(),
+        target: number(o.target, &o.unit),
+        amber: o.amber.as_ref().map(|a| number(*a.get_ref(), &o.unit)),
+        direction: match o.direction {
+            record::Direction::HigherBetter => "Higher is better",
+            record::Direction::LowerBetter => "Lower is better",
+        },
+        latest: metrics::latest_measurement(o, site.as_of).map(|m| MeasurementCtx {
+            date: m.date.get_ref().to_string(),
+            value: number(m.value, &o.unit),
+            note: m.note.clone(),
+        }),
+        status: attainment_badge(o, site.as_of),
+    }
+}
+
+#[derive(Serialize)]
+pub struct ObjectivePage {
+    #[serde(flatten)]
+    pub row: ObjectiveRow,
+    pub measurements: Vec<MeasurementCtx>,
+    pub body: String,
+    pub backlinks: Vec<BacklinkCtx>,
+    pub extra: Vec<ExtraField>,
+    pub attachments: Vec<Attachment>,
+}
+
+pub fn objective_page(site: &Site, r: &Record<record::Objective>, body: String) -> ObjectivePage {
+    let o = &r.fm;
+    let mut ms: Vec<(usize, &record::Measurement)> =
+        o.measurements.iter().enumerate().filter(|(_, m)| *m.date.get_ref() <= site.as_of).collect();
+    ms.sort_by_key(|(i, m)| (*m.date.get_ref(), *i));
+    ObjectivePage {
+        row: objective_row(site, r),
+        measurements: ms
+            .into_iter()
+            .map(|(_, m)| MeasurementCtx {
+                date: m.date.get_ref().to_string(),
+                value: number(m.value, &o.unit),
+                note: m.note.clone(),
+            })
+            .collect(),
+        body,
+        backlinks: backlinks(site, &r.id),
+        extra: extra(&o.extra),
+        attachments: attachments(site, r),
+    }
+}
+
+#[derive(Serialize)]
+pub struct AuditRow {
+    pub id: String,
+    pub href: String,
+    pub title: String,
+    pub kind: &'static str,
+    pub start: String,
+    pub end: Option<String>,
+    pub auditor: Option<String>,
+    pub result: Option<String>,
+    pub findings: usize,
+}
+
+pub fn audit_kind_label(k: record::AuditKind) -> &'static str {
+    match k {
+        record::AuditKind::Internal => "Internal audit",
+        record::AuditKind::External => "External audit",
+        record::AuditKind::Certification => "Certification audit",
+        record::AuditKind::Surveillance => "Surveillance audit",
+        record::AuditKind::Supplier => "Supplier audit",
+    }
+}
+
+fn findings<'a>(site: &'a Site, id: &str) -> impl Iterator<Item = &'a Record<record::Nonconformity>> {
+    let id = id.to_string();
+    site.nonconformities.iter().filter(move |n| {
+        n.fm.audit.as_ref().is_some_and(|a| a.get_ref().eq_ignore_ascii_case(&id)) && site.visible(&n.id)
+    })
+}
+
+pub fn audit_row(site: &Site, r: &Record<record::Audit>) -> AuditRow {
+    let a = &r.fm;
+    AuditRow {
+        id: r.id.clone(),
+        href: href(Kind::Audit, &r.id),
+        title: a.title.clone(),
+        kind: audit_kind_label(a.kind),
+        start: a.start.get_ref().to_string(),
+        end: opt_date(&a.end),
+        auditor: a.auditor.clone(),
+        result: a.result.clone(),
+        findings: findings(site, &r.id).count(),
+    }
+}
+
+#[derive(Serialize)]
+pub struct AuditPage {
+    #[serde(flatten)]
+    pub row: AuditRow,
+    pub scope: Option<String>,
+    pub requirements: Vec<String>,
+    pub findings: Vec<NcRow>,
+    pub body: String,
+    pub backlinks: Vec<BacklinkCtx>,
+    pub extra: Vec<ExtraField>,
+    pub attachments: Vec<Attachment>,
+}
+
+pub fn audit_page(site: &Site, r: &Record<record::Audit>, body: String) -> AuditPage {
+    AuditPage {
+        row: audit_row(site, r),
+        scope: r.fm.scope.clone(),
+        requirements: r.fm.requirements.clone(),
+        findings: findings(site, &r.id).map(|n| nc_row(site, n)).collect(),
+        body,
+        backlinks: backlinks(site, &r.id),
+        extra: extra(&r.fm.extra),
+        attachments: attachments(site, r),
+    }
+}
+
+#[derive(Serialize)]
+pub struct PageCtx {
+    pub id: String,
+    pub title: String,
+    pub body: String,
+    pub backlinks: Vec<BacklinkCtx>,
+    pub extra: Vec<ExtraField>,
+    pub attachments: Vec<Attachment>,
+}
+
+pub fn page_page(site: &Site, r: &Record<record::Page>, body: String) -> PageCtx {
+    PageCtx {
+        id: r.id.clone(),
+        title: r.fm.title.clone(),
+        body,
+        backlinks: backlinks(site, &r.id),
+        extra: extra(&r.fm.extra),
+        attachments: attachments(site, r),
+    }
+}

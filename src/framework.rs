@@ -1,0 +1,190 @@
+//! Review frameworks as data: the inputs a management review must consider (key, title,
+//! clause, evidence panel, parent) and the decision kinds it is expected to produce.
+
+use serde::{Deserialize, Serialize};
+
+use crate::date::Date;
+
+/// One required input of a management review.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Input {
+    pub key: String,
+    pub title: String,
+    #[serde(default)]
+    pub clause: String,
+    /// Which computed evidence panel the input shows (`previous-actions`, `nonconformities`,
+    /// `audits`, `objectives`, `risk`), if any.
+    #[serde(default)]
+    pub panel: Option<String>,
+    /// The key of the input this one belongs to.
+    #[serde(default)]
+    pub parent: Option<String>,
+}
+
+/// A review framework: ISO/IEC 27001:2022 9.3 and friends, or one a site defines.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Framework {
+    #[serde(default)]
+    pub title: String,
+    pub inputs: Vec<Input>,
+    #[serde(default)]
+    pub outputs: Vec<String>,
+    #[serde(default)]
+    pub climate_from: Option<Date>,
+}
+
+/// The evidence panels a framework input may name.
+pub const PANELS: &[&str] = &["previous-actions", "nonconformities", "audits", "objectives", "risk"];
+
+/// Decision kinds of DESIGN §2.
+pub const DECISION_KINDS: &[&str] =
+    &["improvement", "isms_change", "resources", "risk_acceptance", "policy", "objectives", "other"];
+
+/// (key, title, clause, panel, parent)
+type Row = (&'static str, &'static str, &'static str, Option<&'static str>, Option<&'static str>);
+
+const ISO27001_2022: &[Row] = &[
+    (
+        "previous-actions",
+        "Status of actions from previous management reviews",
+        "9.3.2 a",
+        Some("previous-actions"),
+        None,
+    ),
+    ("issues", "Changes in external and internal issues relevant to the ISMS", "9.3.2 b", None, None),
+    ("interested-parties", "Changes in needs and expectations of interested parties", "9.3.2 c", None, None),
+    ("performance", "Feedback on information security performance", "9.3.2 d", None, None),
+    (
+        "nonconformities",
+        "Nonconformities and corrective actions",
+        "9.3.2 d 1",
+        Some("nonconformities"),
+        Some("performance"),
+    ),
+    ("monitoring", "Monitoring and measurement results", "9.3.2 d 2", None, Some("performance")),
+    ("audits", "Audit results", "9.3.2 d 3", Some("audits"), Some("performance")),
+    (
+        "objectives",
+        "Fulfilment of information security objectives",
+        "9.3.2 d 4",
+        Some("objectives"),
+        Some("performance"),
+    ),
+    ("feedback", "Feedback from interested parties", "9.3.2 e", None, None),
+    ("risk", "Results of risk assessment and status of the risk treatment plan", "9.3.2 f", Some("risk"), None),
+    ("improvement", "Opportunities for continual improvement", "9.3.2 g", None, None),
+];
+
+const ISO27001_2013: &[Row] = &[
+    ("previous-actions", "Status of actions from previous management reviews", "9.3 a", Some("previous-actions"), None),
+    ("issues", "Changes in external and internal issues relevant to the ISMS", "9.3 b", None, None),
+    ("performance", "Feedback on information security performance", "9.3 c", None, None),
+    (
+        "nonconformities",
+        "Nonconformities and corrective actions",
+        "9.3 c 1",
+        Some("nonconformities"),
+        Some("performance"),
+    ),
+    ("monitoring", "Monitoring and measurement results", "9.3 c 2", None, Some("performance")),
+    ("audits", "Audit results", "9.3 c 3", Some("audits"), Some("performance")),
+    ("objectives", "Fulfilment of information security objectives", "9.3 c 4", Some("objectives"), Some("performance")),
+    ("feedback", "Feedback from interested parties", "9.3 d", None, None),
+    ("risk", "Results of risk assessment and status of the risk treatment plan", "9.3 e", Some("risk"), None),
+    ("improvement", "Opportunities for continual improvement", "9.3 f", None, None),
+];
+
+const ISO9001_2015: &[Row] = &[
+    (
+        "previous-actions",
+        "Status of actions from previous management reviews",
+        "9.3.2 a",
+        Some("previous-actions"),
+        None,
+    ),
+    ("issues", "Changes in external and internal issues relevant to the QMS", "9.3.2 b", None, None),
+    ("performance", "Performance and effectiveness of the QMS", "9.3.2 c", None, None),
+    (
+        "customer-satisfaction",
+        "Customer satisfaction and feedback from relevant interested parties",
+        "9.3.2 c 1",
+        None,
+        Some("performance"),
+    ),
+    (
+        "objectives",
+        "Extent to which quality objectives have been met",
+        "9.3.2 c 2",
+        Some("objectives"),
+        Some("performance"),
+    ),
+    (
+        "process-performance",
+        "Process performance and conformity of products and services",
+        "9.3.2 c 3",
+        None,
+        Some("performance"),
+    ),
+    (
+        "nonconformities",
+        "Nonconformities and corrective actions",
+        "9.3.2 c 4",
+        Some("nonconformities"),
+        Some("performance"),
+    ),
+    ("monitoring", "Monitoring and measurement results", "9.3.2 c 5", None, Some("performance")),
+    ("audits", "Audit results", "9.3.2 c 6", Some("audits"), Some("performance")),
+    ("external-providers", "Performance of external providers", "9.3.2 c 7", None, Some("performance")),
+    ("resources", "Adequacy of resources", "9.3.2 d", None, None),
+    ("risk", "Effectiveness of actions taken to address risks and opportunities", "9.3.2 e", Some("risk"), None),
+    ("improvement", "Opportunities for improvement", "9.3.2 f", None, None),
+];
+
+fn from_rows(title: &str, rows: &[Row], outputs: &[&str], climate_from: Option<Date>) -> Framework {
+    Framework {
+        title: title.to_string(),
+        inputs: rows
+            .iter()
+            .map(|&(key, title, clause, panel, parent)| Input {
+                key: key.into(),
+                title: title.into(),
+                clause: clause.into(),
+                panel: panel.map(Into::into),
+                parent: parent.map(Into::into),
+            })
+            .collect(),
+        outputs: outputs.iter().map(|s| s.to_string()).collect(),
+        climate_from,
+    }
+}
+
+/// The built-in frameworks, by name.
+pub fn builtin() -> Vec<(&'static str, Framework)> {
+    vec![
+        (
+            "iso27001-2022",
+            from_rows(
+                "ISO/IEC 27001:2022 clause 9.3",
+                ISO27001_2022,
+                &["improvement", "isms_change"],
+                Date::new(2024, 2, 23),
+            ),
+        ),
+        (
+            "iso27001-2013",
+            from_rows("ISO/IEC 27001:2013 clause 9.3", ISO27001_2013, &["improvement", "isms_change"], None),
+        ),
+        (
+            "iso9001-2015",
+            from_rows("ISO 9001:2015 clause 9.3", ISO9001_2015, &["improvement", "isms_change", "resources"], None),
+        ),
+    ]
+}
+
+impl Framework {
+    pub fn input(&self, key: &str) -> Option<&Input> {
+        self.inputs.iter().find(|i| i.key == key)
+    }
+}

@@ -1,0 +1,954 @@
+//! Records → [`Site`]: one ID index across kinds, every reference resolved and every rule of
+//! DESIGN §2 checked (on the unredacted content), then records dated after the as-of date
+//! left out and the audience applied.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::config::{Audience, Config};
+use crate::date::Date;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::{Kind, Loaded};
+use crate::parse::Parsed;
+use crate::record::{self, Record, ReviewStatus, Sp};
+
+/// Top-level output names: a page may not take one of these as its ID.
+pub const RESERVED: &[&str] = &[
+    "reviews",
+    "actions",
+    "nonconformities",
+    "objectives",
+    "audits",
+    "trends",
+    "evidence",
+    "search",
+    "exports",
+    "files",
+    "static",
+    "atom.xml",
+    "SHA256SUMS",
+    "index.html",
+    "404.html",
+    "search-index.js",
+];
+
+/// How one record mentions another.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Backlink {
+    pub from: String,
+    pub kind: Kind,
+    /// e.g. "mentioned", "decision D1", "action update", "corrective action".
+    pub relation: String,
+}
+
+/// The resolved site: every record present as of the as-of date, in display order.
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    pub as_of: Date,
+    pub audience_name: String,
+    pub audience: Audience,
+    pub reviews: Vec<Record<record::Review>>,
+    pub actions: Vec<Record<record::Action>>,
+    pub nonconformities: Vec<Record<record::Nonconformity>>,
+    pub objectives: Vec<Record<record::Objective>>,
+    pub audits: Vec<Record<record::Audit>>,
+    pub pages: Vec<Record<record::Page>>,
+    pub home: Option<Record<record::Home>>,
+    /// Lower-cased ID → kind and index in its list.
+    pub index: HashMap<String, (Kind, usize)>,
+    /// Lower-cased IDs of records present but withheld from this audience.
+    pub withheld: HashSet<String>,
+    /// Lower-cased ID → who mentions it (visible records only).
+    pub backlinks: HashMap<String, Vec<Backlink>>,
+    /// Site-relative path → output path, for every publishable file under `content/`.
+    pub assets: BTreeMap<String, String>,
+    /// Absolute source paths of `assets`.
+    pub asset_sources: BTreeMap<String, std::path::PathBuf>,
+    /// Site-relative record file → record ID (targets of Markdown links to `.md` files).
+    pub record_files: HashMap<String, String>,
+}
+
+/// What every record kind offers the index.
+pub trait Entry {
+    fn confidential(&self) -> bool;
+}
+macro_rules! entry {
+    ($($t:ty),*) => {$(impl Entry for $t { fn confidential(&self) -> bool { self.confidential } })*};
+}
+entry!(record::Review, record::Action, record::Nonconformity, record::Objective, record::Audit, record::Page);
+
+struct Known {
+    kind: Kind,
+    file: String,
+    id: String,
+}
+
+/// Everything needed to check references before anything is left out.
+struct Checker<'a> {
+    config: &'a Config,
+    ids: HashMap<String, Known>,
+    decisions: HashMap<String, Vec<String>>,
+    headings: HashMap<String, Vec<String>>,
+    loaded: &'a Loaded,
+    diags: Diagnostics,
+}
+
+/// Builds the site model. Errors in `diags` mean no site.
+pub fn build(
+    config: Config,
+    parsed: Parsed,
+    loaded: &Loaded,
+    as_of: Date,
+    audience_name: &str,
+) -> (Option<Site>, Diagnostics) {
+    let mut checker = Checker::new(&config, &parsed, loaded);
+    checker.check_all(&parsed);
+    let diags = checker.diags;
+    let Some(audience) = config.audience(audience_name) else {
+        let mut diags = diags;
+        let names: Vec<&str> = config.audiences.keys().map(String::as_str).collect();
+        diags.push(
+            Diagnostic::file("unknown-audience", "site.toml", format!("unknown audience `{audience_name}`"))
+                .hint(format!("audiences: {} (define others as [audiences.NAME] in site.toml)", names.join(", "))),
+        );
+        return (None, diags);
+    };
+    if diags.has_errors() {
+        return (None, diags);
+    }
+    let site = assemble(config, parsed, loaded, as_of, audience_name, audience);
+    (Some(site), diags)
+}
+
+fn assemble(config: Config, p: Parsed, loaded: &Loaded, as_of: Date, audience_name: &str, audience: Audience) -> Site {
+    let mut reviews: Vec<_> = p
+        .reviews
+        .into_iter()
+        .filter(|r| *r.fm.status.get_ref() == ReviewStatus::Planned || *r.fm.date.get_ref() <= as_of)
+        .collect();
+    reviews.sort_by(|a, b| (a.fm.date.get_ref(), &a.id).cmp(&(b.fm.date.get_ref(), &b.id)));
+    let mut actions: Vec<_> = p.actions.into_iter().filter(|a| *a.fm.raised.get_ref() <= as_of).collect();
+    actions.sort_by(|a, b| natural_cmp(&a.id, &b.id));
+    let mut ncs: Vec<_> = p.nonconformities.into_iter().filter(|n| *n.fm.raised.get_ref() <= as_of).collect();
+    ncs.sort_by(|a, b| natural_cmp(&a.id, &b.id));
+    let mut objectives = p.objectives;
+    objectives.sort_by(|a, b| natural_cmp(&a.id, &b.id));
+    let mut audits: Vec<_> = p.audits.into_iter().filter(|a| *a.fm.start.get_ref() <= as_of).collect();
+    audits.sort_by(|a, b| (a.fm.start.get_ref(), &a.id).cmp(&(b.fm.start.get_ref(), &b.id)));
+    let mut pages = p.pages;
+    pages.sort_by(|a, b| {
+        (a.fm.weight.unwrap_or(i64::MAX), &a.fm.title, &a.id).cmp(&(
+            b.fm.weight.unwrap_or(i64::MAX),
+            &b.fm.title,
+            &b.id,
+        ))
+    });
+
+    let mut index = HashMap::new();
+    let mut withheld = HashSet::new();
+    let mut add = |kind: Kind, list: &mut dyn Iterator<Item = (String, bool)>| {
+        for (i, (id, hidden)) in list.enumerate() {
+            let key = id.to_lowercase();
+            if hidden {
+                withheld.insert(key.clone());
+            }
+            index.insert(key, (kind, i));
+        }
+    };
+    let hide = |confidential: bool| confidential && !audience.include_confidential;
+    add(
+        Kind::Review,
+        &mut reviews.iter().map(|r| {
+            let planned = *r.fm.status.get_ref() == ReviewStatus::Planned && !audience.include_planned;
+            (r.id.clone(), hide(r.fm.confidential) || planned)
+        }),
+    );
+    add(Kind::Action, &mut actions.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))));
+    add(Kind::Nonconformity, &mut ncs.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))));
+    add(Kind::Objective, &mut objectives.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))));
+    add(Kind::Audit, &mut audits.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))));
+    add(Kind::Page, &mut pages.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))));
+
+    let mut record_files = HashMap::new();
+    for (kind_id, file) in reviews
+        .iter()
+        .map(|r| (&r.id, r.file()))
+        .chain(actions.iter().map(|r| (&r.id, r.file())))
+        .chain(ncs.iter().map(|r| (&r.id, r.file())))
+        .chain(objectives.iter().map(|r| (&r.id, r.file())))
+        .chain(audits.iter().map(|r| (&r.id, r.file())))
+        .chain(pages.iter().map(|r| (&r.id, r.file())))
+    {
+        record_files.insert(file.to_string(), kind_id.clone());
+    }
+    let mut site = Site {
+        config,
+        as_of,
+        audience_name: audience_name.to_string(),
+        audience,
+        reviews,
+        actions,
+        nonconformities: ncs,
+        objectives,
+        audits,
+        pages,
+        home: p.home,
+        index,
+        withheld,
+        backlinks: HashMap::new(),
+        assets: BTreeMap::new(),
+        asset_sources: BTreeMap::new(),
+        record_files,
+    };
+    site.assets = publish_assets(&site, loaded);
+    site.asset_sources = loaded.asset_paths.clone();
+    site.backlinks = backlinks(&site);
+    site
+}
+
+/// Where each file under `content/` is published: a folder record's attachments beside its
+/// page, other files under `files/`; withheld records' attachments nowhere.
+fn publish_assets(site: &Site, loaded: &Loaded) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut attached = HashSet::new();
+    let mut attach = |kind: Kind, id: &str, dir: &str, atts: &[crate::load::Attachment]| {
+        for a in atts {
+            let src = format!("{dir}/{}", a.name);
+            attached.insert(src.clone());
+            if site.visible(id) {
+                out.insert(src, format!("{}/{}", page_dir(kind, id), a.name));
+            }
+        }
+    };
+    for r in &site.reviews {
+        attach(Kind::Review, &r.id, &r.dir, &r.attachments);
+    }
+    for r in &site.actions {
+        attach(Kind::Action, &r.id, &r.dir, &r.attachments);
+    }
+    for r in &site.nonconformities {
+        attach(Kind::Nonconformity, &r.id, &r.dir, &r.attachments);
+    }
+    for r in &site.objectives {
+        attach(Kind::Objective, &r.id, &r.dir, &r.attachments);
+    }
+    for r in &site.audits {
+        attach(Kind::Audit, &r.id, &r.dir, &r.attachments);
+    }
+    for r in &site.pages {
+        attach(Kind::Page, &r.id, &r.dir, &r.attachments);
+    }
+    for asset in &loaded.assets {
+        // Attachments of records left out (or failed) are never published under files/.
+        let in_record_folder =
+            loaded.sources.iter().any(|s| !s.attachments.is_empty() && asset.starts_with(&format!("{}/", s.dir)));
+        if !attached.contains(asset) && !in_record_folder {
+            out.insert(asset.clone(), format!("files/{}", asset.trim_start_matches("content/")));
+        }
+    }
+    out
+}
+
+/// The output folder of a record's page (`actions/A-1`, `scope`).
+pub fn page_dir(kind: Kind, id: &str) -> String {
+    match kind.folder() {
+        "" => id.to_string(),
+        f => format!("{f}/{id}"),
+    }
+}
+
+impl Site {
+    /// Whether a record is present in this build and shown to this audience.
+    pub fn visible(&self, id: &str) -> bool {
+        let key = id.to_lowercase();
+        self.index.contains_key(&key) && !self.withheld.contains(&key)
+    }
+
+    pub fn lookup(&self, id: &str) -> Option<(Kind, usize)> {
+        let key = id.to_lowercase();
+        if self.withheld.contains(&key) { None } else { self.index.get(&key).copied() }
+    }
+
+    /// Whether confidential parts (decisions, updates, sections) are removed.
+    pub fn redact(&self) -> bool {
+        !self.audience.include_confidential
+    }
+
+    pub fn review(&self, id: &str) -> Option<&Record<record::Review>> {
+        match self.lookup(id) {
+            Some((Kind::Review, i)) => Some(&self.reviews[i]),
+            _ => None,
+        }
+    }
+
+    pub fn action(&self, id: &str) -> Option<&Record<record::Action>> {
+        match self.lookup(id) {
+            Some((Kind::Action, i)) => Some(&self.actions[i]),
+            _ => None,
+        }
+    }
+
+    /// The title of a visible record.
+    pub fn title_of(&self, id: &str) -> Option<&str> {
+        let (kind, i) = self.lookup(id)?;
+        Some(match kind {
+            Kind::Review => &self.reviews[i].fm.title,
+            Kind::Action => &self.actions[i].fm.title,
+            Kind::Nonconformity => &self.nonconformities[i].fm.title,
+            Kind::Objective => &self.objectives[i].fm.title,
+            Kind::Audit => &self.audits[i].fm.title,
+            Kind::Page => &self.pages[i].fm.title,
+            Kind::Home => return None,
+        })
+    }
+
+    /// The exact-case ID of a visible record.
+    pub fn canonical_id(&self, id: &str) -> Option<&str> {
+        let (kind, i) = self.lookup(id)?;
+        Some(match kind {
+            Kind::Review => &self.reviews[i].id,
+            Kind::Action => &self.actions[i].id,
+            Kind::Nonconformity => &self.nonconformities[i].id,
+            Kind::Objective => &self.objectives[i].id,
+            Kind::Audit => &self.audits[i].id,
+            Kind::Page => &self.pages[i].id,
+            Kind::Home => return None,
+        })
+    }
+}
+
+fn backlinks(site: &Site) -> HashMap<String, Vec<Backlink>> {
+    let mut out: HashMap<String, Vec<Backlink>> = HashMap::new();
+    let mut add = |to: &str, from: &str, kind: Kind, relation: String| {
+        let to = to.split('#').next().unwrap_or(to);
+        if site.visible(to) && site.visible(from) && !to.eq_ignore_ascii_case(from) {
+            out.entry(to.to_lowercase()).or_default().push(Backlink { from: from.to_string(), kind, relation });
+        }
+    };
+    for r in &site.reviews {
+        for w in &r.scan.wikilinks {
+            add(&w.target, &r.id, Kind::Review, "mentioned in the minutes".into());
+        }
+        for d in &r.fm.decisions {
+            if d.confidential && site.redact() {
+                continue;
+            }
+            for a in &d.actions {
+                add(a.get_ref(), &r.id, Kind::Review, format!("decision {}", d.id.get_ref()));
+            }
+        }
+        for u in &r.fm.action_updates {
+            if u.confidential && site.redact() {
+                continue;
+            }
+            add(u.action.get_ref(), &r.id, Kind::Review, "action update".into());
+        }
+    }
+    for n in &site.nonconformities {
+        for w in &n.scan.wikilinks {
+            add(&w.target, &n.id, Kind::Nonconformity, "mentioned".into());
+        }
+        for a in &n.fm.actions {
+            add(a.get_ref(), &n.id, Kind::Nonconformity, "corrective action".into());
+        }
+        if let Some(a) = &n.fm.audit {
+            add(a.get_ref(), &n.id, Kind::Nonconformity, "finding".into());
+        }
+        for r in &n.fm.repeat_of {
+            add(r.get_ref(), &n.id, Kind::Nonconformity, "repeated by".into());
+        }
+    }
+    for a in &site.actions {
+        for w in &a.scan.wikilinks {
+            add(&w.target, &a.id, Kind::Action, "mentioned".into());
+        }
+        if let Some(o) = &a.fm.origin {
+            add(o.get_ref(), &a.id, Kind::Action, "raised action".into());
+        }
+    }
+    for list in [
+        site.objectives.iter().map(|r| (&r.id, &r.scan, Kind::Objective)).collect::<Vec<_>>(),
+        site.audits.iter().map(|r| (&r.id, &r.scan, Kind::Audit)).collect(),
+        site.pages.iter().map(|r| (&r.id, &r.scan, Kind::Page)).collect(),
+    ] {
+        for (id, scan, kind) in list {
+            for w in &scan.wikilinks {
+                add(&w.target, id, kind, "mentioned".into());
+            }
+        }
+    }
+    for v in out.values_mut() {
+        v.sort_by(|a, b| natural_cmp(&a.from, &b.from).then(a.relation.cmp(&b.relation)));
+        v.dedup();
+    }
+    out
+}
+
+/// Orders `A-2` before `A-10`.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn chunks(s: &str) -> Vec<(bool, &str)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let bytes = s.as_bytes();
+        for i in 1..=bytes.len() {
+            if i == bytes.len() || bytes[i].is_ascii_digit() != bytes[i - 1].is_ascii_digit() {
+                out.push((bytes[start].is_ascii_digit(), &s[start..i]));
+                start = i;
+            }
+        }
+        out
+    }
+    let (ca, cb) = (chunks(a), chunks(b));
+    for (x, y) in ca.iter().zip(&cb) {
+        let ord = match (x.0, y.0) {
+            (true, true) => {
+                x.1.trim_start_matches('0').len().cmp(&y.1.trim_start_matches('0').len()).then(x.1.cmp(y.1))
+            }
+            _ => x.1.to_lowercase().cmp(&y.1.to_lowercase()),
+        };
+        if ord.is_ne() {
+            return ord;
+        }
+    }
+    ca.len().cmp(&cb.len()).then(a.cmp(b))
+}
+
+impl<'a> Checker<'a> {
+    fn new(config: &'a Config, p: &Parsed, loaded: &'a Loaded) -> Self {
+        let mut c = Checker {
+            config,
+            ids: HashMap::new(),
+            decisions: HashMap::new(),
+            headings: HashMap::new(),
+            loaded,
+            diags: Diagnostics::default(),
+        };
+        // Duplicate IDs are judged over every file, parsed or not, in file order.
+        for s in &loaded.sources {
+            if s.kind == Kind::Home {
+                continue;
+            }
+            let key = s.id.to_lowercase();
+            if let Some(prev) = c.ids.get(&key) {
+                let same = if prev.id == s.id {
+                    String::new()
+                } else {
+                    format!(" (`{}`: IDs are compared ignoring case)", prev.id)
+                };
+                c.diags.push(
+                    Diagnostic::file(
+                        "duplicate-id",
+                        &s.text.file,
+                        format!("duplicate ID `{}`: {} has it too{same}", s.id, prev.file),
+                    )
+                    .hint("IDs are permalinks and unique across all kinds; rename one file"),
+                );
+            } else {
+                c.ids.insert(key, Known { kind: s.kind, file: s.text.file.clone(), id: s.id.clone() });
+            }
+        }
+        for r in &p.reviews {
+            c.decisions.insert(r.id.to_lowercase(), r.fm.decisions.iter().map(|d| d.id.get_ref().clone()).collect());
+        }
+        let heads = |scan: &record::BodyScan| scan.headings.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
+        for (id, scan) in p
+            .reviews
+            .iter()
+            .map(|r| (&r.id, &r.scan))
+            .chain(p.actions.iter().map(|r| (&r.id, &r.scan)))
+            .chain(p.nonconformities.iter().map(|r| (&r.id, &r.scan)))
+            .chain(p.objectives.iter().map(|r| (&r.id, &r.scan)))
+            .chain(p.audits.iter().map(|r| (&r.id, &r.scan)))
+            .chain(p.pages.iter().map(|r| (&r.id, &r.scan)))
+        {
+            c.headings.insert(id.to_lowercase(), heads(scan));
+        }
+        c
+    }
+
+    fn check_all(&mut self, p: &Parsed) {
+        for r in &p.reviews {
+            self.review(r);
+            self.body(r);
+        }
+        for r in &p.actions {
+            self.action(r);
+            self.body(r);
+        }
+        for r in &p.nonconformities {
+            self.nonconformity(r);
+            self.body(r);
+        }
+        for r in &p.objectives {
+            self.objective(r);
+            self.body(r);
+        }
+        for r in &p.audits {
+            self.audit(r);
+            self.body(r);
+        }
+        for r in &p.pages {
+            self.page(r);
+            self.body(r);
+        }
+        if let Some(h) = &p.home {
+            self.body(h);
+        }
+    }
+
+    /// Checks that `value` names a record of one of `kinds`.
+    fn reference<T>(&mut self, rec: &Record<T>, value: &Sp<String>, field: &str, kinds: &[Kind]) -> bool {
+        let id = value.get_ref();
+        match self.ids.get(&id.to_lowercase()) {
+            None => {
+                let d = rec.diag_at("unknown-id", value, format!("`{field}` names unknown ID `{id}`"));
+                let hint = self.suggest(id, kinds);
+                self.diags.push(d.hint(hint));
+                false
+            }
+            Some(k) if !kinds.contains(&k.kind) => {
+                let want: Vec<&str> = kinds.iter().map(|k| k.label()).collect();
+                let d = rec.diag_at(
+                    "wrong-kind",
+                    value,
+                    format!("`{field}` must name a {}, but `{id}` is a {}", want.join(" or "), k.kind.label()),
+                );
+                self.diags.push(d.hint(format!("{} is defined in {}", k.id, k.file)));
+                false
+            }
+            Some(_) => true,
+        }
+    }
+
+    fn suggest(&self, id: &str, kinds: &[Kind]) -> String {
+        let candidates = self.ids.values().filter(|k| kinds.contains(&k.kind)).map(|k| k.id.as_str());
+        match crate::diagnostics::did_you_mean(id, candidates) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!(
+                "no {} has this ID; IDs are file names without `.md`",
+                kinds.first().map_or("record", |k| k.label())
+            ),
+        }
+    }
+
+    fn order<T>(&mut self, rec: &Record<T>, later: &Sp<record_date::D>, earlier: Date, what: &str) {
+        if *later.get_ref() < earlier {
+            self.diags.push(rec.diag_at("date-order", later, what.to_string()));
+        }
+    }
+
+    fn review(&mut self, r: &Record<record::Review>) {
+        let fm = &r.fm;
+        let date = *fm.date.get_ref();
+        let status = *fm.status.get_ref();
+        if status != ReviewStatus::Planned && fm.chair.as_deref().is_none_or(|c| c.trim().is_empty()) {
+            self.diags.push(
+                r.diag_at("missing-field", &fm.status, "a held or approved review needs a `chair`")
+                    .hint("add `chair = \"…\"`"),
+            );
+        }
+        if status == ReviewStatus::Approved {
+            if fm.approved_by.is_none() {
+                self.diags.push(
+                    r.diag_at("missing-field", &fm.status, "an approved review needs `approved_by`")
+                        .hint("add `approved_by = \"…\"`, or set status = \"held\""),
+                );
+            }
+            if fm.approved_on.is_none() {
+                self.diags.push(
+                    r.diag_at("missing-field", &fm.status, "an approved review needs `approved_on`")
+                        .hint("add `approved_on = YYYY-MM-DD`, or set status = \"held\""),
+                );
+            }
+        }
+        if let Some(a) = &fm.approved_on {
+            self.order(r, a, date, &format!("`approved_on` ({}) is before the review `date` ({date})", a.get_ref()));
+        }
+        if let Some(ps) = &fm.period_start
+            && *ps.get_ref() > date
+        {
+            self.diags.push(r.diag_at(
+                "date-order",
+                ps,
+                format!("`period_start` ({}) is after the review `date` ({date})", ps.get_ref()),
+            ));
+        }
+        let framework_name =
+            fm.framework.as_ref().map_or(self.config.framework.as_str(), |f| f.get_ref().as_str()).to_string();
+        let framework = self.config.framework(&framework_name).cloned();
+        if framework.is_none()
+            && let Some(f) = &fm.framework
+        {
+            let names: Vec<&str> = self.config.frameworks.keys().map(String::as_str).collect();
+            self.diags.push(
+                r.diag_at("unknown-value", f, format!("unknown framework `{}`", f.get_ref()))
+                    .hint(format!("frameworks: {}", names.join(", "))),
+            );
+        }
+        let mut seen = HashSet::new();
+        for d in &fm.decisions {
+            let id = d.id.get_ref();
+            if !crate::load::valid_id(id) {
+                self.diags.push(
+                    r.diag_at("invalid-id", &d.id, format!("`{id}` is not a valid decision ID")).hint("use D1, D2, …"),
+                );
+            }
+            if !seen.insert(id.clone()) {
+                self.diags.push(r.diag_at(
+                    "duplicate-id",
+                    &d.id,
+                    format!("decision ID `{id}` is used twice in this review"),
+                ));
+            }
+            for input in &d.inputs {
+                if let Some(fw) = &framework
+                    && fw.input(input.get_ref()).is_none()
+                {
+                    let keys: Vec<&str> = fw.inputs.iter().map(|i| i.key.as_str()).collect();
+                    let mut hint = format!("inputs of {framework_name}: {}", keys.join(", "));
+                    if let Some(s) = crate::diagnostics::did_you_mean(input.get_ref(), keys.iter().copied()) {
+                        hint = format!("did you mean `{s}`? {hint}");
+                    }
+                    self.diags.push(
+                        r.diag_at("unknown-value", input, format!("unknown input key `{}`", input.get_ref()))
+                            .hint(hint),
+                    );
+                }
+            }
+            for a in &d.actions {
+                self.reference(r, a, "actions", &[Kind::Action]);
+            }
+        }
+        for u in &fm.action_updates {
+            self.reference(r, &u.action, "action", &[Kind::Action]);
+        }
+    }
+
+    fn action(&mut self, r: &Record<record::Action>) {
+        let fm = &r.fm;
+        let raised = *fm.raised.get_ref();
+        self.order(r, &fm.due, raised, &format!("`due` ({}) is before `raised` ({raised})", fm.due.get_ref()));
+        if let Some(c) = &fm.closed {
+            self.order(r, c, raised, &format!("`closed` ({}) is before `raised` ({raised})", c.get_ref()));
+        }
+        match (&fm.cancelled, &fm.cancel_reason) {
+            (Some(c), None) => self.diags.push(
+                r.diag_at("missing-field", c, "`cancelled` needs a `cancel_reason`")
+                    .hint("say why the action was cancelled: `cancel_reason = \"…\"`"),
+            ),
+            (None, Some(c)) => self.diags.push(
+                r.diag_at("missing-field", c, "`cancel_reason` without a `cancelled` date")
+                    .hint("add `cancelled = YYYY-MM-DD`"),
+            ),
+            _ => {}
+        }
+        if let Some(c) = &fm.cancelled {
+            self.order(r, c, raised, &format!("`cancelled` ({}) is before `raised` ({raised})", c.get_ref()));
+            if fm.closed.is_some() {
+                self.diags.push(
+                    r.diag_at("conflict", c, "an action cannot be both closed and cancelled")
+                        .hint("keep `closed` if the work was done, else `cancelled`"),
+                );
+            }
+        }
+        if let Some(v) = &fm.verified {
+            match &fm.closed {
+                None => self.diags.push(
+                    r.diag_at("conflict", v, "`verified` without `closed`")
+                        .hint("an action's effectiveness is verified after it is closed"),
+                ),
+                Some(c) => self.order(
+                    r,
+                    v,
+                    *c.get_ref(),
+                    &format!("`verified` ({}) is before `closed` ({})", v.get_ref(), c.get_ref()),
+                ),
+            }
+        }
+        for u in &fm.updates {
+            self.order(r, &u.date, raised, &format!("update dated {} is before `raised` ({raised})", u.date.get_ref()));
+            if let Some(d) = &u.due {
+                self.order(r, d, raised, &format!("re-planned `due` ({}) is before `raised` ({raised})", d.get_ref()));
+            }
+        }
+        if let Some(o) = &fm.origin {
+            self.origin(r, o);
+        }
+    }
+
+    fn origin(&mut self, r: &Record<record::Action>, o: &Sp<String>) {
+        let value = o.get_ref();
+        match value.split_once('#') {
+            Some((review, decision)) => {
+                let as_review = Sp::new(o.span(), review.to_string());
+                if self.reference(r, &as_review, "origin", &[Kind::Review]) {
+                    let known =
+                        self.decisions.get(&review.to_lowercase()).is_some_and(|ds| ds.iter().any(|d| d == decision));
+                    if !known {
+                        let ds = self.decisions.get(&review.to_lowercase()).map(|v| v.join(", ")).unwrap_or_default();
+                        self.diags.push(
+                            r.diag_at(
+                                "unknown-id",
+                                o,
+                                format!("`origin` names decision `{decision}`, which review `{review}` does not have"),
+                            )
+                            .hint(format!("its decisions: {ds}")),
+                        );
+                    }
+                }
+            }
+            None => {
+                self.reference(r, o, "origin", &[Kind::Review, Kind::Nonconformity, Kind::Audit]);
+            }
+        }
+    }
+
+    fn nonconformity(&mut self, r: &Record<record::Nonconformity>) {
+        let fm = &r.fm;
+        let raised = *fm.raised.get_ref();
+        if !self.config.severities.contains(fm.severity.get_ref()) {
+            let sev = &self.config.severities;
+            let mut hint = format!("severities (site.toml): {}", sev.join(", "));
+            if let Some(s) = crate::diagnostics::did_you_mean(fm.severity.get_ref(), sev.iter().map(String::as_str)) {
+                hint = format!("did you mean `{s}`? {hint}");
+            }
+            self.diags.push(
+                r.diag_at(
+                    "invalid-value",
+                    &fm.severity,
+                    format!("`{}` is not a severity of this site", fm.severity.get_ref()),
+                )
+                .hint(hint),
+            );
+        }
+        if let Some(a) = &fm.audit {
+            self.reference(r, a, "audit", &[Kind::Audit]);
+        }
+        for a in &fm.actions {
+            self.reference(r, a, "actions", &[Kind::Action]);
+        }
+        for x in &fm.repeat_of {
+            if x.get_ref().eq_ignore_ascii_case(&r.id) {
+                self.diags.push(r.diag_at("conflict", x, "a nonconformity cannot repeat itself"));
+            } else {
+                self.reference(r, x, "repeat_of", &[Kind::Nonconformity]);
+            }
+        }
+        if let Some(c) = &fm.closed {
+            self.order(r, c, raised, &format!("`closed` ({}) is before `raised` ({raised})", c.get_ref()));
+        }
+        if let Some(v) = &fm.verified {
+            match &fm.closed {
+                None => self.diags.push(
+                    r.diag_at("conflict", v, "`verified` without `closed`")
+                        .hint("add the `closed` date: effectiveness is verified after closing"),
+                ),
+                Some(c) => self.order(
+                    r,
+                    v,
+                    *c.get_ref(),
+                    &format!("`verified` ({}) is before `closed` ({})", v.get_ref(), c.get_ref()),
+                ),
+            }
+        }
+        if let Some(e) = &fm.effective
+            && fm.verified.is_none()
+        {
+            self.diags.push(
+                r.diag_at("conflict", e, "`effective` without `verified`")
+                    .hint("`effective` is the result of the effectiveness review dated by `verified`"),
+            );
+        }
+        if let Some(d) = &fm.due {
+            self.order(r, d, raised, &format!("`due` ({}) is before `raised` ({raised})", d.get_ref()));
+        }
+    }
+
+    fn objective(&mut self, r: &Record<record::Objective>) {
+        let fm = &r.fm;
+        if let Some(a) = &fm.amber {
+            let worse = match fm.direction {
+                record::Direction::HigherBetter => *a.get_ref() <= fm.target,
+                record::Direction::LowerBetter => *a.get_ref() >= fm.target,
+            };
+            if !worse {
+                let side = if fm.direction == record::Direction::HigherBetter { "at or below" } else { "at or above" };
+                self.diags.push(
+                    r.diag_at(
+                        "invalid-value",
+                        a,
+                        format!("`amber` ({}) must be on the worse side of `target` ({})", a.get_ref(), fm.target),
+                    )
+                    .hint(format!("with this direction, amber is {side} the target")),
+                );
+            }
+        }
+        for v in [Some(fm.target)].into_iter().flatten().chain(fm.measurements.iter().map(|m| m.value)) {
+            if !v.is_finite() {
+                self.diags.push(r.diag_top("invalid-value", "numbers must be finite (no nan or inf)"));
+            }
+        }
+    }
+
+    fn audit(&mut self, r: &Record<record::Audit>) {
+        if let Some(e) = &r.fm.end {
+            let start = *r.fm.start.get_ref();
+            self.order(r, e, start, &format!("`end` ({}) is before `start` ({start})", e.get_ref()));
+        }
+    }
+
+    fn page(&mut self, r: &Record<record::Page>) {
+        if RESERVED.iter().any(|x| x.eq_ignore_ascii_case(&r.id)) {
+            self.diags.push(
+                r.diag_top(
+                    "reserved-id",
+                    format!("page ID `{}` is reserved for the site's own `/{}/`", r.id, r.id.to_lowercase()),
+                )
+                .hint("rename the page file"),
+            );
+        }
+    }
+
+    /// `[[links]]` and relative links in a body.
+    fn body<T>(&mut self, r: &Record<T>) {
+        for w in &r.scan.wikilinks {
+            let (id, frag) = match w.target.split_once('#') {
+                Some((i, f)) => (i, Some(f)),
+                None => (w.target.as_str(), None),
+            };
+            match self.ids.get(&id.to_lowercase()) {
+                None => {
+                    let hint = self.suggest(
+                        id,
+                        &[Kind::Review, Kind::Action, Kind::Nonconformity, Kind::Objective, Kind::Audit, Kind::Page],
+                    );
+                    self.diags.push(
+                        r.src.diag("unknown-id", w.span.clone(), format!("link to unknown ID `{id}`")).hint(hint),
+                    );
+                }
+                Some(_) => {
+                    if let Some(f) = frag {
+                        let key = id.to_lowercase();
+                        let ok = self.decisions.get(&key).is_some_and(|d| d.iter().any(|x| x == f))
+                            || self.headings.get(&key).is_some_and(|h| h.iter().any(|x| x == f));
+                        if !ok {
+                            self.diags.push(
+                                r.src
+                                    .diag(
+                                        "unknown-id",
+                                        w.span.clone(),
+                                        format!("`{id}` has no decision or heading `{f}`"),
+                                    )
+                                    .hint("decisions are linked as [[REVIEW#D1]]"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        for l in &r.scan.links {
+            if let Err((code, msg, hint)) = resolve_local(&r.dir, &l.dest, self.loaded) {
+                self.diags.push(r.src.diag(code, l.span.clone(), msg).hint(hint));
+            }
+        }
+    }
+}
+
+/// A local link's target, site-relative: a file under `content/` or a record file.
+pub fn resolve_local(dir: &str, dest: &str, loaded: &Loaded) -> Result<String, (&'static str, String, String)> {
+    let (target, _) = normalize_local(dir, dest)?;
+    if target.is_empty() {
+        return Ok(target);
+    }
+    let is_record = loaded.sources.iter().any(|s| s.text.file == target || s.text.file == format!("{target}/index.md"));
+    if loaded.assets.contains(&target) || is_record {
+        Ok(target)
+    } else {
+        Err((
+            "broken-link",
+            format!("link `{dest}` points to `{target}`, which does not exist"),
+            "relative links resolve from the folder of the record's file; use [[ID]] to link a record".into(),
+        ))
+    }
+}
+
+/// Splits a local link into its site-relative target path and its `#fragment` (or `?query`),
+/// rejecting absolute paths and paths that leave `content/`.
+pub fn normalize_local(dir: &str, dest: &str) -> Result<(String, String), (&'static str, String, String)> {
+    let cut = dest.find(['#', '?']).unwrap_or(dest.len());
+    let (path, suffix) = dest.split_at(cut);
+    if path.is_empty() {
+        return Ok((String::new(), suffix.to_string()));
+    }
+    if path.starts_with('/') || path.starts_with('\\') {
+        return Err(("absolute-link", format!("link `{dest}` is an absolute path"), "links are relative to the record's file so the site works from any sub-path; use a relative path or [[ID]]".into()));
+    }
+    let outside = || {
+        (
+            "link-outside",
+            format!("link `{dest}` leads outside the site's content"),
+            "link only to files under content/".to_string(),
+        )
+    };
+    let decoded = percent_decode(path);
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in decoded.split(['/', '\\']) {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+                if parts.is_empty() {
+                    return Err(outside());
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    if parts.first() != Some(&"content") || parts.len() < 2 {
+        return Err(outside());
+    }
+    Ok((parts.join("/"), suffix.to_string()))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+mod record_date {
+    pub type D = crate::date::Date;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn natural_order() {
+        let mut v = vec!["A-10", "A-2", "A-1", "B-1", "a-3"];
+        v.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(v, ["A-1", "A-2", "a-3", "A-10", "B-1"]);
+    }
+
+    #[test]
+    fn decodes_percent() {
+        assert_eq!(percent_decode("a%20b.csv"), "a b.csv");
+        assert_eq!(percent_decode("%zz%2"), "%zz%2");
+    }
+}

@@ -1,0 +1,489 @@
+//! [`Site`] → output files in memory: every page through Tera (rayon over pages), Markdown
+//! bodies with links resolved, static files, attachments, exports and `SHA256SUMS`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::context::{self as ctx, Ref};
+use crate::load::Kind;
+use crate::markdown::{self, Resolver, WikiTarget};
+use crate::model::{Site, normalize_local};
+use crate::record::Record;
+
+/// One file of the built site.
+#[derive(Clone, Debug)]
+pub struct OutputFile {
+    /// Output-relative path with `/` separators.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Render settings that are not part of the content.
+#[derive(Clone, Debug, Default)]
+pub struct RenderOptions {
+    /// Overrides `base_url` of site.toml (feeds and canonical links only).
+    pub base_url: Option<String>,
+    /// Serve mode: pages get the reload script.
+    pub serve: bool,
+}
+
+/// A rendering failure: a template error or an unreadable file.
+#[derive(Debug)]
+pub struct RenderError(pub String);
+
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    label: String,
+    href: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct Crumb {
+    label: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct SiteCtx<'a> {
+    title: &'a str,
+    organization: Option<&'a str>,
+    as_of: String,
+    audience: &'a str,
+    redacted: bool,
+    generator: &'static str,
+}
+
+/// Every page the site has, before rendering.
+#[derive(Clone, Copy)]
+enum Job {
+    Home,
+    List(Kind),
+    Record(Kind, usize),
+}
+
+struct Renderer<'a> {
+    site: &'a Site,
+    tera: tera::Tera,
+    opts: &'a RenderOptions,
+    site_ctx: SiteCtx<'a>,
+    nav_pages: Vec<(String, String)>,
+}
+
+/// Renders the whole site into memory, sorted by path.
+pub fn render(site: &Site, root: &Path, opts: &RenderOptions) -> Result<Vec<OutputFile>, RenderError> {
+    let tera = templates(root, &site.config.theme)?;
+    let r = Renderer {
+        site,
+        tera,
+        opts,
+        site_ctx: SiteCtx {
+            title: &site.config.title,
+            organization: site.config.organization.as_deref(),
+            as_of: site.as_of.to_string(),
+            audience: &site.audience_name,
+            redacted: site.redact(),
+            generator: concat!("quorum ", env!("CARGO_PKG_VERSION")),
+        },
+        nav_pages: site
+            .pages
+            .iter()
+            .filter(|p| p.fm.weight.is_some() && site.visible(&p.id))
+            .map(|p| (p.fm.title.clone(), ctx::href(Kind::Page, &p.id)))
+            .collect(),
+    };
+    let mut jobs = vec![Job::Home];
+    for kind in [Kind::Review, Kind::Action, Kind::Nonconformity, Kind::Objective, Kind::Audit] {
+        jobs.push(Job::List(kind));
+    }
+    let visible = |kind, ids: Vec<&String>| -> Vec<Job> {
+        ids.into_iter().enumerate().filter(|(_, id)| site.visible(id)).map(|(i, _)| Job::Record(kind, i)).collect()
+    };
+    jobs.extend(visible(Kind::Review, site.reviews.iter().map(|r| &r.id).collect()));
+    jobs.extend(visible(Kind::Action, site.actions.iter().map(|r| &r.id).collect()));
+    jobs.extend(visible(Kind::Nonconformity, site.nonconformities.iter().map(|r| &r.id).collect()));
+    jobs.extend(visible(Kind::Objective, site.objectives.iter().map(|r| &r.id).collect()));
+    jobs.extend(visible(Kind::Audit, site.audits.iter().map(|r| &r.id).collect()));
+    jobs.extend(visible(Kind::Page, site.pages.iter().map(|r| &r.id).collect()));
+
+    let mut files: Vec<OutputFile> = jobs.par_iter().map(|job| r.page(*job)).collect::<Result<_, _>>()?;
+    files.extend(static_files(root, &site.config.theme)?);
+    files.extend(assets(site)?);
+    files.push(OutputFile { path: "exports/site.json".into(), bytes: crate::export::site_json(site).into_bytes() });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|later, earlier| later.path == earlier.path);
+    files.push(sha256sums(&files));
+    Ok(files)
+}
+
+/// Theme templates, overridden file by file by the site's own `templates/`.
+fn templates(root: &Path, theme: &str) -> Result<tera::Tera, RenderError> {
+    let mut sources: BTreeMap<String, String> =
+        crate::theme::TEMPLATES.iter().map(|(n, c)| (n.to_string(), c.to_string())).collect();
+    let mut dirs = Vec::new();
+    if theme != "default" {
+        dirs.push(root.join("themes").join(theme).join("templates"));
+    }
+    dirs.push(root.join("templates"));
+    for dir in dirs {
+        if !dir.is_dir() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+            let entry = entry.map_err(|e| RenderError(format!("cannot read {}: {e}", dir.display())))?;
+            if !entry.file_type().is_file() || crate::load::ignored_name(&entry.file_name().to_string_lossy()) {
+                continue;
+            }
+            let name = crate::load::rel_path(&dir, entry.path());
+            let text = std::fs::read_to_string(entry.path())
+                .map_err(|e| RenderError(format!("cannot read template {}: {e}", entry.path().display())))?;
+            sources.insert(name, text);
+        }
+    }
+    let mut tera = tera::Tera::new();
+    tera.add_raw_templates(sources.iter().map(|(n, c)| (n.as_str(), c.as_str())))
+        .map_err(|e| RenderError(format!("template error: {}", error_chain(&e))))?;
+    Ok(tera)
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        s.push_str(&format!(": {c}"));
+        cur = c.source();
+    }
+    s
+}
+
+impl Renderer<'_> {
+    fn page(&self, job: Job) -> Result<OutputFile, RenderError> {
+        let site = self.site;
+        let (path, template, section, title, crumbs, data): (
+            String,
+            &str,
+            &str,
+            String,
+            Vec<Crumb>,
+            serde_json::Value,
+        ) = match job {
+            Job::Home => ("index.html".into(), "index.html", "home", site.config.title.clone(), vec![], self.home()),
+            Job::List(kind) => {
+                let (tpl, title, data) = self.list(kind);
+                (format!("{}/index.html", kind.folder()), tpl, kind.folder(), title.to_string(), vec![], data)
+            }
+            Job::Record(kind, i) => {
+                let (id, title, data) = self.record(kind, i);
+                let path = ctx::href(kind, &id);
+                let crumbs = match kind {
+                    Kind::Page => vec![],
+                    _ => vec![Crumb { label: list_title(kind).into(), href: format!("{}/index.html", kind.folder()) }],
+                };
+                (
+                    path,
+                    record_template(kind),
+                    if kind == Kind::Page { "" } else { kind.folder() },
+                    format!("{id} {title}"),
+                    crumbs,
+                    data,
+                )
+            }
+        };
+        let depth = path.matches('/').count();
+        let root = "../".repeat(depth);
+        let mut context = tera::Context::new();
+        context.insert("site", &self.site_ctx);
+        context.insert("root", &root);
+        context.insert("path", &path);
+        context.insert("title", &title);
+        context.insert("section", section);
+        context.insert("nav", &self.nav(section));
+        context.insert(
+            "nav_pages",
+            &self
+                .nav_pages
+                .iter()
+                .map(|(t, h)| NavItem { label: t.clone(), href: h.clone(), current: *h == path })
+                .collect::<Vec<_>>(),
+        );
+        context.insert("crumbs", &crumbs);
+        context.insert("canonical", &self.canonical(&path));
+        context.insert("serve", &self.opts.serve);
+        context.insert("page", &data);
+        let html = self
+            .tera
+            .render(template, &context)
+            .map_err(|e| RenderError(format!("cannot render {path} with template {template}: {}", error_chain(&e))))?;
+        Ok(OutputFile { path, bytes: html.into_bytes() })
+    }
+
+    fn canonical(&self, path: &str) -> Option<String> {
+        let base = self.opts.base_url.as_ref().or(self.site.config.base_url.as_ref())?;
+        let page = path.strip_suffix("index.html").unwrap_or(path);
+        Some(format!("{}/{page}", base.trim_end_matches('/')))
+    }
+
+    fn nav(&self, section: &str) -> Vec<NavItem> {
+        [
+            ("home", "Dashboard", "index.html"),
+            ("reviews", "Reviews", "reviews/index.html"),
+            ("actions", "Actions", "actions/index.html"),
+            ("nonconformities", "Nonconformities", "nonconformities/index.html"),
+            ("objectives", "Objectives", "objectives/index.html"),
+            ("audits", "Audits", "audits/index.html"),
+        ]
+        .into_iter()
+        .map(|(key, label, href)| NavItem { label: label.into(), href: href.into(), current: key == section })
+        .collect()
+    }
+
+    fn body<T>(&self, rec: &Record<T>, kind: Kind) -> String {
+        let depth = ctx::href(kind, &rec.id).matches('/').count();
+        let links = Links { site: self.site, dir: &rec.dir, root: "../".repeat(depth) };
+        markdown::render(&rec.body, &links)
+    }
+
+    fn record(&self, kind: Kind, i: usize) -> (String, String, serde_json::Value) {
+        let site = self.site;
+        let json = |v: &dyn erased::Ser| v.to_value();
+        match kind {
+            Kind::Review => {
+                let r = &site.reviews[i];
+                (r.id.clone(), r.fm.title.clone(), json(&ctx::review_page(site, r, self.body(r, kind))))
+            }
+            Kind::Action => {
+                let r = &site.actions[i];
+                (r.id.clone(), r.fm.title.clone(), json(&ctx::action_page(site, r, self.body(r, kind))))
+            }
+            Kind::Nonconformity => {
+                let r = &site.nonconformities[i];
+                (r.id.clone(), r.fm.title.clone(), json(&ctx::nc_page(site, r, self.body(r, kind))))
+            }
+            Kind::Objective => {
+                let r = &site.objectives[i];
+                (r.id.clone(), r.fm.title.clone(), json(&ctx::objective_page(site, r, self.body(r, kind))))
+            }
+            Kind::Audit => {
+                let r = &site.audits[i];
+                (r.id.clone(), r.fm.title.clone(), json(&ctx::audit_page(site, r, self.body(r, kind))))
+            }
+            Kind::Page | Kind::Home => {
+                let r = &site.pages[i];
+                (r.id.clone(), r.fm.title.clone(), json(&ctx::page_page(site, r, self.body(r, Kind::Page))))
+            }
+        }
+    }
+
+    fn list(&self, kind: Kind) -> (&'static str, &'static str, serde_json::Value) {
+        let site = self.site;
+        let withheld = |total: usize, shown: usize| total - shown;
+        macro_rules! rows {
+            ($list:expr, $row:path) => {{
+                let rows: Vec<_> = $list.iter().filter(|r| site.visible(&r.id)).map(|r| $row(site, r)).collect();
+                let hidden = withheld($list.len(), rows.len());
+                serde_json::json!({ "rows": rows, "withheld": hidden })
+            }};
+        }
+        match kind {
+            Kind::Review => ("reviews.html", list_title(kind), rows!(site.reviews, ctx::review_row)),
+            Kind::Action => ("actions.html", list_title(kind), rows!(site.actions, ctx::action_row)),
+            Kind::Nonconformity => ("nonconformities.html", list_title(kind), rows!(site.nonconformities, ctx::nc_row)),
+            Kind::Objective => ("objectives.html", list_title(kind), rows!(site.objectives, ctx::objective_row)),
+            _ => ("audits.html", list_title(kind), rows!(site.audits, ctx::audit_row)),
+        }
+    }
+
+    fn home(&self) -> serde_json::Value {
+        let site = self.site;
+        let d = site.as_of;
+        let intro = site.home.as_ref().map(|h| {
+            let links = Links { site, dir: &h.dir, root: String::new() };
+            markdown::render(&h.body, &links)
+        });
+        let series: Vec<&Record<crate::record::Review>> = site
+            .reviews
+            .iter()
+            .filter(|r| site.visible(&r.id) && *r.fm.status.get_ref() != crate::record::ReviewStatus::Planned)
+            .collect();
+        let latest = series.last().map(|r| ctx::review_row(site, r));
+        let next = site
+            .reviews
+            .iter()
+            .filter(|r| {
+                site.visible(&r.id)
+                    && *r.fm.status.get_ref() == crate::record::ReviewStatus::Planned
+                    && *r.fm.date.get_ref() >= d
+            })
+            .map(|r| ctx::review_row(site, r))
+            .next();
+        let next_due = series.last().and_then(|r| r.fm.next_review.as_ref().map(|n| n.get_ref().to_string()));
+        let visible_actions: Vec<_> = site.actions.iter().filter(|a| site.visible(&a.id)).collect();
+        let overdue: Vec<_> = visible_actions
+            .iter()
+            .filter(|a| crate::metrics::action_status(&a.fm, d) == crate::metrics::ActionStatus::Overdue)
+            .map(|a| ctx::action_row(site, a))
+            .collect();
+        let open_actions = visible_actions.iter().filter(|a| crate::metrics::action_status(&a.fm, d).is_open()).count();
+        let open_ncs = site
+            .nonconformities
+            .iter()
+            .filter(|n| site.visible(&n.id) && crate::metrics::nc_status(&n.fm, d).is_open())
+            .count();
+        let pages: Vec<Ref> =
+            site.pages.iter().filter(|p| site.visible(&p.id)).map(|p| ctx::reference(site, &p.id)).collect();
+        let title = site.home.as_ref().and_then(|h| h.fm.title.clone());
+        serde_json::json!({
+            "title": title,
+            "intro": intro,
+            "latest": latest,
+            "next": next,
+            "next_due": next_due,
+            "overdue": overdue,
+            "open_actions": open_actions,
+            "overdue_actions": overdue.len(),
+            "open_ncs": open_ncs,
+            "reviews": series.len(),
+            "objectives": site.objectives.iter().filter(|o| site.visible(&o.id)).map(|o| ctx::objective_row(site, o)).collect::<Vec<_>>(),
+            "pages": pages,
+        })
+    }
+}
+
+/// Serialises any context to a JSON value (templates see one `page` object).
+mod erased {
+    pub trait Ser {
+        fn to_value(&self) -> serde_json::Value;
+    }
+    impl<T: serde::Serialize> Ser for T {
+        fn to_value(&self) -> serde_json::Value {
+            serde_json::to_value(self).expect("contexts serialize")
+        }
+    }
+}
+
+fn list_title(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Review => "Management reviews",
+        Kind::Action => "Actions",
+        Kind::Nonconformity => "Nonconformities",
+        Kind::Objective => "Objectives",
+        Kind::Audit => "Audits",
+        Kind::Page | Kind::Home => "Pages",
+    }
+}
+
+fn record_template(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Review => "review.html",
+        Kind::Action => "action.html",
+        Kind::Nonconformity => "nonconformity.html",
+        Kind::Objective => "objective.html",
+        Kind::Audit => "audit.html",
+        Kind::Page | Kind::Home => "page.html",
+    }
+}
+
+/// Resolves links in one record's body, relative to its page.
+struct Links<'a> {
+    site: &'a Site,
+    /// Site-relative folder of the record's file.
+    dir: &'a str,
+    /// From the page to the output root.
+    root: String,
+}
+
+impl Resolver for Links<'_> {
+    fn wiki(&self, target: &str) -> WikiTarget {
+        let r = ctx::reference(self.site, target);
+        if r.withheld {
+            return WikiTarget::Plain;
+        }
+        let label =
+            if target.contains('#') { r.id.replace('#', ", decision ") } else { format!("{} {}", r.id, r.title) };
+        WikiTarget::Link {
+            href: format!("{}{}", self.root, r.href),
+            label,
+            status: r.status.map(|b| (b.class.to_string(), b.label)),
+        }
+    }
+
+    fn link(&self, dest: &str) -> Option<String> {
+        let (target, suffix) = normalize_local(self.dir, dest).ok()?;
+        if let Some(id) =
+            self.site.record_files.get(&target).or_else(|| self.site.record_files.get(&format!("{target}/index.md")))
+        {
+            let (kind, _) = self.site.lookup(id)?;
+            return Some(format!("{}{}{suffix}", self.root, ctx::href(kind, id)));
+        }
+        self.site.assets.get(&target).map(|out| format!("{}{out}{suffix}", self.root))
+    }
+
+    fn panel(&self, _heading_id: &str) -> Option<String> {
+        None
+    }
+
+    fn redact(&self) -> bool {
+        self.site.redact()
+    }
+}
+
+fn static_files(root: &Path, theme: &str) -> Result<Vec<OutputFile>, RenderError> {
+    let mut out: BTreeMap<String, Vec<u8>> =
+        crate::theme::STATIC.iter().map(|(n, b)| (format!("static/{n}"), b.to_vec())).collect();
+    let mut dirs = Vec::new();
+    if theme != "default" {
+        dirs.push((root.join("themes").join(theme).join("static"), "static/"));
+    }
+    dirs.push((root.join("static"), "static/"));
+    for (dir, prefix) in dirs {
+        if !dir.is_dir() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+            let entry = entry.map_err(|e| RenderError(format!("cannot read {}: {e}", dir.display())))?;
+            if !entry.file_type().is_file() || crate::load::ignored_name(&entry.file_name().to_string_lossy()) {
+                continue;
+            }
+            let bytes = std::fs::read(entry.path())
+                .map_err(|e| RenderError(format!("cannot read {}: {e}", entry.path().display())))?;
+            out.insert(format!("{prefix}{}", crate::load::rel_path(&dir, entry.path())), bytes);
+        }
+    }
+    Ok(out.into_iter().map(|(path, bytes)| OutputFile { path, bytes }).collect())
+}
+
+fn assets(site: &Site) -> Result<Vec<OutputFile>, RenderError> {
+    site.assets
+        .par_iter()
+        .map(|(src, out)| {
+            let path = site.asset_sources.get(src).ok_or_else(|| RenderError(format!("{src}: source missing")))?;
+            let bytes = std::fs::read(path).map_err(|e| RenderError(format!("cannot read {}: {e}", path.display())))?;
+            Ok(OutputFile { path: out.clone(), bytes })
+        })
+        .collect()
+}
+
+/// Lowercase hex of a SHA-256 digest.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `SHA256SUMS` over every file, sorted by path bytes, in `sha256sum -c` format.
+fn sha256sums(files: &[OutputFile]) -> OutputFile {
+    let lines: Vec<(String, String)> = files.par_iter().map(|f| (f.path.clone(), sha256_hex(&f.bytes))).collect();
+    let mut text = String::new();
+    for (path, hex) in lines {
+        text.push_str(&format!("{hex}  {path}\n"));
+    }
+    OutputFile { path: "SHA256SUMS".into(), bytes: text.into_bytes() }
+}
