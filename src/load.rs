@@ -90,6 +90,10 @@ pub struct Loaded {
     pub assets: BTreeSet<String>,
     /// Absolute paths of `assets`, by site-relative path.
     pub asset_paths: std::collections::BTreeMap<String, PathBuf>,
+    /// Site-relative names of every record file.
+    pub record_files: std::collections::HashSet<String>,
+    /// Site-relative folders of folder records (their other files are attachments).
+    pub record_folders: std::collections::HashSet<String>,
 }
 
 /// Whether an ID is well formed: `[A-Za-z0-9][A-Za-z0-9._-]*`.
@@ -176,7 +180,13 @@ pub fn load(root: &Path) -> Result<(Loaded, Diagnostics), String> {
     let mut loaded = Loaded::default();
     for r in read {
         match r {
-            Ok(s) => loaded.sources.push(s),
+            Ok(s) => {
+                loaded.record_files.insert(s.text.file.clone());
+                if !s.attachments.is_empty() || s.text.file.ends_with("/index.md") {
+                    loaded.record_folders.insert(s.dir.clone());
+                }
+                loaded.sources.push(s)
+            }
             Err(d) => diags.push(d),
         }
     }

@@ -90,6 +90,9 @@ struct Checker<'a> {
     config: &'a Config,
     ids: HashMap<String, Known>,
     decisions: HashMap<String, Vec<String>>,
+    /// Lower-cased IDs of files that failed to parse: their decisions and headings are unknown,
+    /// so fragments pointing into them are not reported again.
+    failed: HashSet<String>,
     headings: HashMap<String, Vec<String>>,
     loaded: &'a Loaded,
     diags: Diagnostics,
@@ -243,7 +246,8 @@ fn publish_assets(site: &Site, loaded: &Loaded) -> BTreeMap<String, String> {
     for asset in &loaded.assets {
         // Attachments of records left out (or failed) are never published under files/.
         let in_record_folder =
-            loaded.sources.iter().any(|s| !s.attachments.is_empty() && asset.starts_with(&format!("{}/", s.dir)));
+            std::iter::successors(asset.rsplit_once('/').map(|(d, _)| d), |d| d.rsplit_once('/').map(|(p, _)| p))
+                .any(|dir| loaded.record_folders.contains(dir));
         if !attached.contains(asset) && !in_record_folder {
             out.insert(asset.clone(), format!("files/{}", asset.trim_start_matches("content/")));
         }
@@ -382,6 +386,18 @@ fn backlinks(site: &Site) -> HashMap<String, Vec<Backlink>> {
     for v in out.values_mut() {
         v.sort_by(|a, b| natural_cmp(&a.from, &b.from).then(a.relation.cmp(&b.relation)));
         v.dedup();
+        // One line per mentioning record, its relations joined.
+        let mut merged: Vec<Backlink> = Vec::with_capacity(v.len());
+        for b in v.drain(..) {
+            match merged.last_mut() {
+                Some(last) if last.from == b.from => {
+                    last.relation.push_str("; ");
+                    last.relation.push_str(&b.relation);
+                }
+                _ => merged.push(b),
+            }
+        }
+        *v = merged;
     }
     out
 }
@@ -421,6 +437,7 @@ impl<'a> Checker<'a> {
             config,
             ids: HashMap::new(),
             decisions: HashMap::new(),
+            failed: p.failed.iter().map(|(id, _)| id.to_lowercase()).collect(),
             headings: HashMap::new(),
             loaded,
             diags: Diagnostics::default(),
@@ -684,8 +701,11 @@ impl<'a> Checker<'a> {
             Some((review, decision)) => {
                 let as_review = Sp::new(o.span(), review.to_string());
                 if self.reference(r, &as_review, "origin", &[Kind::Review]) {
-                    let known =
-                        self.decisions.get(&review.to_lowercase()).is_some_and(|ds| ds.iter().any(|d| d == decision));
+                    let known = self.failed.contains(&review.to_lowercase())
+                        || self
+                            .decisions
+                            .get(&review.to_lowercase())
+                            .is_some_and(|ds| ds.iter().any(|d| d == decision));
                     if !known {
                         let ds = self.decisions.get(&review.to_lowercase()).map(|v| v.join(", ")).unwrap_or_default();
                         self.diags.push(
@@ -831,7 +851,8 @@ impl<'a> Checker<'a> {
                 Some(_) => {
                     if let Some(f) = frag {
                         let key = id.to_lowercase();
-                        let ok = self.decisions.get(&key).is_some_and(|d| d.iter().any(|x| x == f))
+                        let ok = self.failed.contains(&key)
+                            || self.decisions.get(&key).is_some_and(|d| d.iter().any(|x| x == f))
                             || self.headings.get(&key).is_some_and(|h| h.iter().any(|x| x == f));
                         if !ok {
                             self.diags.push(
@@ -862,7 +883,8 @@ pub fn resolve_local(dir: &str, dest: &str, loaded: &Loaded) -> Result<String, (
     if target.is_empty() {
         return Ok(target);
     }
-    let is_record = loaded.sources.iter().any(|s| s.text.file == target || s.text.file == format!("{target}/index.md"));
+    let is_record =
+        loaded.record_files.contains(&target) || loaded.record_files.contains(&format!("{target}/index.md"));
     if loaded.assets.contains(&target) || is_record {
         Ok(target)
     } else {

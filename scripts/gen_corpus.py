@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Generates a synthetic quorum site of about N records for benchmarks.
+
+Usage: scripts/gen_corpus.py N DIR
+
+The mix mirrors a busy ISMS: for every review ~40 actions and ~15 nonconformities, plus
+objectives and audits; bodies cross-link records with [[ID]] so link resolution, backlinks
+and registers all do real work. The output is deterministic for a given N.
+"""
+import os
+import random
+import sys
+from datetime import date, timedelta
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    n, root = int(sys.argv[1]), sys.argv[2]
+    rng = random.Random(n)
+    reviews = max(2, n // 60)
+    audits = max(1, n // 100)
+    objectives = max(1, n // 100)
+    ncs = max(1, (n - reviews - audits - objectives) // 4)
+    actions = max(1, n - reviews - audits - objectives - ncs)
+    start = date(2018, 1, 15)
+    as_of = start + timedelta(days=182 * reviews + 30)
+    write(f"{root}/site.toml", f'title = "Benchmark site"\norganization = "Bench Ltd"\nas_of = {as_of}\nreview_interval_months = 6\n')
+    write(f"{root}/content/_index.md", "+++\ntitle = \"Benchmark\"\n+++\n\nA generated site.\n")
+    write(f"{root}/content/pages/scope.md", "+++\ntitle = \"Scope\"\nweight = 1\n+++\n\nEverything.\n")
+    review_dates = [start + timedelta(days=182 * (i + 1)) for i in range(reviews)]
+    action_ids = [f"A-{i:05d}" for i in range(actions)]
+    nc_ids = [f"NC-{i:05d}" for i in range(ncs)]
+    audit_ids = [f"IA-{i:04d}" for i in range(audits)]
+    span = (review_dates[-1] - start).days
+    for i, aid in enumerate(audit_ids):
+        d = start + timedelta(days=rng.randrange(span))
+        write(f"{root}/content/audits/{aid}.md",
+              f'+++\ntitle = "Internal audit {i}"\nkind = "internal"\nstart = {d}\nend = {d + timedelta(days=2)}\n'
+              f'auditor = "Auditor {i % 7}"\n+++\n\nAudit of area {i}.\n')
+    for i, oid in enumerate(f"OBJ-{i:03d}" for i in range(objectives)):
+        ms = "".join(f"[[measurements]]\ndate = {start + timedelta(days=91 * q)}\nvalue = {rng.randint(80, 100)}\n"
+                     for q in range(span // 91))
+        write(f"{root}/content/objectives/{oid}.md",
+              f'+++\ntitle = "Objective {i}"\nunit = "%"\ntarget = 95\namber = 90\ndirection = "higher_better"\n{ms}+++\n')
+    for i, nid in enumerate(nc_ids):
+        raised = start + timedelta(days=rng.randrange(span))
+        sev = rng.choice(["major", "minor", "minor", "observation"])
+        closed = raised + timedelta(days=rng.randint(10, 200))
+        closed_line = f"closed = {closed}\nroot_cause = \"Cause {i}.\"\n" if closed < as_of and rng.random() < 0.8 else ""
+        acts = ", ".join(f'"{a}"' for a in rng.sample(action_ids, 2))
+        audit = f'audit = "{rng.choice(audit_ids)}"\n' if rng.random() < 0.3 else ""
+        write(f"{root}/content/nonconformities/{raised.year}/{nid}.md",
+              f'+++\ntitle = "Nonconformity {i}"\nraised = {raised}\nseverity = "{sev}"\nsource = "internal_audit"\n'
+              f'{audit}actions = [{acts}]\n{closed_line}+++\n\nFound during routine checks; see [[{rng.choice(action_ids)}]].\n')
+    for i, aid in enumerate(action_ids):
+        raised = start + timedelta(days=rng.randrange(span))
+        due = raised + timedelta(days=rng.randint(30, 240))
+        extra = ""
+        r = rng.random()
+        if r < 0.55:
+            extra = f"closed = {raised + timedelta(days=rng.randint(5, 300))}\n"
+        elif r < 0.6:
+            extra = f'cancelled = {raised + timedelta(days=20)}\ncancel_reason = "Superseded."\n'
+        if rng.random() < 0.3:
+            extra += f'[[updates]]\ndate = {raised + timedelta(days=25)}\nnote = "Re-planned."\ndue = {due + timedelta(days=60)}\n'
+        write(f"{root}/content/actions/{raised.year}/{aid}.md",
+              f'+++\ntitle = "Action {i}: improve control {i % 93}"\nowner = "Owner {i % 17}"\nraised = {raised}\ndue = {due}\n'
+              f'kind = "{rng.choice(["review", "corrective", "improvement"])}"\n{extra}+++\n\n'
+              f"Do the work described in [[{rng.choice(nc_ids)}]]. Report progress monthly.\n")
+    inputs = ["previous-actions", "issues", "interested-parties", "performance", "nonconformities", "monitoring",
+              "audits", "objectives", "feedback", "risk", "improvement"]
+    for i, d in enumerate(review_dates):
+        rid = f"MR-{i:03d}"
+        decided = rng.sample(action_ids, 3)
+        body = "".join(f"## Input {k} {{#{k}}}\n\nDiscussed; see [[{rng.choice(action_ids)}]] and [[{rng.choice(nc_ids)}]].\n\n"
+                       for k in inputs)
+        decisions = "".join(f'[[decisions]]\nid = "D{j + 1}"\ntext = "Decision {j + 1}."\nkind = "{k}"\nactions = ["{a}"]\n'
+                            for j, (a, k) in enumerate(zip(decided, ["improvement", "isms_change", "resources"])))
+        write(f"{root}/content/reviews/{rid}.md",
+              f'+++\ntitle = "Management review {i}"\ndate = {d}\nstatus = "approved"\nchair = "Chair"\napproved_by = "Chair"\n'
+              f'approved_on = {d + timedelta(days=7)}\nclimate_relevant = true\n'
+              f'[[attendees]]\nname = "Chair"\ntop_management = true\n[conclusion]\nsuitable = true\nadequate = true\neffective = true\n'
+              f'{decisions}+++\n\n{body}')
+    total = reviews + actions + ncs + audits + objectives + 1
+    print(f"{root}: {total} records ({reviews} reviews, {actions} actions, {ncs} nonconformities, "
+          f"{audits} audits, {objectives} objectives, 1 page), as of {as_of}")
+
+
+if __name__ == "__main__":
+    main()

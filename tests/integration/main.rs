@@ -1,0 +1,12 @@
+//! The integration suite: one binary, one module per feature. Each case writes its own small
+//! fixture site into a temporary folder and runs the `quorum` binary on it.
+
+mod as_of;
+mod audience;
+mod build;
+mod errors;
+mod init;
+mod links;
+mod output;
+mod support;
+mod templates;

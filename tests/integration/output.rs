@@ -1,0 +1,121 @@
+//! Output safety: a failed build leaves the previous output as it was; a folder quorum did not
+//! create is not replaced without `--force`; the site's own folders are never the output.
+
+use crate::support::{ACTION, Site, assert_same_tree, assert_success, lossy, tree};
+
+fn site() -> Site {
+    Site::new(&[
+        ("content/actions/A-1.md", ACTION),
+        ("content/pages/about.md", "+++\ntitle = \"About\"\n+++\nSee [[A-1]].\n"),
+    ])
+}
+
+/// Names in a folder, sorted (to see staging leftovers beside the output).
+fn names(dir: &std::path::Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .expect("read_dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn failed_build_leaves_the_previous_output_untouched() {
+    let site = site();
+    let parent = tempfile::tempdir().expect("tempdir");
+    let out = parent.path().join("public");
+    assert_success(&site.build(&out, &[]), "first build");
+    let before = tree(&out);
+    assert!(before.contains_key("actions/A-1/index.html"));
+
+    site.write("content/actions/A-1.md", "+++\ntitle = \"Broken\"\nowner = 3\n+++\n");
+    site.write("content/actions/A-2.md", ACTION);
+    let o = site.build(&out, &[]);
+    assert_eq!(o.status.code(), Some(1), "content errors exit 1: {}", lossy(&o.stderr));
+    assert_same_tree(&before, &tree(&out));
+    assert_eq!(names(parent.path()), ["public"], "no staging folder is left behind");
+}
+
+#[test]
+fn failed_build_with_force_leaves_the_previous_output_untouched() {
+    let site = site();
+    let parent = tempfile::tempdir().expect("tempdir");
+    let out = parent.path().join("public");
+    assert_success(&site.build(&out, &[]), "first build");
+    let before = tree(&out);
+    site.write("content/pages/about.md", "+++\ntitle = \"About\"\n+++\nSee [[A-404]].\n");
+    let o = site.build(&out, &["--force"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_same_tree(&before, &tree(&out));
+}
+
+#[test]
+fn rebuild_replaces_the_previous_output_whole() {
+    let site = site();
+    let parent = tempfile::tempdir().expect("tempdir");
+    let out = parent.path().join("public");
+    assert_success(&site.build(&out, &[]), "first build");
+    std::fs::write(out.join("stale.html"), "old").expect("write");
+    std::fs::remove_file(site.path("content/pages/about.md")).expect("remove");
+    assert_success(&site.build(&out, &[]), "second build");
+    assert!(!out.join("stale.html").exists(), "files of the previous build are gone");
+    assert!(!out.join("about/index.html").exists(), "pages of removed records are gone");
+    assert!(out.join("actions/A-1/index.html").is_file());
+    assert_eq!(names(parent.path()), ["public"], "no staging or old folder is left behind");
+}
+
+#[test]
+fn refuses_to_replace_a_folder_quorum_did_not_create() {
+    let site = site();
+    let parent = tempfile::tempdir().expect("tempdir");
+    let out = parent.path().join("public");
+    std::fs::create_dir_all(out.join("docs")).expect("mkdir");
+    std::fs::write(out.join("keep.txt"), "precious").expect("write");
+    std::fs::write(out.join("docs/notes.md"), "notes").expect("write");
+    let before = tree(&out);
+
+    let o = site.build(&out, &[]);
+    assert!(!o.status.success(), "must refuse without --force");
+    assert_eq!(o.status.code(), Some(2), "an I/O refusal is exit 2");
+    let stderr = lossy(&o.stderr);
+    assert!(stderr.contains("--force"), "says how to override: {stderr}");
+    assert_same_tree(&before, &tree(&out));
+    assert_eq!(names(parent.path()), ["public"], "nothing written beside it");
+
+    let o = site.build(&out, &["--force"]);
+    assert_success(&o, "build --force");
+    assert!(!out.join("keep.txt").exists(), "--force replaces the folder");
+    assert!(out.join(".quorum-output").is_file() && out.join("actions/A-1/index.html").is_file());
+    // From now on the folder is quorum's: no --force needed.
+    assert_success(&site.build(&out, &[]), "rebuild");
+}
+
+#[test]
+fn an_empty_existing_folder_is_used() {
+    let site = site();
+    let parent = tempfile::tempdir().expect("tempdir");
+    let out = parent.path().join("public");
+    std::fs::create_dir(&out).expect("mkdir");
+    assert_success(&site.build(&out, &[]), "build into an empty folder");
+    assert!(out.join("index.html").is_file());
+}
+
+#[test]
+fn refuses_an_output_folder_inside_content() {
+    let site = site();
+    let out = site.path("content/public");
+    let o = site.build(&out, &["--force"]);
+    assert!(!o.status.success(), "writing into content/ must be refused");
+    assert!(!out.exists());
+    assert!(site.path("content/actions/A-1.md").is_file());
+}
+
+#[test]
+fn refuses_the_site_root_as_output_even_with_force() {
+    let site = site();
+    let before = tree(site.root());
+    let o = site.build(site.root(), &["--force"]);
+    assert!(!o.status.success(), "replacing the site itself must be refused");
+    assert_same_tree(&before, &tree(site.root()));
+}
