@@ -7,8 +7,10 @@ use crate::context::href;
 use crate::date::Date;
 use crate::load::Kind;
 use crate::metrics;
+use crate::metrics::Figures;
 use crate::model::Site;
 use crate::record::{self, Sp};
+use crate::render::OutputFile;
 
 /// TOML → JSON, dates as `YYYY-MM-DD` strings.
 pub fn toml_to_json(v: &toml::Value) -> Value {
@@ -35,15 +37,17 @@ fn until(d: &Option<Sp<Date>>, a: Date) -> Value {
     }
 }
 
-pub fn site_json(site: &Site) -> String {
+pub fn site_json(site: &Site, figures: &Figures) -> String {
     let a = site.as_of;
     let redact = site.redact();
     let reviews: Vec<Value> = site
         .reviews
         .iter()
-        .filter(|r| site.visible(&r.id))
-        .map(|r| {
+        .enumerate()
+        .filter(|(_, r)| site.visible(&r.id))
+        .map(|(i, r)| {
             let f = &r.fm;
+            let p = &figures.periods[i];
             let approved_on = f.approved_on.as_ref().map(|x| *x.get_ref()).filter(|x| *x <= a);
             json!({
                 "id": r.id,
@@ -76,6 +80,13 @@ pub fn site_json(site: &Site) -> String {
                     "action": u.action.get_ref(), "note": u.note, "confidential": u.confidential,
                 })).collect::<Vec<_>>(),
                 "extra": extra(&f.extra),
+                "in_series": p.in_series,
+                "period": {
+                    "start": p.period.first_day().map(|d| d.to_string()),
+                    "end": p.period.end.to_string(),
+                },
+                "metrics_as_of": p.as_of.to_string(),
+                "metrics": figures.metrics[i],
             })
         })
         .collect();
@@ -202,4 +213,272 @@ fn objective_json(r: &record::Record<record::Objective>, a: Date) -> Value {
         "confidential": f.confidential,
         "extra": extra(&f.extra),
     })
+}
+
+/// Every file under `exports/` plus the Atom feed.
+pub fn exports(site: &Site, figures: &Figures, base_url: Option<&str>) -> Vec<OutputFile> {
+    let base = base_url.or(site.config.base_url.as_deref());
+    vec![
+        OutputFile { path: "exports/site.json".into(), bytes: site_json(site, figures).into_bytes() },
+        OutputFile { path: "exports/actions.csv".into(), bytes: actions_csv(site).into_bytes() },
+        OutputFile { path: "exports/nonconformities.csv".into(), bytes: nonconformities_csv(site).into_bytes() },
+        OutputFile { path: "exports/actions.ics".into(), bytes: actions_ics(site, base).into_bytes() },
+        OutputFile { path: "atom.xml".into(), bytes: atom(site, base).into_bytes() },
+    ]
+}
+
+/// One RFC 4180 field: quoted when it holds a comma, quote or line break.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+}
+
+/// RFC 4180 text: CRLF line ends, a header row; a UTF-8 BOM so spreadsheets read accents right.
+fn csv(header: &[&str], rows: Vec<Vec<String>>) -> String {
+    let mut out = String::from("\u{feff}");
+    out.push_str(&header.iter().map(|h| csv_field(h)).collect::<Vec<_>>().join(","));
+    out.push_str("\r\n");
+    for row in rows {
+        out.push_str(&row.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+fn opt_date(d: &Option<Sp<Date>>, a: Date) -> String {
+    d.as_ref().map(|x| *x.get_ref()).filter(|x| *x <= a).map_or(String::new(), |x| x.to_string())
+}
+
+fn actions_csv(site: &Site) -> String {
+    let a = site.as_of;
+    let rows = site
+        .actions
+        .iter()
+        .filter(|r| site.visible(&r.id))
+        .map(|r| {
+            let f = &r.fm;
+            vec![
+                r.id.clone(),
+                f.title.clone(),
+                f.owner.clone(),
+                serde_json::to_value(f.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+                f.origin.as_ref().map_or(String::new(), |o| o.get_ref().clone()),
+                f.raised.get_ref().to_string(),
+                f.due.get_ref().to_string(),
+                metrics::due_as_of(f, a).to_string(),
+                opt_date(&f.closed, a),
+                opt_date(&f.cancelled, a),
+                opt_date(&f.verified, a),
+                metrics::action_status(f, a).as_str().to_string(),
+                href(Kind::Action, &r.id),
+            ]
+        })
+        .collect();
+    csv(
+        &[
+            "id",
+            "title",
+            "owner",
+            "kind",
+            "origin",
+            "raised",
+            "due",
+            "due_as_of",
+            "closed",
+            "cancelled",
+            "verified",
+            "status",
+            "url",
+        ],
+        rows,
+    )
+}
+
+fn nonconformities_csv(site: &Site) -> String {
+    let a = site.as_of;
+    let rows = site
+        .nonconformities
+        .iter()
+        .filter(|r| site.visible(&r.id))
+        .map(|r| {
+            let f = &r.fm;
+            vec![
+                r.id.clone(),
+                f.title.clone(),
+                f.severity.get_ref().clone(),
+                serde_json::to_value(f.source).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+                f.audit.as_ref().map_or(String::new(), |x| x.get_ref().clone()),
+                f.owner.clone().unwrap_or_default(),
+                f.raised.get_ref().to_string(),
+                opt_date(&f.closed, a),
+                opt_date(&f.verified, a),
+                metrics::nc_status(f, a).as_str().to_string(),
+                f.actions.iter().map(|x| x.get_ref().as_str()).collect::<Vec<_>>().join(" "),
+                f.requirements.join("; "),
+                href(Kind::Nonconformity, &r.id),
+            ]
+        })
+        .collect();
+    csv(
+        &[
+            "id",
+            "title",
+            "severity",
+            "source",
+            "audit",
+            "owner",
+            "raised",
+            "closed",
+            "verified",
+            "status",
+            "actions",
+            "requirements",
+            "url",
+        ],
+        rows,
+    )
+}
+
+/// RFC 5545 TEXT escaping.
+fn ics_text(s: &str) -> String {
+    s.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace('\n', "\\n")
+}
+
+/// Folds a content line at 75 octets (RFC 5545 3.1), never inside a UTF-8 character.
+fn ics_line(out: &mut String, line: &str) {
+    let mut width = 0;
+    for c in line.chars() {
+        let len = c.len_utf8();
+        if width + len > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += len;
+    }
+    out.push_str("\r\n");
+}
+
+fn compact(d: Date) -> String {
+    d.to_string().replace('-', "")
+}
+
+/// One all-day event per open action, on its due date as of the site's date.
+fn actions_ics(site: &Site, base: Option<&str>) -> String {
+    let a = site.as_of;
+    let mut out = String::new();
+    let host = base.and_then(|b| b.split("//").nth(1)).and_then(|h| h.split('/').next()).unwrap_or("quorum.invalid");
+    for l in ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//quorum//ISMS actions//EN", "CALSCALE:GREGORIAN"] {
+        ics_line(&mut out, l);
+    }
+    ics_line(&mut out, &format!("X-WR-CALNAME:{}", ics_text(&format!("{}: open actions", site.config.title))));
+    for r in site.actions.iter().filter(|r| site.visible(&r.id)) {
+        let status = metrics::action_status(&r.fm, a);
+        if !status.is_open() {
+            continue;
+        }
+        let due = metrics::due_as_of(&r.fm, a);
+        ics_line(&mut out, "BEGIN:VEVENT");
+        ics_line(&mut out, &format!("UID:{}@{host}", r.id));
+        ics_line(&mut out, &format!("DTSTAMP:{}T000000Z", compact(a)));
+        ics_line(&mut out, &format!("DTSTART;VALUE=DATE:{}", compact(due)));
+        ics_line(&mut out, &format!("DTEND;VALUE=DATE:{}", compact(due.succ())));
+        ics_line(&mut out, &format!("SUMMARY:{}", ics_text(&format!("Due: {} {}", r.id, r.fm.title))));
+        let description =
+            format!("Owner: {}. Status as of {a}: {}. Raised {}.", r.fm.owner, status.as_str(), r.fm.raised.get_ref());
+        ics_line(&mut out, &format!("DESCRIPTION:{}", ics_text(&description)));
+        ics_line(&mut out, "TRANSP:TRANSPARENT");
+        if let Some(b) = base {
+            ics_line(&mut out, &format!("URL:{}/{}", b.trim_end_matches('/'), href(Kind::Action, &r.id)));
+        }
+        ics_line(&mut out, "END:VEVENT");
+    }
+    ics_line(&mut out, "END:VCALENDAR");
+    out
+}
+
+fn xml(s: &str) -> String {
+    crate::markdown::escape(s)
+}
+
+/// An Atom feed of the reviews held by the site's date, newest first.
+fn atom(site: &Site, base: Option<&str>) -> String {
+    let base = base.map(|b| b.trim_end_matches('/').to_string());
+    let link = |path: &str| match &base {
+        Some(b) => format!("{b}/{path}"),
+        None => path.to_string(),
+    };
+    let id_of = |path: &str| match &base {
+        Some(b) => format!("{b}/{path}"),
+        None => format!("urn:quorum:{}", path.trim_end_matches("/index.html").replace('/', ":")),
+    };
+    let mut reviews: Vec<_> = site
+        .reviews
+        .iter()
+        .filter(|r| site.visible(&r.id) && *r.fm.status.get_ref() != crate::record::ReviewStatus::Planned)
+        .collect();
+    reviews.reverse();
+    let updated = reviews.first().map_or(site.as_of, |r| *r.fm.date.get_ref());
+    let mut out =
+        String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    out.push_str(&format!("  <title>{}: management reviews</title>\n", xml(&site.config.title)));
+    out.push_str(&format!("  <id>{}</id>\n", xml(&id_of("reviews/index.html"))));
+    out.push_str(&format!("  <link rel=\"alternate\" href=\"{}\"/>\n", xml(&link("reviews/index.html"))));
+    if base.is_some() {
+        out.push_str(&format!("  <link rel=\"self\" href=\"{}\"/>\n", xml(&link("atom.xml"))));
+    }
+    out.push_str(&format!("  <updated>{updated}T00:00:00Z</updated>\n"));
+    out.push_str(&format!(
+        "  <author><name>{}</name></author>\n",
+        xml(site.config.organization.as_deref().unwrap_or(&site.config.title))
+    ));
+    out.push_str("  <generator>quorum</generator>\n");
+    for r in reviews {
+        let path = href(Kind::Review, &r.id);
+        let status =
+            metrics::review_status(*r.fm.status.get_ref(), r.fm.approved_on.as_ref().map(|a| *a.get_ref()), site.as_of);
+        let summary = format!(
+            "{} review held on {}{}; {} decisions; status {}.",
+            if r.fm.kind == crate::record::ReviewKind::Extraordinary { "Extraordinary" } else { "Scheduled" },
+            r.fm.date.get_ref(),
+            r.fm.chair.as_ref().map_or(String::new(), |c| format!(", chaired by {c}")),
+            r.fm.decisions.iter().filter(|d| !(d.confidential && site.redact())).count(),
+            match status {
+                crate::record::ReviewStatus::Approved => "approved",
+                crate::record::ReviewStatus::Held => "held, not approved",
+                crate::record::ReviewStatus::Planned => "planned",
+            }
+        );
+        out.push_str("  <entry>\n");
+        out.push_str(&format!("    <title>{} {}</title>\n", xml(&r.id), xml(&r.fm.title)));
+        out.push_str(&format!("    <id>{}</id>\n", xml(&id_of(&path))));
+        out.push_str(&format!("    <link rel=\"alternate\" href=\"{}\"/>\n", xml(&link(&path))));
+        out.push_str(&format!("    <updated>{}T00:00:00Z</updated>\n", r.fm.date.get_ref()));
+        out.push_str(&format!("    <summary>{}</summary>\n", xml(&summary)));
+        out.push_str("  </entry>\n");
+    }
+    out.push_str("</feed>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_only_when_needed() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv(&["a", "b"], vec![vec!["1".into(), "x\ny".into()]]), "\u{feff}a,b\r\n1,\"x\ny\"\r\n");
+    }
+
+    #[test]
+    fn ics_folds_and_escapes() {
+        let mut out = String::new();
+        ics_line(&mut out, &format!("SUMMARY:{}", ics_text(&"é, x; y".repeat(20))));
+        assert!(out.lines().all(|l| l.len() <= 75), "{out}");
+        assert!(out.contains("\\,") && out.contains("\\;"));
+        let unfolded = out.replace("\r\n ", "");
+        assert_eq!(unfolded, format!("SUMMARY:{}\r\n", ics_text(&"é, x; y".repeat(20))));
+    }
 }

@@ -7,13 +7,16 @@
 // boxing it everywhere would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod chart;
 pub mod config;
 pub mod context;
 pub mod date;
 pub mod diagnostics;
+pub mod evidence;
 pub mod example;
 pub mod export;
 pub mod framework;
+pub mod linkcheck;
 pub mod load;
 pub mod markdown;
 pub mod metrics;
@@ -21,7 +24,9 @@ pub mod model;
 pub mod parse;
 pub mod record;
 pub mod render;
+pub mod serve;
 pub mod theme;
+pub mod warnings;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -58,9 +63,11 @@ pub enum Failure {
     Fatal(String),
 }
 
-/// The checked site model and what the checks found (warnings only).
+/// The checked site model, its figures and what the checks found (warnings only).
 pub struct Checked {
     pub site: model::Site,
+    pub figures: metrics::Figures,
+    pub warnings: warnings::Warnings,
     pub diagnostics: Diagnostics,
     pub records: usize,
 }
@@ -85,10 +92,16 @@ pub fn check(opts: &Options) -> Result<Checked, Failure> {
     let (site, model_diags) = model::build(config, parsed, &loaded, as_of, &opts.audience);
     diags.extend(model_diags.0);
     log_stage("model", t);
-    match site {
-        Some(site) if !diags.has_errors() => Ok(Checked { site, diagnostics: diags.sorted(), records }),
-        _ => Err(Failure::Content(diags.sorted())),
-    }
+    let site = match site {
+        Some(site) if !diags.has_errors() => site,
+        _ => return Err(Failure::Content(diags.sorted())),
+    };
+    let t = Instant::now();
+    let figures = metrics::compute(&site);
+    let warnings = warnings::check(&site, &figures);
+    diags.extend(warnings.diagnostics.iter().cloned());
+    log_stage("metrics", t);
+    Ok(Checked { site, figures, warnings, diagnostics: diags.sorted(), records })
 }
 
 /// check → render: the whole site in memory.
@@ -98,9 +111,39 @@ pub fn build(
 ) -> Result<(Checked, Vec<render::OutputFile>), Failure> {
     let checked = check(opts)?;
     let t = Instant::now();
-    let files = render::render(&checked.site, &opts.root, render_opts).map_err(|e| Failure::Render(e.0))?;
+    let files = render::render(&checked.site, &checked.figures, &checked.warnings, &opts.root, render_opts)
+        .map_err(|e| Failure::Render(e.0))?;
     log_stage("render", t);
+    let t = Instant::now();
+    let checked = verify_links(checked, &files)?;
+    log_stage("linkcheck", t);
     Ok((checked, files))
+}
+
+/// The build checks its own output: a broken internal link is a warning (it comes from quorum or
+/// from a template, not from a record, whose links are checked at their line), and in debug
+/// builds a failure, so every test that builds a site catches it.
+fn verify_links(mut checked: Checked, files: &[render::OutputFile]) -> Result<Checked, Failure> {
+    let problems = linkcheck::check(files);
+    if problems.is_empty() {
+        return Ok(checked);
+    }
+    if cfg!(debug_assertions) {
+        let list: Vec<String> = problems.iter().map(|p| format!("\n  {p}")).collect();
+        return Err(Failure::Render(format!("the built site has broken internal links:{}", list.concat())));
+    }
+    for p in problems {
+        checked.diagnostics.push(
+            diagnostics::Diagnostic::file(
+                "broken-output-link",
+                &p.file,
+                format!("in the built page: `{}` {}", p.link, p.reason),
+            )
+            .warning(diagnostics::WarningClass::Content)
+            .hint("a template or quorum made this link; check site templates, else please report it"),
+        );
+    }
+    Ok(checked)
 }
 
 fn log_stage(stage: &str, t: Instant) {

@@ -186,6 +186,8 @@ pub fn render(body: &str, resolver: &dyn Resolver) -> String {
     let mut pending_panel: Option<String> = None;
     let mut skip_until: Option<HeadingLevel> = None;
     let mut alerts: Vec<bool> = Vec::new();
+    // Per open link / image: whether it was withheld (its text kept, the element dropped).
+    let (mut links, mut images): (Vec<bool>, Vec<bool>) = (Vec::new(), Vec::new());
     let mut i = 0;
     while i < parsed.len() {
         let event = &parsed[i];
@@ -242,25 +244,42 @@ pub fn render(body: &str, resolver: &dyn Resolver) -> String {
                 i = end + 1;
                 continue;
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id })
-                if !is_external(dest_url) && !dest_url.starts_with('#') =>
-            {
-                let dest = resolver.link(dest_url).map_or_else(|| dest_url.clone(), CowStr::from);
-                out.push(Event::Start(Tag::Link {
-                    link_type: *link_type,
-                    dest_url: dest,
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let local = !is_external(dest_url) && !dest_url.starts_with('#');
+                match local.then(|| resolver.link(dest_url)) {
+                    // Withheld from this build: the text stays, the link goes.
+                    Some(None) => links.push(true),
+                    resolved => {
+                        links.push(false);
+                        let dest = resolved.flatten().map_or_else(|| dest_url.clone(), CowStr::from);
+                        let (link_type, title, id) = (*link_type, title.clone(), id.clone());
+                        out.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
+                    }
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if links.pop() != Some(true) {
+                    out.push(event.clone());
+                }
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) if !is_external(dest_url) => {
-                let dest = resolver.link(dest_url).map_or_else(|| dest_url.clone(), CowStr::from);
-                out.push(Event::Start(Tag::Image {
-                    link_type: *link_type,
-                    dest_url: dest,
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
+                match resolver.link(dest_url) {
+                    Some(dest) => {
+                        images.push(false);
+                        let (link_type, title, id) = (*link_type, title.clone(), id.clone());
+                        out.push(Event::Start(Tag::Image { link_type, dest_url: dest.into(), title, id }));
+                    }
+                    None => images.push(true),
+                }
+            }
+            Event::Start(Tag::Image { .. }) => {
+                images.push(false);
+                out.push(event.clone());
+            }
+            Event::End(TagEnd::Image) => {
+                if images.pop() != Some(true) {
+                    out.push(event.clone());
+                }
             }
             Event::Start(Tag::BlockQuote(kind)) => {
                 alerts.push(kind.is_some());
@@ -327,13 +346,8 @@ fn wiki_html(target: &str, has_pothole: bool, inner: &[Event], resolver: &dyn Re
                 .unwrap_or_default();
             format!("<a class=\"ref\" href=\"{}\">{text}</a>{badge}", escape(&href))
         }
-        WikiTarget::Plain => {
-            if has_pothole {
-                format!("{custom} ({})", escape(target))
-            } else {
-                format!("<span class=\"ref-withheld\">{}</span>", escape(target))
-            }
-        }
+        // Only the ID: custom link text could itself disclose what was withheld.
+        WikiTarget::Plain => format!("<span class=\"ref-withheld\">{}</span>", escape(target)),
     }
 }
 
@@ -348,6 +362,20 @@ fn alert_open(kind: BlockQuoteKind) -> String {
     format!(
         "<div class=\"alert alert-{class}\" role=\"note\" aria-label=\"{title}\">\n<p class=\"alert-title\">{title}</p>\n"
     )
+}
+
+/// Percent-encodes a relative URL path: everything but unreserved and sub-delimiter
+/// characters, `/` and `%`-escapes already present.
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@%".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// HTML-escapes text for element content and attribute values.

@@ -168,6 +168,220 @@ pub fn review_status(status: ReviewStatus, approved_on: Option<Date>, d: Date) -
     }
 }
 
+/// A review period: dates `d` with `after < d` (or `start <= d`) and `d <= end`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Period {
+    /// Inclusive start (`period_start`), if given.
+    pub start: Option<Date>,
+    /// Exclusive lower bound (the previous series review's date), if any.
+    pub after: Option<Date>,
+    pub end: Date,
+}
+
+impl Period {
+    pub fn contains(&self, d: Date) -> bool {
+        d <= self.end && self.start.is_none_or(|s| d >= s) && self.after.is_none_or(|a| d > a)
+    }
+
+    /// The first day of the period, if bounded below.
+    pub fn first_day(&self) -> Option<Date> {
+        self.start.or(self.after.map(Date::succ))
+    }
+}
+
+/// What the series logic needs of a review.
+#[derive(Clone, Debug)]
+pub struct ReviewFacts {
+    pub id: String,
+    pub date: Date,
+    pub planned: bool,
+    pub scheduled: bool,
+    pub period_start: Option<Date>,
+}
+
+/// Where a review stands: in the series or not, the period its figures cover, and the date
+/// they are computed as of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ReviewPeriod {
+    pub in_series: bool,
+    pub period: Period,
+    pub as_of: Date,
+}
+
+/// Periods of every review (same order as `reviews`, which must be sorted by date, then ID).
+/// Series reviews (held or approved, scheduled) cover `[period_start, date]` or
+/// `(previous series date, date]`; the others show figures as of `min(date, a)` for
+/// `(last series review before it, that date]`.
+pub fn periods(reviews: &[ReviewFacts], a: Date) -> Vec<ReviewPeriod> {
+    let mut last_series: Option<Date> = None;
+    reviews
+        .iter()
+        .map(|r| {
+            if r.scheduled && !r.planned {
+                let period = match r.period_start {
+                    Some(s) => Period { start: Some(s), after: None, end: r.date },
+                    None => Period { start: None, after: last_series, end: r.date },
+                };
+                last_series = Some(r.date);
+                ReviewPeriod { in_series: true, period, as_of: r.date }
+            } else {
+                let d = r.date.min(a);
+                ReviewPeriod { in_series: false, period: Period { start: None, after: last_series, end: d }, as_of: d }
+            }
+        })
+        .collect()
+}
+
+/// Counts per severity, in the order of the site's scale, zeros included.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SeverityCounts(pub Vec<(String, u64)>);
+
+impl SeverityCounts {
+    fn new(scale: &[String]) -> Self {
+        SeverityCounts(scale.iter().map(|s| (s.clone(), 0)).collect())
+    }
+
+    fn add(&mut self, severity: &str) {
+        if let Some(e) = self.0.iter_mut().find(|(s, _)| s == severity) {
+            e.1 += 1;
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        self.0.iter().map(|(_, n)| n).sum()
+    }
+
+    pub fn get(&self, severity: &str) -> u64 {
+        self.0.iter().find(|(s, _)| s == severity).map_or(0, |(_, n)| *n)
+    }
+}
+
+impl Serialize for SeverityCounts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+/// The figures of DESIGN §3 for one review (`reviews[].metrics` in site.json).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ReviewMetrics {
+    pub nc_raised: SeverityCounts,
+    pub nc_closed: u64,
+    pub nc_open: SeverityCounts,
+    pub nc_open_mean_age_days: Option<f64>,
+    pub actions_raised: u64,
+    pub actions_closed: u64,
+    pub actions_cancelled: u64,
+    pub actions_open: u64,
+    pub actions_overdue: u64,
+    pub on_time_closure_rate: Option<f64>,
+    pub median_days_to_close: Option<f64>,
+}
+
+/// The records figures are computed from: every record present as of the site's date,
+/// whatever the audience (figures never depend on it).
+pub struct Records<'a> {
+    pub actions: Vec<&'a Action>,
+    pub nonconformities: Vec<&'a Nonconformity>,
+    pub severities: &'a [String],
+    pub kpi_severities: &'a [String],
+}
+
+fn in_period(d: &Option<toml::Spanned<Date>>, p: &Period) -> Option<Date> {
+    d.as_ref().map(|x| *x.get_ref()).filter(|x| p.contains(*x))
+}
+
+/// `sum / count` rounded half-up to one decimal, in exact integer arithmetic.
+pub fn mean_half_up_1dp(sum: i64, count: i64) -> f64 {
+    let tenths = (20 * sum + count).div_euclid(2 * count);
+    tenths as f64 / 10.0
+}
+
+/// The median of whole-day values; the mean of the two middle values for an even count.
+pub fn median(values: &mut [i64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    let n = values.len();
+    Some(if n % 2 == 1 { values[n / 2] as f64 } else { (values[n / 2 - 1] + values[n / 2]) as f64 / 2.0 })
+}
+
+/// The figures for period `p`, with statuses as of `d` (the review's date).
+pub fn review_metrics(r: &Records, p: &Period, d: Date) -> ReviewMetrics {
+    let kpi = |sev: &str| r.kpi_severities.iter().any(|k| k == sev);
+    let mut nc_raised = SeverityCounts::new(r.severities);
+    let mut nc_open = SeverityCounts::new(r.severities);
+    let (mut nc_closed, mut age_sum, mut age_count) = (0, 0i64, 0i64);
+    for n in &r.nonconformities {
+        let raised = *n.raised.get_ref();
+        if p.contains(raised) {
+            nc_raised.add(n.severity.get_ref());
+        }
+        let sev = n.severity.get_ref().as_str();
+        if kpi(sev) && in_period(&n.closed, p).is_some() {
+            nc_closed += 1;
+        }
+        if nc_status(n, d).is_open() {
+            nc_open.add(sev);
+            if kpi(sev) {
+                age_sum += raised.days_until(d);
+                age_count += 1;
+            }
+        }
+    }
+    let (mut raised, mut closed, mut cancelled, mut open, mut overdue, mut on_time) = (0, 0, 0, 0, 0, 0);
+    let mut days_to_close = Vec::new();
+    for a in &r.actions {
+        if p.contains(*a.raised.get_ref()) {
+            raised += 1;
+        }
+        if in_period(&a.cancelled, p).is_some() {
+            cancelled += 1;
+        }
+        if let Some(c) = in_period(&a.closed, p) {
+            closed += 1;
+            if c <= *a.due.get_ref() {
+                on_time += 1;
+            }
+            days_to_close.push(a.raised.get_ref().days_until(c));
+        }
+        match action_status(a, d) {
+            ActionStatus::Open => open += 1,
+            ActionStatus::Overdue => {
+                open += 1;
+                overdue += 1
+            }
+            _ => {}
+        }
+    }
+    ReviewMetrics {
+        nc_raised,
+        nc_closed,
+        nc_open,
+        nc_open_mean_age_days: (age_count > 0).then(|| mean_half_up_1dp(age_sum, age_count)),
+        actions_raised: raised,
+        actions_closed: closed,
+        actions_cancelled: cancelled,
+        actions_open: open,
+        actions_overdue: overdue,
+        on_time_closure_rate: (closed > 0).then(|| on_time as f64 / closed as f64),
+        median_days_to_close: median(&mut days_to_close),
+    }
+}
+
+/// Carry-over of an action at `d`: the series reviews dated after it was raised and on or
+/// before `d` at which it was open or overdue.
+pub fn carry_over(a: &Action, series_dates: &[Date], d: Date) -> usize {
+    let raised = *a.raised.get_ref();
+    series_dates.iter().filter(|&&rd| raised < rd && rd <= d && action_status(a, rd).is_open()).count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,5 +432,226 @@ mod tests {
         assert_eq!(attainment(&o, d("2025-01-15")), Attainment::Met);
         assert_eq!(attainment(&o, d("2025-02-01")), Attainment::Amber);
         assert_eq!(attainment(&o, d("2025-03-01")), Attainment::Missed);
+    }
+}
+
+/// Everything the metrics stage derives from the site (DESIGN §3), by review index.
+#[derive(Debug, Default)]
+pub struct Figures {
+    /// Per review in `site.reviews` order.
+    pub periods: Vec<ReviewPeriod>,
+    pub metrics: Vec<ReviewMetrics>,
+    /// Indices into `site.reviews` of the series, in order.
+    pub series: Vec<usize>,
+    /// Carry-over at the as-of date, by lower-cased action ID.
+    pub carry_over: std::collections::HashMap<String, usize>,
+}
+
+impl Figures {
+    pub fn series_dates(&self) -> Vec<Date> {
+        self.series.iter().map(|&i| self.periods[i].period.end).collect()
+    }
+}
+
+/// The metrics stage: figures for every review, from every record present as of the site's
+/// date (whatever the audience).
+pub fn compute(site: &crate::model::Site) -> Figures {
+    let facts: Vec<ReviewFacts> = site
+        .reviews
+        .iter()
+        .map(|r| ReviewFacts {
+            id: r.id.clone(),
+            date: *r.fm.date.get_ref(),
+            planned: *r.fm.status.get_ref() == ReviewStatus::Planned,
+            scheduled: r.fm.kind == crate::record::ReviewKind::Scheduled,
+            period_start: r.fm.period_start.as_ref().map(|p| *p.get_ref()),
+        })
+        .collect();
+    let periods = periods(&facts, site.as_of);
+    let records = Records {
+        actions: site.actions.iter().map(|a| &a.fm).collect(),
+        nonconformities: site.nonconformities.iter().map(|n| &n.fm).collect(),
+        severities: &site.config.severities,
+        kpi_severities: &site.config.kpi_severities,
+    };
+    let metrics = periods.iter().map(|p| review_metrics(&records, &p.period, p.as_of)).collect();
+    let series: Vec<usize> = periods.iter().enumerate().filter(|(_, p)| p.in_series).map(|(i, _)| i).collect();
+    let dates: Vec<Date> = series.iter().map(|&i| periods[i].period.end).collect();
+    let carry_over =
+        site.actions.iter().map(|a| (a.id.to_lowercase(), carry_over(&a.fm, &dates, site.as_of))).collect();
+    Figures { periods, metrics, series, carry_over }
+}
+
+/// Hand-computed figures for a small fixture (every number below was worked out on paper
+/// from the records in `fixture()`; see the comments).
+#[cfg(test)]
+mod series_tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    fn action(body: &str) -> Action {
+        toml::from_str(&format!("title = \"t\"\nowner = \"o\"\n{body}")).unwrap()
+    }
+
+    fn nc(body: &str) -> Nonconformity {
+        toml::from_str(&format!("title = \"t\"\nsource = \"self\"\n{body}")).unwrap()
+    }
+
+    fn actions() -> Vec<Action> {
+        vec![
+            // A1: closed late (due 03-31, closed 04-02), 82 days.
+            action("raised = 2025-01-10\ndue = 2025-03-31\nclosed = 2025-04-02"),
+            // A2: closed on its due date, which is R2's date: in P2, on time, 149 days.
+            action("raised = 2025-02-01\ndue = 2025-06-30\nclosed = 2025-06-30"),
+            // A3: re-planned twice, updates out of date order; closed 10-01, late against 04-30.
+            action(
+                "raised = 2025-03-01\ndue = 2025-04-30\nclosed = 2025-10-01\n\
+                 [[updates]]\ndate = 2025-06-01\nnote = \"b\"\ndue = 2025-09-30\n\
+                 [[updates]]\ndate = 2025-04-15\nnote = \"a\"\ndue = 2025-05-31",
+            ),
+            // A4: cancelled 06-10 (in P2, before R3's period_start).
+            action("raised = 2025-05-01\ndue = 2025-05-31\ncancelled = 2025-06-10\ncancel_reason = \"x\""),
+            // A5: raised on R2's date (so in P2, not P3... P3 starts 06-15 inclusive: in P3 too).
+            action("raised = 2025-06-30\ndue = 2025-12-31"),
+            // A6: raised on R1's date (in P1), closed late 03-15, 43 days.
+            action("raised = 2025-01-31\ndue = 2025-02-28\nclosed = 2025-03-15"),
+        ]
+    }
+
+    fn ncs() -> Vec<Nonconformity> {
+        vec![
+            nc(
+                "raised = 2025-01-05\nseverity = \"major\"\nclosed = 2025-03-01\nverified = 2025-04-01\neffective = false",
+            ),
+            nc("raised = 2025-02-10\nseverity = \"minor\"\nclosed = 2025-06-30"),
+            nc("raised = 2025-03-03\nseverity = \"observation\""),
+            nc("raised = 2025-06-20\nseverity = \"minor\""),
+            nc("raised = 2025-07-01\nseverity = \"major\"\nclosed = 2025-08-01\nverified = 2025-09-01"),
+        ]
+    }
+
+    fn reviews() -> Vec<ReviewFacts> {
+        let r = |id: &str, date: &str, planned, scheduled, ps: Option<&str>| ReviewFacts {
+            id: id.into(),
+            date: d(date),
+            planned,
+            scheduled,
+            period_start: ps.map(d),
+        };
+        vec![
+            r("R1", "2025-01-31", false, true, None),
+            r("R2", "2025-06-30", false, true, None),
+            r("E", "2025-09-10", false, false, None),
+            r("R3", "2025-12-31", false, true, Some("2025-06-15")),
+            r("P", "2026-03-31", true, true, None),
+        ]
+    }
+
+    fn counts(v: &[(&str, u64)]) -> SeverityCounts {
+        SeverityCounts(v.iter().map(|(k, n)| (k.to_string(), *n)).collect())
+    }
+
+    fn all() -> Vec<ReviewMetrics> {
+        let (acts, ncs) = (actions(), ncs());
+        let sev: Vec<String> = ["major", "minor", "observation"].map(String::from).to_vec();
+        let kpi: Vec<String> = ["major", "minor"].map(String::from).to_vec();
+        let recs = Records {
+            actions: acts.iter().collect(),
+            nonconformities: ncs.iter().collect(),
+            severities: &sev,
+            kpi_severities: &kpi,
+        };
+        periods(&reviews(), d("2026-01-15")).iter().map(|p| review_metrics(&recs, &p.period, p.as_of)).collect()
+    }
+
+    #[test]
+    fn periods_follow_the_series() {
+        let p = periods(&reviews(), d("2026-01-15"));
+        assert_eq!(p[0].period, Period { start: None, after: None, end: d("2025-01-31") });
+        assert_eq!(p[1].period, Period { start: None, after: Some(d("2025-01-31")), end: d("2025-06-30") });
+        assert!(!p[2].in_series);
+        assert_eq!(p[2].period, Period { start: None, after: Some(d("2025-06-30")), end: d("2025-09-10") });
+        assert_eq!(p[3].period, Period { start: Some(d("2025-06-15")), after: None, end: d("2025-12-31") });
+        // Planned review after the as-of date: figures as of A, since the last series review.
+        assert_eq!(p[4].as_of, d("2026-01-15"));
+        assert_eq!(p[4].period, Period { start: None, after: Some(d("2025-12-31")), end: d("2026-01-15") });
+    }
+
+    #[test]
+    fn first_review_covers_everything_before_it() {
+        let m = &all()[0];
+        assert_eq!(m.nc_raised, counts(&[("major", 1), ("minor", 0), ("observation", 0)]));
+        assert_eq!((m.nc_closed, m.nc_open.total()), (0, 1));
+        assert_eq!(m.nc_open_mean_age_days, Some(26.0));
+        assert_eq!((m.actions_raised, m.actions_closed, m.actions_cancelled), (2, 0, 0));
+        assert_eq!((m.actions_open, m.actions_overdue), (2, 0));
+        assert_eq!((m.on_time_closure_rate, m.median_days_to_close), (None, None));
+    }
+
+    #[test]
+    fn facts_on_the_review_date_belong_to_its_period() {
+        let m = &all()[1];
+        assert_eq!(m.nc_raised, counts(&[("major", 0), ("minor", 2), ("observation", 1)]));
+        assert_eq!(m.nc_closed, 2);
+        // N1 is ineffective (counts as open), N2 closed on the review date, N3 and N4 open.
+        assert_eq!(m.nc_open, counts(&[("major", 1), ("minor", 1), ("observation", 1)]));
+        assert_eq!(m.nc_open_mean_age_days, Some(93.0)); // (176 + 10) / 2
+        assert_eq!((m.actions_raised, m.actions_closed, m.actions_cancelled), (4, 3, 1));
+        assert_eq!((m.actions_open, m.actions_overdue), (2, 0)); // A3 re-planned to 09-30 by then
+        assert_eq!(m.on_time_closure_rate, Some(1.0 / 3.0));
+        assert_eq!(m.median_days_to_close, Some(82.0)); // 43, 82, 149
+    }
+
+    #[test]
+    fn extraordinary_review_covers_since_the_last_series_review() {
+        let m = &all()[2];
+        assert_eq!(m.nc_raised, counts(&[("major", 1), ("minor", 0), ("observation", 0)]));
+        assert_eq!(m.nc_closed, 1);
+        assert_eq!(m.nc_open_mean_age_days, Some(165.0)); // (248 + 82) / 2
+        assert_eq!((m.actions_raised, m.actions_closed, m.actions_open, m.actions_overdue), (0, 0, 2, 0));
+    }
+
+    #[test]
+    fn period_start_overrides_the_previous_date() {
+        let m = &all()[3];
+        assert_eq!(m.nc_raised, counts(&[("major", 1), ("minor", 1), ("observation", 0)]));
+        assert_eq!(m.nc_closed, 2); // N2 closed 06-30 falls in [06-15, 12-31] too
+        assert_eq!(m.nc_open_mean_age_days, Some(277.0)); // (360 + 194) / 2
+        // A2 (closed 06-30, on time) and A3 (10-01, late) both fall in [06-15, 12-31].
+        assert_eq!((m.actions_raised, m.actions_closed, m.actions_cancelled), (1, 2, 0));
+        assert_eq!(m.on_time_closure_rate, Some(0.5));
+        assert_eq!(m.median_days_to_close, Some(181.5)); // even count: (149 + 214) / 2
+        assert_eq!((m.actions_open, m.actions_overdue), (1, 0)); // due 12-31 is not yet overdue on 12-31
+    }
+
+    #[test]
+    fn planned_review_shows_figures_as_of_a() {
+        let m = &all()[4];
+        assert_eq!((m.actions_raised, m.actions_closed, m.actions_open, m.actions_overdue), (0, 0, 1, 1));
+    }
+
+    #[test]
+    fn carry_over_counts_series_reviews_while_open() {
+        let acts = actions();
+        let dates = [d("2025-01-31"), d("2025-06-30"), d("2025-12-31")];
+        assert_eq!(carry_over(&acts[2], &dates, d("2026-01-15")), 1); // open at R2, closed by R3
+        assert_eq!(carry_over(&acts[4], &dates, d("2026-01-15")), 1); // raised on R2's date: not counted there
+        assert_eq!(carry_over(&acts[0], &dates, d("2026-01-15")), 1); // open at R1
+        assert_eq!(carry_over(&acts[0], &dates, d("2025-01-30")), 0);
+    }
+
+    #[test]
+    fn rounding_and_medians() {
+        assert_eq!(mean_half_up_1dp(1, 4), 0.3); // 0.25 rounds up
+        assert_eq!(mean_half_up_1dp(1, 20), 0.1); // 0.05
+        assert_eq!(mean_half_up_1dp(2, 3), 0.7);
+        assert_eq!(mean_half_up_1dp(1, 3), 0.3);
+        assert_eq!(median(&mut [5, 1, 4, 2]), Some(3.0));
+        assert_eq!(median(&mut [3, 1]), Some(2.0));
+        assert_eq!(median(&mut [1, 2]), Some(1.5));
+        assert_eq!(median(&mut []), None);
     }
 }

@@ -138,7 +138,11 @@ fn split(src: &SourceText) -> Result<Split, Diagnostic> {
 pub fn toml_diagnostic(src: &SourceText, offset: usize, err: &toml::de::Error, whole: Option<usize>) -> Diagnostic {
     let message = err.message().trim().to_string();
     let span = err.span().unwrap_or(0..0);
-    let top_level = span.start == 0 && (span.end == 0 || whole.is_some_and(|len| span.end >= len.saturating_sub(1)));
+    // Serde reports a missing top-level field with a span over the whole table (or none):
+    // it belongs at the opening `+++`. Any other error keeps its own span.
+    let top_level = message.starts_with("missing field")
+        && span.start == 0
+        && (span.end == 0 || whole.is_some_and(|len| span.end >= len.saturating_sub(1)));
     let at = |code| {
         if top_level && offset > 0 {
             src.diag(code, 0..3, "")

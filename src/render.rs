@@ -1,7 +1,7 @@
 //! [`Site`] → output files in memory: every page through Tera (rayon over pages), Markdown
 //! bodies with links resolved, static files, attachments, exports and `SHA256SUMS`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -11,8 +11,10 @@ use sha2::{Digest, Sha256};
 use crate::context::{self as ctx, Ref};
 use crate::load::Kind;
 use crate::markdown::{self, Resolver, WikiTarget};
+use crate::metrics::Figures;
 use crate::model::{Site, normalize_local};
 use crate::record::Record;
+use crate::warnings::Warnings;
 
 /// One file of the built site.
 #[derive(Clone, Debug)]
@@ -68,12 +70,16 @@ struct SiteCtx<'a> {
 #[derive(Clone, Copy)]
 enum Job {
     Home,
+    Trends,
+    Evidence,
     List(Kind),
     Record(Kind, usize),
 }
 
 struct Renderer<'a> {
     site: &'a Site,
+    figures: &'a Figures,
+    warnings: &'a Warnings,
     tera: tera::Tera,
     opts: &'a RenderOptions,
     site_ctx: SiteCtx<'a>,
@@ -81,10 +87,18 @@ struct Renderer<'a> {
 }
 
 /// Renders the whole site into memory, sorted by path.
-pub fn render(site: &Site, root: &Path, opts: &RenderOptions) -> Result<Vec<OutputFile>, RenderError> {
+pub fn render(
+    site: &Site,
+    figures: &Figures,
+    warnings: &Warnings,
+    root: &Path,
+    opts: &RenderOptions,
+) -> Result<Vec<OutputFile>, RenderError> {
     let tera = templates(root, &site.config.theme)?;
     let r = Renderer {
         site,
+        figures,
+        warnings,
         tera,
         opts,
         site_ctx: SiteCtx {
@@ -102,7 +116,7 @@ pub fn render(site: &Site, root: &Path, opts: &RenderOptions) -> Result<Vec<Outp
             .map(|p| (p.fm.title.clone(), ctx::href(Kind::Page, &p.id)))
             .collect(),
     };
-    let mut jobs = vec![Job::Home];
+    let mut jobs = vec![Job::Home, Job::Trends, Job::Evidence];
     for kind in [Kind::Review, Kind::Action, Kind::Nonconformity, Kind::Objective, Kind::Audit] {
         jobs.push(Job::List(kind));
     }
@@ -119,7 +133,7 @@ pub fn render(site: &Site, root: &Path, opts: &RenderOptions) -> Result<Vec<Outp
     let mut files: Vec<OutputFile> = jobs.par_iter().map(|job| r.page(*job)).collect::<Result<_, _>>()?;
     files.extend(static_files(root, &site.config.theme)?);
     files.extend(assets(site)?);
-    files.push(OutputFile { path: "exports/site.json".into(), bytes: crate::export::site_json(site).into_bytes() });
+    files.extend(crate::export::exports(site, figures, opts.base_url.as_deref()));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.dedup_by(|later, earlier| later.path == earlier.path);
     files.push(sha256sums(&files));
@@ -178,12 +192,27 @@ impl Renderer<'_> {
             serde_json::Value,
         ) = match job {
             Job::Home => ("index.html".into(), "index.html", "home", site.config.title.clone(), vec![], self.home()),
+            Job::Trends => {
+                ("trends/index.html".into(), "trends.html", "trends", "Trends".into(), vec![], self.trends())
+            }
+            Job::Evidence => (
+                "evidence/index.html".into(),
+                "evidence.html",
+                "evidence",
+                "Clause 9.3 evidence".into(),
+                vec![],
+                serde_json::to_value(crate::evidence::matrix(site, self.figures)).expect("serializes"),
+            ),
             Job::List(kind) => {
                 let (tpl, title, data) = self.list(kind);
                 (format!("{}/index.html", kind.folder()), tpl, kind.folder(), title.to_string(), vec![], data)
             }
             Job::Record(kind, i) => {
-                let (id, title, data) = self.record(kind, i);
+                let (id, title, mut data) = self.record(kind, i)?;
+                if let Some(obj) = data.as_object_mut() {
+                    let notices = if site.visible(&id) { self.warnings.of(&id) } else { &[] };
+                    obj.insert("notices".into(), serde_json::to_value(notices).expect("serializes"));
+                }
                 let path = ctx::href(kind, &id);
                 let crumbs = match kind {
                     Kind::Page => vec![],
@@ -241,6 +270,8 @@ impl Renderer<'_> {
             ("nonconformities", "Nonconformities", "nonconformities/index.html"),
             ("objectives", "Objectives", "objectives/index.html"),
             ("audits", "Audits", "audits/index.html"),
+            ("trends", "Trends", "trends/index.html"),
+            ("evidence", "Evidence", "evidence/index.html"),
         ]
         .into_iter()
         .map(|(key, label, href)| NavItem { label: label.into(), href: href.into(), current: key == section })
@@ -249,37 +280,112 @@ impl Renderer<'_> {
 
     fn body<T>(&self, rec: &Record<T>, kind: Kind) -> String {
         let depth = ctx::href(kind, &rec.id).matches('/').count();
-        let links = Links { site: self.site, dir: &rec.dir, root: "../".repeat(depth) };
+        let links = Links { site: self.site, dir: &rec.dir, root: "../".repeat(depth), panels: HashMap::new() };
         markdown::render(&rec.body, &links)
     }
 
-    fn record(&self, kind: Kind, i: usize) -> (String, String, serde_json::Value) {
+    /// A review page: minutes with each input's evidence panel under its heading, the
+    /// figures of its period, and the panels of inputs the minutes lack.
+    fn review(&self, i: usize) -> Result<serde_json::Value, RenderError> {
+        let site = self.site;
+        let r = &site.reviews[i];
+        let fw_name = r.fm.framework.as_ref().map_or(site.config.framework.as_str(), |f| f.get_ref().as_str());
+        let panels = crate::evidence::panels(site, self.figures, i);
+        let mut html = HashMap::new();
+        let mut missing = Vec::new();
+        let root = "../../";
+        for input in site.config.framework(fw_name).map(|f| f.inputs.as_slice()).unwrap_or_default() {
+            let has_heading = r.scan.headings.iter().any(|h| h.id == input.key);
+            let panel = match &input.panel {
+                Some(name)
+                    if *r.fm.status.get_ref() != crate::record::ReviewStatus::Planned || name == "previous-actions" =>
+                {
+                    let mut c = tera::Context::new();
+                    c.insert("root", root);
+                    c.insert("name", name);
+                    c.insert("input", input);
+                    c.insert("panels", &panels);
+                    c.insert("site", &self.site_ctx);
+                    let out = self.tera.render("panel.html", &c).map_err(|e| {
+                        RenderError(format!("cannot render panel {name} for {}: {}", r.id, error_chain(&e)))
+                    })?;
+                    Some(out)
+                }
+                _ => None,
+            };
+            match (has_heading, panel) {
+                (true, Some(p)) => {
+                    html.insert(input.key.clone(), p);
+                }
+                (false, p) if !r.scan.headings.is_empty() || p.is_some() => missing.push(serde_json::json!({
+                    "key": input.key, "title": input.title, "clause": input.clause, "panel": p,
+                })),
+                _ => {}
+            }
+        }
+        let links = Links { site, dir: &r.dir, root: root.into(), panels: html };
+        let body = markdown::render(&r.body, &links);
+        let mut data = serde_json::to_value(ctx::review_page(site, r, body)).expect("serializes");
+        let p = &self.figures.periods[i];
+        let obj = data.as_object_mut().expect("object");
+        obj.insert("in_series".into(), p.in_series.into());
+        obj.insert("period".into(), crate::evidence::period_text(&p.period).into());
+        obj.insert("figures_as_of".into(), p.as_of.to_string().into());
+        let rows = crate::evidence::figure_rows(site, &self.figures.metrics[i]);
+        obj.insert("figures".into(), serde_json::to_value(rows).expect("serializes"));
+        obj.insert("missing_inputs".into(), missing.into());
+        Ok(data)
+    }
+
+    fn trends(&self) -> serde_json::Value {
+        let site = self.site;
+        let f = self.figures;
+        let idx: Vec<usize> = f.series.clone();
+        let objectives: Vec<_> = site
+            .objectives
+            .iter()
+            .filter(|o| site.visible(&o.id))
+            .map(|o| crate::evidence::objective_chart(site, o, &format!("obj-{}", o.id)))
+            .collect();
+        serde_json::json!({
+            "reviews": idx.len(),
+            "nc": (!idx.is_empty()).then(|| crate::evidence::nc_chart(site, f, &idx, "trend-nc")),
+            "actions": (!idx.is_empty()).then(|| crate::evidence::action_chart(site, f, &idx, "trend-actions")),
+            "risk": crate::evidence::risk_chart(site, &idx, "trend-risk"),
+            "objectives": objectives,
+        })
+    }
+
+    fn record(&self, kind: Kind, i: usize) -> Result<(String, String, serde_json::Value), RenderError> {
         let site = self.site;
         let json = |v: &dyn erased::Ser| v.to_value();
         match kind {
             Kind::Review => {
                 let r = &site.reviews[i];
-                (r.id.clone(), r.fm.title.clone(), json(&ctx::review_page(site, r, self.body(r, kind))))
+                Ok((r.id.clone(), r.fm.title.clone(), self.review(i)?))
             }
             Kind::Action => {
                 let r = &site.actions[i];
-                (r.id.clone(), r.fm.title.clone(), json(&ctx::action_page(site, r, self.body(r, kind))))
+                Ok((r.id.clone(), r.fm.title.clone(), json(&ctx::action_page(site, r, self.body(r, kind)))))
             }
             Kind::Nonconformity => {
                 let r = &site.nonconformities[i];
-                (r.id.clone(), r.fm.title.clone(), json(&ctx::nc_page(site, r, self.body(r, kind))))
+                Ok((r.id.clone(), r.fm.title.clone(), json(&ctx::nc_page(site, r, self.body(r, kind)))))
             }
             Kind::Objective => {
                 let r = &site.objectives[i];
-                (r.id.clone(), r.fm.title.clone(), json(&ctx::objective_page(site, r, self.body(r, kind))))
+                let mut data = json(&ctx::objective_page(site, r, self.body(r, kind)));
+                let chart = crate::evidence::objective_chart(site, r, &format!("obj-{}", r.id));
+                data["chart"] = serde_json::to_value(chart).expect("serializes");
+                Ok((r.id.clone(), r.fm.title.clone(), data))
             }
             Kind::Audit => {
                 let r = &site.audits[i];
-                (r.id.clone(), r.fm.title.clone(), json(&ctx::audit_page(site, r, self.body(r, kind))))
+                Ok((r.id.clone(), r.fm.title.clone(), json(&ctx::audit_page(site, r, self.body(r, kind)))))
             }
             Kind::Page | Kind::Home => {
                 let r = &site.pages[i];
-                (r.id.clone(), r.fm.title.clone(), json(&ctx::page_page(site, r, self.body(r, Kind::Page))))
+                Ok((r.id.clone(), r.fm.title.clone(), json(&ctx::page_page(site, r, self.body(r, Kind::Page)))))
             }
         }
     }
@@ -307,7 +413,7 @@ impl Renderer<'_> {
         let site = self.site;
         let d = site.as_of;
         let intro = site.home.as_ref().map(|h| {
-            let links = Links { site, dir: &h.dir, root: String::new() };
+            let links = Links { site, dir: &h.dir, root: String::new(), panels: HashMap::new() };
             markdown::render(&h.body, &links)
         });
         let series: Vec<&Record<crate::record::Review>> = site
@@ -327,22 +433,23 @@ impl Renderer<'_> {
             .map(|r| ctx::review_row(site, r))
             .next();
         let next_due = series.last().and_then(|r| r.fm.next_review.as_ref().map(|n| n.get_ref().to_string()));
-        let visible_actions: Vec<_> = site.actions.iter().filter(|a| site.visible(&a.id)).collect();
-        let overdue: Vec<_> = visible_actions
-            .iter()
-            .filter(|a| crate::metrics::action_status(&a.fm, d) == crate::metrics::ActionStatus::Overdue)
-            .map(|a| ctx::action_row(site, a))
-            .collect();
-        let open_actions = visible_actions.iter().filter(|a| crate::metrics::action_status(&a.fm, d).is_open()).count();
-        let open_ncs = site
-            .nonconformities
-            .iter()
-            .filter(|n| site.visible(&n.id) && crate::metrics::nc_status(&n.fm, d).is_open())
-            .count();
+        // Headline figures count every record present, whatever the audience (DESIGN §3);
+        // only the lists leave withheld records out, and say how many.
+        use crate::metrics::{ActionStatus, action_status, nc_status};
+        let all_overdue: Vec<_> =
+            site.actions.iter().filter(|a| action_status(&a.fm, d) == ActionStatus::Overdue).collect();
+        let overdue: Vec<_> =
+            all_overdue.iter().filter(|a| site.visible(&a.id)).map(|a| ctx::action_row(site, a)).collect();
+        let overdue_withheld = all_overdue.len() - overdue.len();
+        let open_actions = site.actions.iter().filter(|a| action_status(&a.fm, d).is_open()).count();
+        let open_ncs = site.nonconformities.iter().filter(|n| nc_status(&n.fm, d).is_open()).count();
         let pages: Vec<Ref> =
             site.pages.iter().filter(|p| site.visible(&p.id)).map(|p| ctx::reference(site, &p.id)).collect();
         let title = site.home.as_ref().and_then(|h| h.fm.title.clone());
+        let recent: Vec<usize> = self.figures.series.iter().rev().take(6).rev().copied().collect();
         serde_json::json!({
+            "nc_chart": (!recent.is_empty()).then(|| crate::evidence::nc_chart(site, self.figures, &recent, "home-nc")),
+            "action_chart": (!recent.is_empty()).then(|| crate::evidence::action_chart(site, self.figures, &recent, "home-actions")),
             "title": title,
             "intro": intro,
             "latest": latest,
@@ -350,9 +457,10 @@ impl Renderer<'_> {
             "next_due": next_due,
             "overdue": overdue,
             "open_actions": open_actions,
-            "overdue_actions": overdue.len(),
+            "overdue_actions": all_overdue.len(),
+            "overdue_withheld": overdue_withheld,
             "open_ncs": open_ncs,
-            "reviews": series.len(),
+            "reviews": self.figures.series.len(),
             "objectives": site.objectives.iter().filter(|o| site.visible(&o.id)).map(|o| ctx::objective_row(site, o)).collect::<Vec<_>>(),
             "pages": pages,
         })
@@ -396,6 +504,8 @@ fn record_template(kind: Kind) -> &'static str {
 /// Resolves links in one record's body, relative to its page.
 struct Links<'a> {
     site: &'a Site,
+    /// Evidence panel HTML by input key (review pages only).
+    panels: HashMap<String, String>,
     /// Site-relative folder of the record's file.
     dir: &'a str,
     /// From the page to the output root.
@@ -425,11 +535,11 @@ impl Resolver for Links<'_> {
             let (kind, _) = self.site.lookup(id)?;
             return Some(format!("{}{}{suffix}", self.root, ctx::href(kind, id)));
         }
-        self.site.assets.get(&target).map(|out| format!("{}{out}{suffix}", self.root))
+        self.site.assets.get(&target).map(|out| format!("{}{}{suffix}", self.root, markdown::encode_path(out)))
     }
 
-    fn panel(&self, _heading_id: &str) -> Option<String> {
-        None
+    fn panel(&self, heading_id: &str) -> Option<String> {
+        self.panels.get(heading_id).cloned()
     }
 
     fn redact(&self) -> bool {

@@ -18,6 +18,9 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("audit.html", include_str!("../themes/default/templates/audit.html")),
     ("page.html", include_str!("../themes/default/templates/page.html")),
     ("related.html", include_str!("../themes/default/templates/related.html")),
+    ("panel.html", include_str!("../themes/default/templates/panel.html")),
+    ("trends.html", include_str!("../themes/default/templates/trends.html")),
+    ("evidence.html", include_str!("../themes/default/templates/evidence.html")),
 ];
 
 /// Static files, published under `static/`.

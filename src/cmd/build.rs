@@ -25,16 +25,26 @@ pub struct BuildArgs {
     /// Replace the output folder even if quorum did not create it
     #[arg(long)]
     force: bool,
+    /// Treat content warnings (incomplete records) as errors: nothing is written
+    #[arg(long)]
+    deny_warnings: bool,
+    /// Treat status warnings (overdue, late reviews…) as errors too
+    #[arg(long)]
+    deny_status: bool,
 }
 
 pub fn run(args: BuildArgs) -> ExitCode {
     let start = Instant::now();
     let opts = args.site.options(&args.audience);
     let render = RenderOptions { base_url: args.base_url.clone(), serve: false };
-    let (checked, files) = match quorum::build(&opts, &render) {
+    let (mut checked, files) = match quorum::build(&opts, &render) {
         Ok(x) => x,
         Err(f) => return report(f),
     };
+    checked.diagnostics.deny(args.deny_warnings, args.deny_status);
+    if checked.diagnostics.has_errors() {
+        return report(quorum::Failure::Content(std::mem::take(&mut checked.diagnostics)));
+    }
     eprint!("{}", checked.diagnostics.render());
     let out = args.output_dir.unwrap_or_else(|| quorum::default_output(&args.site.root));
     if let Err(e) = quorum::write::write(&out, &args.site.root, &files, args.force) {

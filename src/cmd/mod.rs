@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod init;
+mod serve;
 mod verify;
 
 use std::path::PathBuf;
@@ -20,6 +21,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Create a new working site in DIR from the built-in example
     Init(init::InitArgs),
+    /// Preview the site: build in memory, serve it over HTTP, rebuild and reload the browser on save
+    Serve(serve::ServeArgs),
     /// Check a built site against its SHA256SUMS manifest
     Verify(verify::VerifyArgs),
 }
@@ -50,6 +53,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Build(a) => build::run(a),
         Command::Check(a) => check::run(a),
         Command::Init(a) => init::run(a),
+        Command::Serve(a) => serve::run(a),
         Command::Verify(a) => verify::run(a),
     }
 }

@@ -53,8 +53,8 @@ fn a_link_to_a_record_raised_later_shows_the_plain_id() {
         if path.ends_with(".html") {
             let html = String::from_utf8_lossy(&bytes);
             assert!(
-                !tags(&html).iter().any(|t| t.attr("href").is_some_and(|h| h.contains("A-LATE"))),
-                "{path} links the not-yet-raised action"
+                !tags(&html).iter().any(|t| t.attr("href").is_some_and(|h| h.contains("A-LATE/index.html"))),
+                "{path} links the not-yet-raised action's page"
             );
         }
     }
@@ -106,4 +106,64 @@ fn a_decision_listing_a_later_action_shows_its_plain_id() {
     let decision = &decision[..decision.find("</div>").expect("end")];
     assert!(decision.contains("A-LATE"), "{decision}");
     assert!(links_to(decision, "../../actions/A-LATE/index.html").is_empty());
+}
+
+#[test]
+fn markdown_link_to_a_record_raised_later_is_plain_text() {
+    // DESIGN §3: a reference to a record left out for being raised after A is not an error;
+    // it shows as the plain ID. That holds for a Markdown link to the record's file too.
+    let s = site();
+    s.write("content/pages/plan.md", "+++\ntitle = \"Plan\"\n+++\nNext: [the firewall](../actions/A-LATE.md).\n");
+    s.assert_clean();
+    let built = s.build_ok(&[]);
+    let problems = crate::links::link_problems(&built.out, "example.invalid");
+    assert!(problems.is_empty(), "{problems:#?}");
+    let html = built.read("plan/index.html");
+    let para = &html[html.find("Next:").expect("paragraph")..];
+    let para = &para[..para.find("</p>").expect("end")];
+    assert!(!para.contains("<a "), "no link to a record not yet raised: {para}");
+}
+
+#[test]
+fn an_invalid_as_of_date_is_a_usage_error() {
+    let s = site();
+    for bad in ["2025-02-30", "31/12/2025", "tomorrow"] {
+        let o = crate::support::quorum_in(s.root(), &["check", "--as-of", bad]);
+        assert_eq!(o.status.code(), Some(2), "--as-of {bad}");
+    }
+}
+
+#[test]
+fn planned_reviews_after_the_as_of_date_stay_and_held_ones_go() {
+    let s = site();
+    s.write("content/reviews/MR-2.md", "+++\ntitle = \"Next review\"\ndate = 2026-06-18\nstatus = \"planned\"\n+++\n");
+    s.write(
+        "content/reviews/MR-3.md",
+        "+++\ntitle = \"Future held\"\ndate = 2026-02-01\nstatus = \"held\"\nchair = \"CEO\"\n+++\n",
+    );
+    s.write("content/pages/p.md", "+++\ntitle = \"P\"\n+++\nSee [[MR-3]] and [[MR-2]].\n");
+    s.assert_clean();
+    let built = s.build_ok(&[]);
+    assert!(built.exists("reviews/MR-2/index.html"), "planned reviews are excepted");
+    assert!(!built.exists("reviews/MR-3/index.html"), "a review dated after A is left out");
+    let html = built.read("p/index.html");
+    assert!(links_to(&html, "../reviews/MR-3/index.html").is_empty() && html.contains("MR-3"));
+    assert!(!links_to(&html, "../reviews/MR-2/index.html").is_empty());
+}
+
+#[test]
+fn updates_and_measurements_after_the_as_of_date_are_ignored() {
+    let replanned = "+++\ntitle = \"Migrate mail\"\nowner = \"IT\"\nraised = 2025-01-10\ndue = 2025-06-30\n\n[[updates]]\ndate = 2026-01-05\nnote = \"Re-planned after the audit\"\ndue = 2026-06-30\n+++\n";
+    let objective = "+++\ntitle = \"Phishing clicks\"\ntarget = 5.0\ndirection = \"lower_better\"\n\n[[measurements]]\ndate = 2025-09-30\nvalue = 9.0\n\n[[measurements]]\ndate = 2026-01-15\nvalue = 2.0\n+++\n";
+    let s = Site::new(&[("content/actions/A-1.md", replanned), ("content/objectives/OBJ-1.md", objective)]);
+    let built = s.build_ok(&[]);
+    let badge = status_badge(&built, "A-1");
+    assert!(badge.contains("badge-overdue"), "the re-plan dated after A does not count yet: {badge}");
+    let html = built.read("actions/A-1/index.html");
+    assert!(!html.contains("Re-planned after the audit"), "an update dated after A is not shown");
+    let json: serde_json::Value = serde_json::from_str(&built.read("exports/site.json")).expect("JSON");
+    let o = &json["objectives"][0];
+    assert_eq!(o["measurements"].as_array().map(Vec::len), Some(1), "{o}");
+    assert_eq!(o["attainment"], "missed", "9.0 against a target of 5 (lower is better): {o}");
+    assert_eq!(json["actions"][0]["due_as_of"], "2025-06-30");
 }

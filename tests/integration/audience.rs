@@ -56,6 +56,9 @@ const A9: &str = "+++\ntitle = \"Secret vendor exit\"\nowner = \"CFO\"\nraised =
 
 const CONFIDENTIAL_REVIEW: &str = "+++\ntitle = \"Extraordinary review: breach\"\ndate = 2025-08-01\nstatus = \"held\"\nkind = \"extraordinary\"\nchair = \"CEO\"\nconfidential = true\n+++\nMinutes of the breach [list](breach-list.csv).\n";
 
+/// A public page linking withheld material.
+const NOTES: &str = "+++\ntitle = \"Notes\"\n+++\nBudget: [[MR-1#D2]].\n\nExit: [[A-9|the exit plan]].\n\n### Vendor {.confidential}\n\nAcmecorp again.\n\n## After\n\nVisible after.\n";
+
 /// Words that only confidential or planned material contains.
 const SECRETS: &[&str] = &[
     "Secret vendor exit",
@@ -77,6 +80,7 @@ fn site() -> Site {
         ("content/reviews/MR-X/breach-list.csv", "host,when\nsrv1,2025-07-30\n"),
         ("content/actions/A-1.md", A1),
         ("content/actions/A-9.md", A9),
+        ("content/pages/notes.md", NOTES),
     ]);
     s.assert_clean();
     s
@@ -164,20 +168,27 @@ fn auditor_review_page_drops_confidential_decisions_updates_and_sections() {
 #[test]
 fn auditor_link_to_withheld_action_is_the_plain_id() {
     let built = auditor();
-    for (path, bytes) in built.tree() {
-        if path.ends_with(".html") {
-            let html = String::from_utf8_lossy(&bytes);
-            let bad: Vec<String> = tags(&html)
-                .iter()
-                .filter_map(|t| t.attr("href").filter(|h| h.contains("A-9")).map(str::to_string))
-                .collect();
-            assert!(bad.is_empty(), "{path} links the withheld action: {bad:?}");
-        }
-    }
     let html = built.read("reviews/MR-1/index.html");
     let minutes = &html[html.find("Progress on").expect("minutes")..];
     let para = &minutes[..minutes.find("</p>").expect("end of paragraph")];
-    assert!(para.contains("A-9"), "the plain ID stays: {para}");
+    assert!(!para.contains("A-9/index.html") && !para.contains("<a class=\"ref\" href=\"../../actions/A-9"), "{para}");
+    assert!(
+        para.contains("<span class=\"ref-withheld\">A-9</span>") || para.contains("A-9"),
+        "the plain ID stays: {para}"
+    );
+    assert!(!para.contains("Secret vendor exit"), "no title: {para}");
+}
+
+#[test]
+fn auditor_link_with_text_to_withheld_record_shows_only_the_id() {
+    // DESIGN §5: "A link to left-out material shows only the ID as plain text": the link
+    // text an author wrote (which may describe the confidential matter) goes too.
+    let built = auditor();
+    let html = built.read("notes/index.html");
+    let para = &html[html.find("Exit:").expect("Exit paragraph")..];
+    let para = &para[..para.find("</p>").expect("end")];
+    assert!(para.contains("A-9") && !para.contains("<a "), "{para}");
+    assert!(!para.contains("the exit plan"), "only the ID is shown: {para}");
 }
 
 #[test]
@@ -211,4 +222,118 @@ fn custom_audience_from_site_toml() {
     let built = s.build_ok(&["--audience", "board"]);
     assert!(built.exists("actions/A-9/index.html"), "board sees confidential records");
     assert!(!built.exists("reviews/MR-2/index.html"), "but not planned reviews");
+}
+
+#[test]
+fn auditor_wikilinks_to_withheld_material_are_plain_ids() {
+    let built = auditor();
+    let problems = crate::links::link_problems(&built.out, "example.invalid");
+    assert!(problems.is_empty(), "{problems:#?}");
+    let html = built.read("notes/index.html");
+    for (what, id) in [("Budget:", "MR-1#D2"), ("Exit:", "A-9")] {
+        let para = &html[html.find(what).unwrap_or_else(|| panic!("{what} paragraph"))..];
+        let para = &para[..para.find("</p>").expect("end")];
+        assert!(!para.contains("<a "), "{what} no link to withheld material: {para}");
+        assert!(para.contains(id), "{what} shows the ID {id}: {para}");
+    }
+    assert!(html.contains("Visible after."), "a lower-rank confidential section ends at the next higher heading");
+}
+
+#[test]
+fn auditor_markdown_links_to_withheld_material_are_plain_text() {
+    // DESIGN §5: a link to left-out material shows only the ID as plain text; a Markdown link
+    // to a withheld record's file or attachment must not stay a (dangling) link either.
+    let s = site();
+    s.write(
+        "content/pages/documents.md",
+        "+++\ntitle = \"Files\"\n+++\nPlan: [the plan](../actions/A-9.md).\n\nList: [breach list](../reviews/MR-X/breach-list.csv).\n",
+    );
+    s.assert_clean();
+    let built = s.build_ok(&["--audience", "auditor"]);
+    let problems = crate::links::link_problems(&built.out, "example.invalid");
+    assert!(problems.is_empty(), "{problems:#?}");
+    let html = built.read("documents/index.html");
+    for what in ["Plan:", "List:"] {
+        let para = &html[html.find(what).unwrap_or_else(|| panic!("{what} paragraph"))..];
+        let para = &para[..para.find("</p>").expect("end")];
+        assert!(!para.contains("<a "), "{what} no link to withheld material: {para}");
+        assert!(!para.contains("breach-list"), "{what} no confidential file name: {para}");
+    }
+}
+
+#[test]
+fn auditor_backlinks_leave_out_confidential_relations() {
+    let built = auditor();
+    let html = built.read("actions/A-1/index.html");
+    assert!(!html.contains("MR-X") && !html.contains("D2"), "{html}");
+}
+
+/// A stretch of `text` that HTML and JSON escaping leave alone (up to 40 characters).
+fn needle(text: &str) -> String {
+    text.chars().take_while(|c| !"\"'&<>/\\\n".contains(*c)).take(40).collect()
+}
+
+/// Front matter of a record file as a TOML table.
+fn front_matter(path: &std::path::Path) -> toml::Table {
+    let text = std::fs::read_to_string(path).expect("read record");
+    let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
+    let rest = text.strip_prefix("+++\n").expect("front matter");
+    let end = rest.find("\n+++").expect("closing +++");
+    rest[..end].parse().unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn example_site_auditor_edition_leaks_nothing() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    // What the example's records mark confidential or planned.
+    let mut gone_pages = Vec::new();
+    let mut gone_text = Vec::new();
+    let content = crate::support::tree(&root.join("content"));
+    for path in content.keys().filter(|p| p.ends_with(".md") && !p.ends_with("_index.md")) {
+        let fm = front_matter(&root.join("content").join(path));
+        let (folder, rest) = path.split_once('/').expect("kind folder");
+        let id = rest.strip_suffix("/index.md").or_else(|| rest.strip_suffix(".md")).expect(".md");
+        let id = id.rsplit('/').next().expect("file stem");
+        let flag = |t: &toml::Table| t.get("confidential").and_then(toml::Value::as_bool) == Some(true);
+        let planned = fm.get("status").and_then(toml::Value::as_str) == Some("planned");
+        if flag(&fm) || (folder == "reviews" && planned) {
+            let dir = if folder == "pages" { id.to_string() } else { format!("{folder}/{id}") };
+            gone_pages.push(format!("{dir}/index.html"));
+            gone_text.push(needle(fm["title"].as_str().expect("title")));
+        }
+        for (list, field) in [("decisions", "text"), ("action_updates", "note")] {
+            for item in fm.get(list).and_then(toml::Value::as_array).into_iter().flatten() {
+                let item = item.as_table().expect("table");
+                if flag(item) {
+                    gone_text.push(needle(item[field].as_str().expect("text")));
+                }
+            }
+        }
+    }
+    assert!(!gone_pages.is_empty() && !gone_text.is_empty(), "the example site has confidential material");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("public");
+    let o = crate::support::quorum(&[
+        "build",
+        "--root",
+        env!("CARGO_MANIFEST_DIR"),
+        "--audience",
+        "auditor",
+        "--output-dir",
+        out.to_str().expect("UTF-8"),
+    ]);
+    crate::support::assert_success(&o, "auditor build of the example site");
+    for page in &gone_pages {
+        assert!(!out.join(page).exists(), "{page} must not be in the auditor edition");
+    }
+    for (path, bytes) in crate::support::tree(&out) {
+        let text = String::from_utf8_lossy(&bytes)
+            .replace("&#39;", "'")
+            .replace("&#x27;", "'")
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&");
+        for t in gone_text.iter().filter(|t| t.chars().count() >= 12) {
+            assert!(!text.contains(t.as_str()), "{path} leaks {t:?}");
+        }
+    }
 }

@@ -27,7 +27,10 @@ We agreed [[A-1]].
 
 const A1: &str = "+++\ntitle = \"Encrypt laptops\"\nowner = \"IT\"\nraised = 2025-06-18\ndue = 2026-06-30\norigin = \"MR-1#D1\"\n+++\nRoll out encryption.\n";
 
-const A2: &str = "+++\ntitle = \"Buy licences\"\nowner = \"IT\"\nraised = 2025-06-20\ndue = 2026-03-31\n+++\nDepends on [[A-1]]; part of [[A-1|the encryption rollout]], decided in [[MR-1#D1]].\n\nSee [the plan](A-1.md) and [the scope](../pages/scope.md#boundaries).\n";
+const A2: &str = "+++\ntitle = \"Buy licences\"\nowner = \"IT\"\nraised = 2025-06-20\ndue = 2026-03-31\n+++\nDepends on [[A-1]]; part of [[A-1|the encryption rollout]], decided in [[MR-1#D1]]. Lower case: [[a-1|lower]].\n\nSee [the plan](A-1.md) and [the scope](../pages/scope.md#boundaries).\n";
+
+/// A folder record with an attachment.
+const AUDIT: &str = "+++\ntitle = \"Internal audit\"\nkind = \"internal\"\nstart = 2025-04-01\n+++\nThe [report](audit-report.txt) and [again](./audit-report.txt).\n";
 
 fn site() -> Site {
     Site::new(&[
@@ -41,12 +44,15 @@ fn site() -> Site {
             "+++\ntitle = \"Scope\"\nweight = 1\n+++\n## Boundaries\n\nAll of [[A-2]].\n\n![chart](figures/org.svg)\n",
         ),
         ("content/pages/figures/org.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+        ("content/audits/IA-1/index.md", AUDIT),
+        ("content/audits/IA-1/audit-report.txt", "Report.\n"),
     ])
 }
 
 /// Problems with the links of every HTML file under `out`: absolute links, the base URL
-/// outside canonical links, links to folders or missing files, fragments without a target.
-fn link_problems(out: &Path, base_host: &str) -> Vec<String> {
+/// outside canonical links, links to folders or missing files, fragments without a target,
+/// and ids used twice in one page.
+pub(crate) fn link_problems(out: &Path, base_host: &str) -> Vec<String> {
     let files = tree(out);
     let mut ids: BTreeMap<&str, HashSet<String>> = BTreeMap::new();
     let mut parsed = BTreeMap::new();
@@ -59,6 +65,12 @@ fn link_problems(out: &Path, base_host: &str) -> Vec<String> {
     }
     let mut problems = Vec::new();
     for (page, page_tags) in &parsed {
+        let mut seen = HashSet::new();
+        for id in page_tags.iter().filter_map(|t| t.attr("id")) {
+            if !seen.insert(id) {
+                problems.push(format!("{page}: id=\"{id}\" is used twice"));
+            }
+        }
         for tag in page_tags {
             let canonical = tag.name == "link" && tag.attr("rel") == Some("canonical");
             for attr in ["href", "src"] {
@@ -79,6 +91,9 @@ fn link_problems(out: &Path, base_host: &str) -> Vec<String> {
                 }
                 if url.contains("://") || url.starts_with("mailto:") || url.starts_with("data:") {
                     continue;
+                }
+                if url.contains(char::is_whitespace) {
+                    problems.push(format!("{page}: {url:?} is not a valid URL (unescaped space)"));
                 }
                 let (path, frag) = url.split_once('#').unwrap_or((url, ""));
                 let path = path.split('?').next().unwrap_or("");
@@ -241,10 +256,59 @@ fn link_checker_catches_bad_links() {
     let dir = tempfile::tempdir().expect("tempdir");
     let page = "<a href=\"/abs/index.html\">a</a><a href=\"https://isms.example.org/x\">b</a>\
         <a href=\"missing.html\">c</a><a href=\"sub/\">d</a><a href=\"index.html#nowhere\">e</a>\
-        <a href=\"../../out.html\">f</a><img src=\"img.png\"><a href=\"#top\" id=\"top\">ok</a>";
+        <a href=\"../../out.html\">f</a><img src=\"img.png\"><a href=\"sub/index.html#a b\">g</a><a href=\"#top\" id=\"top\">ok</a><p id=\"top\">";
     std::fs::create_dir_all(dir.path().join("sub")).expect("mkdir");
     std::fs::write(dir.path().join("sub/index.html"), "<p>x</p>").expect("write");
     std::fs::write(dir.path().join("index.html"), page).expect("write");
     let problems = link_problems(dir.path(), "isms.example.org");
-    assert_eq!(problems.len(), 7, "{problems:#?}");
+    assert_eq!(problems.len(), 10, "{problems:#?}");
+}
+
+#[test]
+fn attachment_names_with_spaces_are_escaped_in_urls() {
+    let audit = "+++\ntitle = \"Internal audit\"\nkind = \"internal\"\nstart = 2025-04-01\n+++\nThe [report](audit%20report.txt) and [again](<audit report.txt>).\n";
+    let site =
+        Site::new(&[("content/audits/IA-1/index.md", audit), ("content/audits/IA-1/audit report.txt", "Report.\n")]);
+    site.assert_clean();
+    let built = site.build_ok(&[]);
+    assert!(built.exists("audits/IA-1/audit report.txt"));
+    let problems = link_problems(&built.out, "example.invalid");
+    assert!(problems.is_empty(), "every href is a valid URL that resolves: {problems:#?}");
+}
+
+#[test]
+fn ids_in_links_ignore_case_and_link_the_canonical_page() {
+    let built = site().build_ok(&[]);
+    let html = built.read("actions/A-2/index.html");
+    let links = links_to(&html, "../../actions/A-1/index.html");
+    assert!(links.iter().any(|l| l.ends_with(">lower</a>")), "[[a-1|lower]] links A-1's page: {links:#?}");
+}
+
+#[test]
+fn wikilinks_in_code_render_as_code() {
+    let page = "+++\ntitle = \"Help\"\n+++\nWrite `[[A-1]]` to link.\n\n```\n[[A-1]]\n```\n";
+    let site = Site::new(&[
+        ("content/pages/help.md", page),
+        ("content/actions/A-1.md", A1.replace("origin = \"MR-1#D1\"\n", "").as_str()),
+    ]);
+    let built = site.build_ok(&[]);
+    let html = built.read("help/index.html");
+    assert!(html.contains("<code>[[A-1]]</code>"), "{html}");
+    assert!(html.contains("<pre><code>[[A-1]]\n</code></pre>"), "{html}");
+    assert!(links_to(&html, "../actions/A-1/index.html").is_empty());
+}
+
+#[test]
+fn titles_are_escaped_in_pages_and_links() {
+    let a1 = "+++\ntitle = \"Fix <b>bold</b> & \\\"quotes\\\"\"\nowner = \"IT\"\nraised = 2025-06-18\ndue = 2026-06-30\n+++\n";
+    let a2 = "+++\ntitle = \"Other\"\nowner = \"IT\"\nraised = 2025-06-18\ndue = 2026-06-30\n+++\nSee [[A-1]].\n";
+    let built = Site::new(&[("content/actions/A-1.md", a1), ("content/actions/A-2.md", a2)]).build_ok(&[]);
+    for page in ["actions/A-1/index.html", "actions/A-2/index.html", "actions/index.html"] {
+        let html = built.read(page);
+        assert!(!html.contains("<b>bold</b>"), "{page} must escape the title");
+        assert!(
+            html.contains("Fix &lt;b&gt;bold&lt;&#x2F;b&gt;") || html.contains("Fix &lt;b&gt;bold&lt;/b&gt;"),
+            "{page}: {html}"
+        );
+    }
 }

@@ -8,5 +8,7 @@ mod errors;
 mod init;
 mod links;
 mod output;
+mod serve;
 mod support;
 mod templates;
+mod warnings;

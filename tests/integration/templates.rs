@@ -40,16 +40,30 @@ fn other_templates_still_come_from_the_theme() {
 }
 
 #[test]
-fn site_template_error_fails_the_build_without_output() {
+fn site_template_error_fails_the_build_and_keeps_the_previous_output() {
     let s = site();
+    let parent = tempfile::tempdir().expect("tempdir");
+    let out = parent.path().join("public");
+    crate::support::assert_success(&s.build(&out, &[]), "first build");
+    let before = crate::support::tree(&out);
     s.write(
         "templates/page.html",
         "{% extends \"base.html\" %}{% block content %}{{ page.nope.deeper }}{% endblock content %}",
     );
+    let o = s.build(&out, &[]);
+    assert_eq!(o.status.code(), Some(1), "a template error is a build failure: {}", crate::support::lossy(&o.stderr));
+    assert!(crate::support::lossy(&o.stderr).contains("page.html"), "names the template");
+    crate::support::assert_same_tree(&before, &crate::support::tree(&out));
+}
+
+#[test]
+fn template_syntax_error_fails_the_build_without_output() {
+    let s = site();
+    s.write("templates/page.html", "{% extends \"base.html\" %}{% block content %}{% if %}{% endblock content %}");
     let parent = tempfile::tempdir().expect("tempdir");
     let out = parent.path().join("public");
     let o = s.build(&out, &[]);
-    assert_eq!(o.status.code(), Some(1), "a template error is a build failure: {}", crate::support::lossy(&o.stderr));
+    assert!(!o.status.success());
     assert!(!out.exists(), "nothing is written");
 }
 

@@ -1,0 +1,256 @@
+//! The warnings of DESIGN §4, judged as of the site's date: content warnings (the records are
+//! incomplete) and status warnings (they depend on the date). Each is a diagnostic with file
+//! and line, and is also kept by record so the site can show it where it applies.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::diagnostics::{Diagnostic, WarningClass};
+use crate::metrics::{self, ActionStatus, Figures};
+use crate::model::Site;
+use crate::record::{Record, Review, ReviewStatus};
+
+/// A warning as shown on a record's page.
+#[derive(Clone, Debug, Serialize)]
+pub struct Notice {
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// Every warning, and the same by lower-cased record ID.
+#[derive(Debug, Default)]
+pub struct Warnings {
+    pub diagnostics: Vec<Diagnostic>,
+    pub by_record: HashMap<String, Vec<Notice>>,
+}
+
+impl Warnings {
+    fn add(&mut self, id: &str, class: WarningClass, d: Diagnostic) {
+        let d = d.warning(class);
+        self.by_record.entry(id.to_lowercase()).or_default().push(Notice { code: d.code, message: d.message.clone() });
+        self.diagnostics.push(d);
+    }
+
+    /// The notices of one record (empty when none).
+    pub fn of(&self, id: &str) -> &[Notice] {
+        self.by_record.get(&id.to_lowercase()).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Judges every record of the site as of its date.
+pub fn check(site: &Site, figures: &Figures) -> Warnings {
+    let mut w = Warnings::default();
+    for (i, r) in site.reviews.iter().enumerate() {
+        review(site, r, figures.periods[i].in_series, &mut w);
+    }
+    series_gaps(site, figures, &mut w);
+    actions(site, figures, &mut w);
+    nonconformities(site, &mut w);
+    w
+}
+
+fn review(site: &Site, r: &Record<Review>, in_series: bool, w: &mut Warnings) {
+    use WarningClass::{Content, Status};
+    let f = &r.fm;
+    let a = site.as_of;
+    let date = *f.date.get_ref();
+    if *f.status.get_ref() == ReviewStatus::Planned {
+        if date < a {
+            let d = r.diag_at(
+                "planned-review-past",
+                &f.date,
+                format!("planned review dated {date} is before the as-of date {a}"),
+            );
+            w.add(&r.id, Status, d.hint("hold it and set status = \"held\", or move its date"));
+        }
+        return;
+    }
+    let fw_name = f.framework.as_ref().map_or(site.config.framework.as_str(), |x| x.get_ref().as_str());
+    let Some(fw) = site.config.framework(fw_name) else { return };
+    if in_series {
+        for input in &fw.inputs {
+            match r.scan.headings.iter().find(|h| h.id == input.key) {
+                None => {
+                    let d = r.diag_top(
+                        "missing-input",
+                        format!("no section for required input `{}` ({} {})", input.key, input.clause, input.title),
+                    );
+                    w.add(
+                        &r.id,
+                        Content,
+                        d.hint(format!("add a heading `## {} {{#{}}}` with the minutes on it", input.title, input.key)),
+                    );
+                }
+                Some(h) if !h.has_text => {
+                    let d = r.src.diag(
+                        "empty-input",
+                        h.span.clone(),
+                        format!("the section for input `{}` has no text of its own", input.key),
+                    );
+                    w.add(
+                        &r.id,
+                        Content,
+                        d.hint("record what management considered under this input, even if nothing changed"),
+                    );
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    if !f.attendees.iter().any(|x| x.top_management && x.present) {
+        let d = r.diag_at("no-top-management", &f.status, "no member of top management is recorded as present");
+        w.add(&r.id, Content, d.hint("mark the attendees who are top management with `top_management = true`"));
+    }
+    for kind in &fw.outputs {
+        if !f.decisions.iter().any(|d| d.kind.as_str() == kind) {
+            let d = r.diag_at(
+                "missing-output",
+                &f.status,
+                format!("no decision of kind `{kind}`, which {fw_name} expects"),
+            );
+            w.add(&r.id, Content, d.hint("record the decision, even if it is that no change is needed"));
+        }
+    }
+    if *f.status.get_ref() == ReviewStatus::Approved && f.conclusion.is_none() {
+        let d = r.diag_at("missing-conclusion", &f.status, "approved review without a [conclusion]");
+        w.add(&r.id, Content, d.hint("state whether the ISMS is suitable, adequate and effective: [conclusion]"));
+    }
+    if let Some(from) = fw.climate_from
+        && date >= from
+        && f.climate_relevant.is_none()
+    {
+        let d = r.diag_at(
+            "missing-climate",
+            &f.date,
+            format!("reviews from {from} must say whether climate change is a relevant issue"),
+        );
+        w.add(&r.id, Content, d.hint("add `climate_relevant = true` or `false` (ISO/IEC 27001 Amd 1:2024)"));
+    }
+    let approved_on = f.approved_on.as_ref().map(|x| *x.get_ref());
+    if metrics::review_status(*f.status.get_ref(), approved_on, a) == ReviewStatus::Held && date.days_until(a) > 30 {
+        let d = r.diag_at(
+            "review-not-approved",
+            &f.status,
+            format!("held on {date}, more than 30 days before {a}, and not approved"),
+        );
+        w.add(&r.id, Status, d.hint("approve the minutes: status = \"approved\", approved_by, approved_on"));
+    }
+}
+
+fn series_gaps(site: &Site, figures: &Figures, w: &mut Warnings) {
+    let months = site.config.review_interval_months as i32;
+    if figures.series.is_empty() {
+        let d = Diagnostic::file(
+            "no-review",
+            "site.toml",
+            "no management review has been held (no held or approved scheduled review)",
+        );
+        w.diagnostics.push(d.hint("record the first review in content/reviews/").warning(WarningClass::Status));
+        return;
+    }
+    for pair in figures.series.windows(2) {
+        let (prev, next) = (&site.reviews[pair[0]], &site.reviews[pair[1]]);
+        let (pd, nd) = (*prev.fm.date.get_ref(), *next.fm.date.get_ref());
+        if nd > pd.add_months(months) {
+            let d = next.diag_at(
+                "review-gap",
+                &next.fm.date,
+                format!("{nd} is more than {months} months after the previous review ({pd}, {})", prev.id),
+            );
+            w.add(
+                &next.id,
+                WarningClass::Status,
+                d.hint("review_interval_months in site.toml sets the planned interval"),
+            );
+        }
+    }
+    let last = &site.reviews[*figures.series.last().expect("non-empty")];
+    let ld = *last.fm.date.get_ref();
+    if site.as_of > ld.add_months(months) {
+        let d = last.diag_at(
+            "review-gap",
+            &last.fm.date,
+            format!("no management review since {ld}: more than {months} months before {}", site.as_of),
+        );
+        w.add(&last.id, WarningClass::Status, d.hint("hold the next review"));
+    }
+}
+
+fn actions(site: &Site, figures: &Figures, w: &mut Warnings) {
+    let a = site.as_of;
+    for r in &site.actions {
+        let f = &r.fm;
+        let status = metrics::action_status(f, a);
+        if status == ActionStatus::Overdue {
+            let due = metrics::due_as_of(f, a);
+            let span = f
+                .updates
+                .iter()
+                .filter_map(|u| u.due.as_ref())
+                .find(|d| *d.get_ref() == due)
+                .map_or(f.due.span(), |d| d.span());
+            let d =
+                r.diag("action-overdue", span, format!("overdue: due {due}, {} days before {a}", due.days_until(a)));
+            w.add(
+                &r.id,
+                WarningClass::Status,
+                d.hint("close it, or record a re-plan as an [[updates]] entry with a new `due`"),
+            );
+        }
+        let carried = figures.carry_over.get(&r.id.to_lowercase()).copied().unwrap_or(0);
+        if status.is_open() && carried > site.config.carry_over_limit as usize {
+            let d = r.diag_at(
+                "action-carried-over",
+                &f.raised,
+                format!("open at {carried} management reviews (limit {})", site.config.carry_over_limit),
+            );
+            w.add(&r.id, WarningClass::Status, d.hint("escalate: re-plan with resources, or cancel with a reason"));
+        }
+    }
+}
+
+fn nonconformities(site: &Site, w: &mut Warnings) {
+    let a = site.as_of;
+    for r in &site.nonconformities {
+        let f = &r.fm;
+        let kpi = site.config.kpi_severities.contains(f.severity.get_ref());
+        let Some(closed) = f.closed.as_ref().filter(|c| *c.get_ref() <= a) else { continue };
+        if kpi && f.root_cause.as_deref().is_none_or(|s| s.trim().is_empty()) {
+            let d = r.diag_at(
+                "missing-root-cause",
+                closed,
+                format!("closed {} nonconformity without a `root_cause`", f.severity.get_ref()),
+            );
+            w.add(&r.id, WarningClass::Content, d.hint("record the root cause found (ISO/IEC 27001 10.2 b)"));
+        }
+        for act in &f.actions {
+            if let Some(action) = site.actions.iter().find(|x| x.id.eq_ignore_ascii_case(act.get_ref()))
+                && metrics::action_status(&action.fm, a).is_open()
+            {
+                let d = r.diag_at(
+                    "closed-with-open-action",
+                    act,
+                    format!("closed on {}, but its action {} is still open", closed.get_ref(), action.id),
+                );
+                w.add(&r.id, WarningClass::Content, d.hint("close the action first, or reopen the nonconformity"));
+            }
+        }
+        let verified = f.verified.as_ref().is_some_and(|v| *v.get_ref() <= a);
+        if kpi && !verified && closed.get_ref().days_until(a) > 90 {
+            let d = r.diag_at(
+                "nc-not-verified",
+                closed,
+                format!(
+                    "closed {} days before {a} and its effectiveness not yet verified",
+                    closed.get_ref().days_until(a)
+                ),
+            );
+            w.add(
+                &r.id,
+                WarningClass::Status,
+                d.hint("review the corrective action's effectiveness and record `verified` and `effective`"),
+            );
+        }
+    }
+}
