@@ -297,9 +297,7 @@ impl Renderer<'_> {
         for input in site.config.framework(fw_name).map(|f| f.inputs.as_slice()).unwrap_or_default() {
             let has_heading = r.scan.headings.iter().any(|h| h.id == input.key);
             let panel = match &input.panel {
-                Some(name)
-                    if *r.fm.status.get_ref() != crate::record::ReviewStatus::Planned || name == "previous-actions" =>
-                {
+                Some(name) => {
                     let mut c = tera::Context::new();
                     c.insert("root", root);
                     c.insert("name", name);

@@ -241,6 +241,7 @@ fn content_type(path: &str) -> &'static str {
         "css" => "text/css; charset=utf-8",
         "js" | "mjs" => "text/javascript; charset=utf-8",
         "json" => "application/json",
+        "xml" if path.ends_with("atom.xml") => "application/atom+xml",
         "xml" => "application/xml",
         "svg" => "image/svg+xml",
         "csv" => "text/csv; charset=utf-8",

@@ -96,7 +96,17 @@ impl Builder {
     pub(crate) fn build(&mut self) -> Result<Outcome, Failure> {
         let render = RenderOptions { base_url: None, serve: true };
         let previous = self.shared.borrow().clone();
-        match crate::build(&self.options, &render) {
+        // A bug in a stage must not end the preview: it becomes a build error like any other.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::build(&self.options, &render)))
+            .unwrap_or_else(|panic| {
+                let why = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                Err(Failure::Fatal(format!("quorum crashed while building (a bug, please report it): {why}")))
+            });
+        match result {
             Ok((checked, files)) => {
                 let warnings = checked.diagnostics.render();
                 if warnings != self.last_warnings {
@@ -240,7 +250,8 @@ pub(crate) fn summary(outcome: &Outcome, took: Duration) -> String {
                 1 => ", 1 warning".into(),
                 n => format!(", {n} warnings"),
             };
-            format!("built {records} records into {pages} pages in {ms:.0} ms{w}")
+            let r = if *records == 1 { "record" } else { "records" };
+            format!("built {records} {r} into {pages} pages in {ms:.0} ms{w}")
         }
         Outcome::Failed => format!("build failed in {ms:.0} ms; still serving the last good site"),
     }

@@ -25,6 +25,9 @@ const MAX_WAIT: Duration = Duration::from_millis(500);
 
 pub(crate) struct Watcher {
     root: PathBuf,
+    /// The root with symbolic links resolved: some platforms report events that way
+    /// (macOS FSEvents under `/private/var/…` for `/var/…`).
+    real_root: Option<PathBuf>,
     watcher: notify::RecommendedWatcher,
     events: Receiver<notify::Result<notify::Event>>,
 }
@@ -61,7 +64,8 @@ impl Watcher {
             let _ = tx.send(e);
         })
         .map_err(watch_err(&root))?;
-        let mut w = Watcher { root, watcher, events };
+        let real_root = std::fs::canonicalize(&root).ok().filter(|r| *r != root);
+        let mut w = Watcher { root, real_root, watcher, events };
         let root = w.root.clone();
         w.watcher.watch(&root, RecursiveMode::NonRecursive).map_err(watch_err(&root))?;
         for dir in DIRS.map(|d| root.join(d)) {
@@ -140,7 +144,8 @@ impl Watcher {
                 | EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both | RenameMode::Any))
         );
         for path in &event.paths {
-            let Some(rel) = relevant(&self.root, path) else { continue };
+            let rel = relevant(&self.root, path).or_else(|| relevant(self.real_root.as_deref()?, path));
+            let Some(rel) = rel else { continue };
             if dir_appeared && path.is_dir() {
                 batch.new_dirs.insert(path.clone());
             }

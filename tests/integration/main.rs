@@ -5,6 +5,7 @@ mod as_of;
 mod audience;
 mod build;
 mod errors;
+mod evidence;
 mod init;
 mod links;
 mod output;

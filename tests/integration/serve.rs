@@ -152,6 +152,18 @@ fn serve_shows_build_errors_over_the_last_good_site_until_fixed() {
 }
 
 #[test]
+fn serve_starts_on_a_broken_site_and_shows_it_once_fixed() {
+    let site = Site::new(&[("content/actions/A-1.md", "+++\ntitle = 3\n+++\n")]);
+    let server = Server::start(&site);
+    let (status, body) = server.get("/actions/A-1/index.html");
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("id=\"quorum-error\"") && body.contains("content/actions/A-1.md:2:"), "{body}");
+    assert!(body.contains("/__quorum/ws"), "the error page reloads itself once fixed:\n{body}");
+    site.write("content/actions/A-1.md", ACTION);
+    server.wait_for("/actions/A-1/index.html", "the fixed record", |b| b.contains("Encrypt laptops"));
+}
+
+#[test]
 fn serve_serves_only_the_built_site() {
     let site = site();
     site.write("content/actions/notes.txt", "not published");
