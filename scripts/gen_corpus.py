@@ -64,9 +64,11 @@ def main():
         due = raised + timedelta(days=rng.randint(30, 240))
         extra = ""
         r = rng.random()
-        if r < 0.55:
+        # Most actions older than a review cycle are closed; recent ones are mostly open.
+        closed_share = 0.88 if (as_of - raised).days > 240 else 0.3
+        if r < closed_share:
             extra = f"closed = {raised + timedelta(days=rng.randint(5, 300))}\n"
-        elif r < 0.6:
+        elif r < closed_share + 0.04:
             extra = f'cancelled = {raised + timedelta(days=20)}\ncancel_reason = "Superseded."\n'
         if rng.random() < 0.3:
             extra += f'[[updates]]\ndate = {raised + timedelta(days=25)}\nnote = "Re-planned."\ndue = {due + timedelta(days=60)}\n'

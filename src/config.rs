@@ -183,13 +183,26 @@ fn validate_framework(name: &str, fw: &Framework, src: &SourceText, diags: &mut 
             );
             diags.push(d.hint(format!("panels: {}", framework::PANELS.join(", "))));
         }
+        let key_ok = input.key.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && input.key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !key_ok {
+            let d = src.diag(
+                "invalid-id",
+                at..at + 1,
+                format!("framework `{name}`: input key `{}` is not valid", input.key),
+            );
+            diags.push(d.hint("input keys are lower-case letters, digits and `-`, as heading ids: `previous-actions`"));
+        }
         if let Some(p) = &input.parent
-            && !keys.contains(&p.as_str())
+            && !keys[..i].contains(&p.as_str())
         {
             diags.push(src.diag(
                 "unknown-id",
                 at..at + 1,
-                format!("framework `{name}`: input `{}` has unknown parent `{p}`", input.key),
+                format!(
+                    "framework `{name}`: input `{}` has parent `{p}`, which is not an input listed before it",
+                    input.key
+                ),
             ));
         }
     }
@@ -216,6 +229,17 @@ pub fn load(root: &Path) -> Result<Config, LoadError> {
     let src = SourceText { file: "site.toml".into(), text };
     let raw: RawConfig = toml::from_str(&src.text)
         .map_err(|e| LoadError::Content(Diagnostics(vec![toml_diagnostic(&src, 0, &e, None)])))?;
+    if let Some(theme) = &raw.theme
+        && theme.get_ref() != "default"
+        && !root.join("themes").join(theme.get_ref()).is_dir()
+    {
+        let d = src.diag("unknown-value", theme.span(), format!("theme `{}` not found", theme.get_ref()));
+        let hint = format!(
+            "use the built-in `default`, or put the theme in themes/{}/ (templates/ and static/)",
+            theme.get_ref()
+        );
+        return Err(LoadError::Content(Diagnostics(vec![d.hint(hint)])));
+    }
     Config::from_raw(raw, &src).map_err(LoadError::Content)
 }
 

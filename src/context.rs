@@ -117,6 +117,10 @@ pub fn reference(site: &Site, target: &str) -> Ref {
             let mut label_id = canonical.clone();
             let mut title_out = title;
             if let Some(f) = frag {
+                if site.fragment_withheld(id, f) {
+                    let id = format!("{canonical}#{f}");
+                    return Ref { id, title: String::new(), href: String::new(), status: None, withheld: true };
+                }
                 href = format!("{href}#{f}");
                 label_id = format!("{canonical}#{f}");
                 if let Some(dec) = site
@@ -413,7 +417,7 @@ pub struct ReviewRow {
     pub kind: &'static str,
     pub chair: Option<String>,
     pub status: Badge,
-    pub decisions: usize,
+    pub decision_count: usize,
 }
 
 pub fn review_row(site: &Site, r: &Record<record::Review>) -> ReviewRow {
@@ -429,7 +433,8 @@ pub fn review_row(site: &Site, r: &Record<record::Review>) -> ReviewRow {
         },
         chair: f.chair.clone(),
         status: review_badge(f, site.as_of),
-        decisions: f.decisions.iter().filter(|d| !(d.confidential && site.redact())).count(),
+        // A count, so the same for every audience; the page lists the visible ones and the rest as withheld.
+        decision_count: f.decisions.len(),
     }
 }
 
@@ -696,11 +701,13 @@ pub fn audit_kind_label(k: record::AuditKind) -> &'static str {
     }
 }
 
+/// Every nonconformity raised against an audit, visible or not (counts never depend on the
+/// audience; lists filter and say how many they withheld).
 fn findings<'a>(site: &'a Site, id: &str) -> impl Iterator<Item = &'a Record<record::Nonconformity>> {
     let id = id.to_string();
-    site.nonconformities.iter().filter(move |n| {
-        n.fm.audit.as_ref().is_some_and(|a| a.get_ref().eq_ignore_ascii_case(&id)) && site.visible(&n.id)
-    })
+    site.nonconformities
+        .iter()
+        .filter(move |n| n.fm.audit.as_ref().is_some_and(|a| a.get_ref().eq_ignore_ascii_case(&id)))
 }
 
 pub fn audit_row(site: &Site, r: &Record<record::Audit>) -> AuditRow {
@@ -725,6 +732,7 @@ pub struct AuditPage {
     pub scope: Option<String>,
     pub requirements: Vec<String>,
     pub findings: Vec<NcRow>,
+    pub findings_withheld: usize,
     pub body: String,
     pub backlinks: Vec<BacklinkCtx>,
     pub extra: Vec<ExtraField>,
@@ -736,7 +744,8 @@ pub fn audit_page(site: &Site, r: &Record<record::Audit>, body: String) -> Audit
         row: audit_row(site, r),
         scope: r.fm.scope.clone(),
         requirements: r.fm.requirements.clone(),
-        findings: findings(site, &r.id).map(|n| nc_row(site, n)).collect(),
+        findings: findings(site, &r.id).filter(|n| site.visible(&n.id)).map(|n| nc_row(site, n)).collect(),
+        findings_withheld: findings(site, &r.id).filter(|n| !site.visible(&n.id)).count(),
         body,
         backlinks: backlinks(site, &r.id),
         extra: extra(&r.fm.extra),

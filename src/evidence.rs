@@ -513,7 +513,7 @@ pub fn matrix(site: &Site, figures: &Figures) -> Matrix {
                 if own.and_then(|f| f.input(&input.key)).is_none() {
                     return "n/a";
                 }
-                match r.scan.headings.iter().find(|h| h.id == input.key) {
+                match r.scan.headings.iter().find(|h| h.explicit_id.as_deref() == Some(input.key.as_str())) {
                     Some(h) if h.has_text => "covered",
                     Some(_) => "empty",
                     None => "missing",

@@ -441,7 +441,7 @@ fn atom(site: &Site, base: Option<&str>) -> String {
             if r.fm.kind == crate::record::ReviewKind::Extraordinary { "Extraordinary" } else { "Scheduled" },
             r.fm.date.get_ref(),
             r.fm.chair.as_ref().map_or(String::new(), |c| format!(", chaired by {c}")),
-            r.fm.decisions.iter().filter(|d| !(d.confidential && site.redact())).count(),
+            r.fm.decisions.len(),
             match status {
                 crate::record::ReviewStatus::Approved => "approved",
                 crate::record::ReviewStatus::Held => "held, not approved",

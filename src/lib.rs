@@ -80,7 +80,20 @@ pub fn check(opts: &Options) -> Result<Checked, Failure> {
         Err(config::LoadError::Io(e)) => return Err(Failure::Fatal(e)),
         Err(config::LoadError::Content(d)) => return Err(Failure::Content(d.sorted())),
     };
+    if config.audience(&opts.audience).is_none() {
+        let names: Vec<&str> = config.audiences.keys().map(String::as_str).collect();
+        return Err(Failure::Fatal(format!(
+            "unknown audience `{}`: site.toml defines {} (add [audiences.{}] to define it)",
+            opts.audience,
+            names.join(", "),
+            opts.audience
+        )));
+    }
     let (loaded, mut diags) = load::load(&opts.root).map_err(Failure::Fatal)?;
+    // A file that exists but cannot be read is an I/O error (exit 2), not a content error.
+    if let Some(d) = diags.0.iter().find(|d| d.code == "io") {
+        return Err(Failure::Fatal(format!("{}: {}", d.file, d.message)));
+    }
     log_stage("load", t);
     let t = Instant::now();
     let (parsed, parse_diags) = parse::parse(&loaded);
@@ -146,7 +159,8 @@ fn verify_links(mut checked: Checked, files: &[render::OutputFile]) -> Result<Ch
     Ok(checked)
 }
 
-fn log_stage(stage: &str, t: Instant) {
+/// Prints how long a stage took when `QUORUM_LOG=debug`.
+pub fn log_stage(stage: &str, t: Instant) {
     if std::env::var_os("QUORUM_LOG").is_some_and(|v| v == "debug") {
         eprintln!("debug: {stage} took {:.1} ms", t.elapsed().as_secs_f64() * 1000.0);
     }

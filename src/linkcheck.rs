@@ -6,6 +6,7 @@
 //! own output is well formed (the Nu HTML Checker runs over it in CI), and all the check
 //! needs is the attributes of start tags outside comments, scripts and styles.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use memchr::{memchr, memmem};
@@ -29,12 +30,12 @@ impl std::fmt::Display for Problem {
     }
 }
 
-/// What one HTML or SVG file offers and asks for.
+/// What one HTML or SVG file offers and asks for; text borrowed from the file where it can be.
 #[derive(Default)]
-struct Scan {
-    ids: HashSet<String>,
-    duplicate_ids: Vec<String>,
-    links: Vec<String>,
+struct Scan<'a> {
+    /// Sorted, so fragments are found by binary search and duplicates sit side by side.
+    ids: Vec<Cow<'a, str>>,
+    links: Vec<Cow<'a, str>>,
 }
 
 /// Checks every internal link of every HTML and SVG file; problems sorted by file and link.
@@ -45,15 +46,15 @@ pub fn check(files: &[OutputFile]) -> Vec<Problem> {
     let mut problems: Vec<Problem> = scans
         .par_iter()
         .flat_map_iter(|(file, s)| {
-            let dups = s.duplicate_ids.iter().map(|id| Problem {
+            let dups = s.ids.windows(2).filter(|w| w[0] == w[1]).map(|w| Problem {
                 file: file.to_string(),
-                link: format!("#{id}"),
+                link: format!("#{}", w[0]),
                 reason: "is the id of more than one element, so the fragment is ambiguous".into(),
             });
             let broken = s.links.iter().filter_map(|link| {
                 resolve(file, link, &paths, &scans).err().map(|reason| Problem {
                     file: file.to_string(),
-                    link: link.clone(),
+                    link: link.to_string(),
                     reason,
                 })
             });
@@ -106,7 +107,7 @@ fn resolve(file: &str, link: &str, paths: &HashSet<&str>, scans: &HashMap<&str, 
     }
     match fragment.map(percent_decode) {
         Some(f) if !f.is_empty() => match scans.get(target.as_str()) {
-            Some(s) if s.ids.contains(&f) => Ok(()),
+            Some(s) if s.ids.binary_search_by(|id| id.as_ref().cmp(f.as_ref())).is_ok() => Ok(()),
             Some(_) => Err(format!("names `#{f}`, but `{target}` has no element with that id")),
             // A fragment into a non-HTML file (`report.pdf#page=2`) is the viewer's business.
             None => Ok(()),
@@ -117,25 +118,31 @@ fn resolve(file: &str, link: &str, paths: &HashSet<&str>, scans: &HashMap<&str, 
 
 /// `base`'s folder joined with a relative path; `None` if it climbs above the root.
 fn join(base: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = base.split('/').collect();
-    parts.pop();
+    let mut out = String::with_capacity(base.len() + rel.len());
+    out.push_str(base.rsplit_once('/').map_or("", |(dir, _)| dir));
     for seg in rel.split('/') {
         match seg {
             "" | "." => {}
-            ".." => {
-                parts.pop()?;
+            ".." if out.is_empty() => return None,
+            ".." => out.truncate(out.rfind('/').unwrap_or(0)),
+            s => {
+                if !out.is_empty() {
+                    out.push('/');
+                }
+                out.push_str(s);
             }
-            s => parts.push(s),
         }
     }
-    let mut out = parts.join("/");
     if rel.ends_with('/') {
         out.push('/');
     }
     Some(out)
 }
 
-fn percent_decode(s: &str) -> String {
+fn percent_decode(s: &str) -> Cow<'_, str> {
+    if !s.contains('%') {
+        return Cow::Borrowed(s);
+    }
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -151,28 +158,26 @@ fn percent_decode(s: &str) -> String {
         out.push(bytes[i]);
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// Collects the ids and the link attributes (`href`, `src`, `xlink:href`) of one file.
-fn scan(bytes: &[u8]) -> Scan {
+fn scan(bytes: &[u8]) -> Scan<'_> {
     let mut out = Scan::default();
     for_each_attribute(bytes, |name, value| {
         if name.eq_ignore_ascii_case(b"id") {
-            let id = decode_entities(value);
-            if !out.ids.insert(id.clone()) {
-                out.duplicate_ids.push(id);
-            }
+            out.ids.push(decode_entities(value));
         } else if [b"href".as_slice(), b"src", b"xlink:href"].iter().any(|n| name.eq_ignore_ascii_case(n)) {
             out.links.push(decode_entities(value));
         }
     });
+    out.ids.sort_unstable();
     out
 }
 
 /// Calls `f(name, raw value)` for every attribute of every start tag; skips comments,
 /// doctype, CDATA and the contents of `script` and `style`.
-fn for_each_attribute(s: &[u8], mut f: impl FnMut(&[u8], &[u8])) {
+fn for_each_attribute<'a>(s: &'a [u8], mut f: impl FnMut(&'a [u8], &'a [u8])) {
     let after =
         |needle: &[u8], from: usize| memmem::find(&s[from..], needle).map_or(s.len(), |e| from + e + needle.len());
     let mut i = 0;
@@ -188,7 +193,10 @@ fn for_each_attribute(s: &[u8], mut f: impl FnMut(&[u8], &[u8])) {
         }
         if !rest.first().is_some_and(u8::is_ascii_alphabetic) {
             // End tags, doctype, processing instructions, a stray `<` in text.
-            i = if matches!(rest.first(), Some(b'/' | b'!' | b'?')) { after(b">", p) } else { p + 1 };
+            i = match rest.first() {
+                Some(b'/' | b'!' | b'?') => memchr(b'>', rest).map_or(s.len(), |e| p + e + 2),
+                _ => p + 1,
+            };
             continue;
         }
         let name_end =
@@ -207,7 +215,7 @@ fn for_each_attribute(s: &[u8], mut f: impl FnMut(&[u8], &[u8])) {
 }
 
 /// Reads the attributes of a tag from `i` up to its `>`; returns the index after it.
-fn attributes(s: &[u8], mut i: usize, f: &mut impl FnMut(&[u8], &[u8])) -> usize {
+fn attributes<'a>(s: &'a [u8], mut i: usize, f: &mut impl FnMut(&'a [u8], &'a [u8])) -> usize {
     loop {
         while i < s.len() && (s[i].is_ascii_whitespace() || s[i] == b'/') {
             i += 1;
@@ -254,10 +262,10 @@ fn attributes(s: &[u8], mut i: usize, f: &mut impl FnMut(&[u8], &[u8])) -> usize
 }
 
 /// Decodes the character references quorum's templates and Markdown produce.
-fn decode_entities(raw: &[u8]) -> String {
+fn decode_entities(raw: &[u8]) -> Cow<'_, str> {
     let text = String::from_utf8_lossy(raw);
     if !text.contains('&') {
-        return text.into_owned();
+        return text;
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text.as_ref();
@@ -277,7 +285,7 @@ fn decode_entities(raw: &[u8]) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 fn entity(name: &str) -> Option<char> {

@@ -103,6 +103,12 @@ pub fn valid_id(id: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
+/// The stem of a Markdown file name (`.md` in any case).
+fn strip_md(name: &str) -> Option<&str> {
+    let cut = name.len().checked_sub(3)?;
+    (name.is_char_boundary(cut) && name[cut..].eq_ignore_ascii_case(".md")).then(|| &name[..cut])
+}
+
 /// Editor droppings and hidden files that are never content.
 pub fn ignored_name(name: &str) -> bool {
     name.starts_with('.')
@@ -167,6 +173,15 @@ pub fn load(root: &Path) -> Result<(Loaded, Diagnostics), String> {
                 None => format!("records live in content/{{{}}}", folders.join(",")),
             });
             walk.diags.push(d);
+        } else if name.to_lowercase().ends_with(".md") {
+            let rel = walk.rel(&path);
+            let folders: Vec<&str> = Kind::FOLDERS.iter().map(|(f, _)| *f).collect();
+            walk.diags.push(
+                Diagnostic::file("unknown-folder", &rel, format!("`{rel}` is not in a record folder")).hint(format!(
+                    "records live in content/{{{}}}; only _index.md sits in content/ itself",
+                    folders.join(",")
+                )),
+            );
         } else {
             let rel = walk.rel(&path);
             walk.assets.push((rel, path));
@@ -271,7 +286,7 @@ impl Walk<'_> {
                 } else {
                     self.folder(kind, &path)?;
                 }
-            } else if let Some(stem) = name.strip_suffix(".md") {
+            } else if let Some(stem) = strip_md(&name) {
                 self.record(kind, stem.to_string(), path, Vec::new());
             } else {
                 let rel = self.rel(&path);

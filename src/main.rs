@@ -11,7 +11,20 @@ use clap::{Parser, Subcommand};
 /// clause 9.3 management reviews, actions, nonconformities, objectives, audits) into a
 /// linked static website.
 #[derive(Parser)]
-#[command(name = "quorum", version, about, long_about = None, max_term_width = 100)]
+#[command(
+    name = "quorum",
+    version,
+    about = "Publish ISMS governance records (ISO/IEC 27001 clause 9.3 management reviews, actions, \
+             nonconformities, objectives, audits) as a linked static website",
+    after_help = "Examples:\n  \
+        quorum check                      check the site in the current folder\n  \
+        quorum build --as-of 2025-06-30   build the site as it stood on that date\n  \
+        quorum build --audience auditor   leave out drafts and confidential material\n  \
+        quorum serve --open               preview in the browser, reloading on save\n\n\
+        Exit codes: 0 success; 1 content errors (or warnings under --deny-warnings); 2 usage or I/O errors.\n\
+        Documentation: docs/ in the quorum repository.",
+    max_term_width = 100
+)]
 struct Cli {
     #[command(subcommand)]
     command: cmd::Command,

@@ -20,6 +20,9 @@ fn options() -> Options {
         | Options::ENABLE_WIKILINKS
 }
 
+/// Heading ids the theme uses for its own sections start with this; user headings may not.
+pub const RESERVED_ID_PREFIX: &str = "q-";
+
 /// A heading id from its text: lower case, words joined by `-`.
 pub fn slugify(text: &str) -> String {
     let mut out = String::new();
@@ -63,7 +66,11 @@ impl HeadingIds {
     }
 
     fn derive(&mut self, text: &str) -> String {
-        let base = slugify(text);
+        let mut base = slugify(text);
+        // `q-…` ids belong to the theme's own sections (q-decisions, q-figures…).
+        if base.starts_with(RESERVED_ID_PREFIX) {
+            base.insert_str(0, "h-");
+        }
         let mut id = base.clone();
         let mut n = 1;
         while !self.taken.insert(id.clone()) {
@@ -100,6 +107,15 @@ pub fn scan(src: &SourceText, body: Range<usize>) -> (BodyScan, Vec<Diagnostic>)
                         .hint("heading ids are unique within a document"),
                     );
                 }
+                if let Some(i) = &explicit_id
+                    && i.starts_with(RESERVED_ID_PREFIX)
+                {
+                    diags.push(
+                        src.diag("reserved-id", span.clone(), format!("heading id `{i}` starts with `q-`")).hint(
+                            "ids starting with `q-` are reserved for the theme's own sections; choose another id",
+                        ),
+                    );
+                }
                 let heading = Heading {
                     level: level as u8,
                     explicit_id,
@@ -129,7 +145,6 @@ pub fn scan(src: &SourceText, body: Range<usize>) -> (BodyScan, Vec<Diagnostic>)
             | Event::Start(Tag::Image { link_type, dest_url, .. })
                 if !matches!(link_type, LinkType::Autolink | LinkType::Email)
                     && !is_external(&dest_url)
-                    && !dest_url.starts_with('#')
                     && !dest_url.is_empty() =>
             {
                 out.links.push(LocalLink { dest: dest_url.to_string(), span });
@@ -153,6 +168,25 @@ fn mark_text(out: &mut BodyScan, t: &str) {
     {
         h.has_text = true;
     }
+}
+
+/// Ids of the headings a redacting render removes: each heading with the class
+/// `.confidential` and every heading under it, up to the next of the same or higher rank.
+pub fn confidential_ids(headings: &[Heading]) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut limit: Option<u8> = None;
+    for h in headings {
+        if limit.is_some_and(|l| h.level <= l) {
+            limit = None;
+        }
+        if limit.is_none() && h.classes.iter().any(|c| c == "confidential") {
+            limit = Some(h.level);
+        }
+        if limit.is_some() {
+            out.push(h.id.as_str());
+        }
+    }
+    out
 }
 
 /// What a `[[…]]` link resolves to.
@@ -192,16 +226,6 @@ pub fn render(body: &str, resolver: &dyn Resolver) -> String {
     while i < parsed.len() {
         let event = &parsed[i];
         if let Event::Start(Tag::Heading { level, id, classes, attrs }) = event {
-            if let Some(limit) = skip_until {
-                if *level > limit {
-                    i += 1;
-                    continue;
-                }
-                skip_until = None;
-            }
-            if let Some(p) = pending_panel.take() {
-                out.push(Event::Html(p.into()));
-            }
             let end = parsed[i..]
                 .iter()
                 .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
@@ -213,15 +237,27 @@ pub fn render(body: &str, resolver: &dyn Resolver) -> String {
                     _ => None,
                 })
                 .collect();
+            // Removed headings take their ids too, so a section's id is the same in every
+            // edition (and the same as the parse stage's scan, which the checks use).
+            let final_id = match id {
+                Some(x) => x.to_string(),
+                None => ids.derive(&text),
+            };
+            if let Some(limit) = skip_until {
+                if *level > limit {
+                    i += 1;
+                    continue;
+                }
+                skip_until = None;
+            }
+            if let Some(p) = pending_panel.take() {
+                out.push(Event::Html(p.into()));
+            }
             if resolver.redact() && classes.iter().any(|c| c.as_ref() == "confidential") {
                 skip_until = Some(*level);
                 i = end + 1;
                 continue;
             }
-            let final_id = match id {
-                Some(x) => x.to_string(),
-                None => ids.derive(&text),
-            };
             pending_panel = resolver.panel(&final_id);
             out.push(Event::Start(Tag::Heading {
                 level: *level,

@@ -62,6 +62,8 @@ pub struct Site {
     pub withheld: HashSet<String>,
     /// Lower-cased ID → who mentions it (visible records only).
     pub backlinks: HashMap<String, Vec<Backlink>>,
+    /// Lower-cased ID → how many withheld records or entries mention it.
+    pub backlinks_withheld: HashMap<String, usize>,
     /// Site-relative path → output path, for every publishable file under `content/`.
     pub assets: BTreeMap<String, String>,
     /// Absolute source paths of `assets`.
@@ -94,6 +96,8 @@ struct Checker<'a> {
     /// so fragments pointing into them are not reported again.
     failed: HashSet<String>,
     headings: HashMap<String, Vec<String>>,
+    /// Site-relative record file → lower-cased ID (targets of `[x](other.md#heading)`).
+    files: HashMap<String, String>,
     loaded: &'a Loaded,
     diags: Diagnostics,
 }
@@ -201,13 +205,14 @@ fn assemble(config: Config, p: Parsed, loaded: &Loaded, as_of: Date, audience_na
         index,
         withheld,
         backlinks: HashMap::new(),
+        backlinks_withheld: HashMap::new(),
         assets: BTreeMap::new(),
         asset_sources: BTreeMap::new(),
         record_files,
     };
     site.assets = publish_assets(&site, loaded);
     site.asset_sources = loaded.asset_paths.clone();
-    site.backlinks = backlinks(&site);
+    (site.backlinks, site.backlinks_withheld) = backlinks(&site);
     site
 }
 
@@ -243,7 +248,40 @@ fn publish_assets(site: &Site, loaded: &Loaded) -> BTreeMap<String, String> {
     for r in &site.pages {
         attach(Kind::Page, &r.id, &r.dir, &r.attachments);
     }
-    for asset in &loaded.assets {
+    // A loose file (outside any folder record) belongs to no record: it is published only
+    // when a record shown in this build links to it, so withheld material never leaks.
+    let mut linked = HashSet::new();
+    let mut note_links = |id: Option<&str>, dir: &str, scan: &crate::record::BodyScan| {
+        if id.is_none_or(|id| site.visible(id)) {
+            for l in &scan.links {
+                if let Ok((target, _)) = normalize_local(dir, &l.dest) {
+                    linked.insert(target);
+                }
+            }
+        }
+    };
+    for r in &site.reviews {
+        note_links(Some(&r.id), &r.dir, &r.scan);
+    }
+    for r in &site.actions {
+        note_links(Some(&r.id), &r.dir, &r.scan);
+    }
+    for r in &site.nonconformities {
+        note_links(Some(&r.id), &r.dir, &r.scan);
+    }
+    for r in &site.objectives {
+        note_links(Some(&r.id), &r.dir, &r.scan);
+    }
+    for r in &site.audits {
+        note_links(Some(&r.id), &r.dir, &r.scan);
+    }
+    for r in &site.pages {
+        note_links(Some(&r.id), &r.dir, &r.scan);
+    }
+    if let Some(h) = &site.home {
+        note_links(None, &h.dir, &h.scan);
+    }
+    for asset in loaded.assets.iter().filter(|a| linked.contains(*a)) {
         // Attachments of records left out (or failed) are never published under files/.
         let in_record_folder =
             std::iter::successors(asset.rsplit_once('/').map(|(d, _)| d), |d| d.rsplit_once('/').map(|(p, _)| p))
@@ -280,6 +318,30 @@ impl Site {
         !self.audience.include_confidential
     }
 
+    /// Whether `#frag` of a visible record is left out of this edition: a confidential
+    /// decision, or a heading in a confidential section. Links to it keep only their text.
+    pub fn fragment_withheld(&self, id: &str, frag: &str) -> bool {
+        if !self.redact() {
+            return false;
+        }
+        let headings = match self.lookup(id) {
+            Some((Kind::Review, i)) => {
+                let r = &self.reviews[i];
+                if r.fm.decisions.iter().any(|d| d.confidential && d.id.get_ref() == frag) {
+                    return true;
+                }
+                &r.scan.headings
+            }
+            Some((Kind::Action, i)) => &self.actions[i].scan.headings,
+            Some((Kind::Nonconformity, i)) => &self.nonconformities[i].scan.headings,
+            Some((Kind::Objective, i)) => &self.objectives[i].scan.headings,
+            Some((Kind::Audit, i)) => &self.audits[i].scan.headings,
+            Some((Kind::Page, i)) => &self.pages[i].scan.headings,
+            Some((Kind::Home, _)) | None => return false,
+        };
+        crate::markdown::confidential_ids(headings).contains(&frag)
+    }
+
     pub fn review(&self, id: &str) -> Option<&Record<record::Review>> {
         match self.lookup(id) {
             Some((Kind::Review, i)) => Some(&self.reviews[i]),
@@ -308,6 +370,21 @@ impl Site {
         })
     }
 
+    /// The text of a heading of a visible record, by its id.
+    pub fn heading_text(&self, id: &str, heading_id: &str) -> Option<&str> {
+        let (kind, i) = self.lookup(id)?;
+        let scan = match kind {
+            Kind::Review => &self.reviews[i].scan,
+            Kind::Action => &self.actions[i].scan,
+            Kind::Nonconformity => &self.nonconformities[i].scan,
+            Kind::Objective => &self.objectives[i].scan,
+            Kind::Audit => &self.audits[i].scan,
+            Kind::Page => &self.pages[i].scan,
+            Kind::Home => return None,
+        };
+        scan.headings.iter().find(|h| h.id == heading_id).map(|h| h.text.as_str())
+    }
+
     /// The exact-case ID of a visible record.
     pub fn canonical_id(&self, id: &str) -> Option<&str> {
         let (kind, i) = self.lookup(id)?;
@@ -323,12 +400,19 @@ impl Site {
     }
 }
 
-fn backlinks(site: &Site) -> HashMap<String, Vec<Backlink>> {
+/// Who mentions each visible record, and how many withheld sources mention it too.
+fn backlinks(site: &Site) -> (HashMap<String, Vec<Backlink>>, HashMap<String, usize>) {
     let mut out: HashMap<String, Vec<Backlink>> = HashMap::new();
+    let mut hidden: HashMap<String, std::collections::BTreeSet<String>> = HashMap::new();
     let mut add = |to: &str, from: &str, kind: Kind, relation: String| {
         let to = to.split('#').next().unwrap_or(to);
-        if site.visible(to) && site.visible(from) && !to.eq_ignore_ascii_case(from) {
+        if !site.visible(to) || to.eq_ignore_ascii_case(from) {
+            return;
+        }
+        if site.visible(from) {
             out.entry(to.to_lowercase()).or_default().push(Backlink { from: from.to_string(), kind, relation });
+        } else if site.index.contains_key(&from.split('#').next().unwrap_or(from).to_lowercase()) {
+            hidden.entry(to.to_lowercase()).or_default().insert(from.to_lowercase());
         }
     };
     for r in &site.reviews {
@@ -336,18 +420,16 @@ fn backlinks(site: &Site) -> HashMap<String, Vec<Backlink>> {
             add(&w.target, &r.id, Kind::Review, "mentioned in the minutes".into());
         }
         for d in &r.fm.decisions {
-            if d.confidential && site.redact() {
-                continue;
-            }
+            // A withheld decision counts as a withheld source of its own.
+            let from =
+                if d.confidential && site.redact() { format!("{}#{}", r.id, d.id.get_ref()) } else { r.id.clone() };
             for a in &d.actions {
-                add(a.get_ref(), &r.id, Kind::Review, format!("decision {}", d.id.get_ref()));
+                add(a.get_ref(), &from, Kind::Review, format!("decision {}", d.id.get_ref()));
             }
         }
-        for u in &r.fm.action_updates {
-            if u.confidential && site.redact() {
-                continue;
-            }
-            add(u.action.get_ref(), &r.id, Kind::Review, "action update".into());
+        for (n, u) in r.fm.action_updates.iter().enumerate() {
+            let from = if u.confidential && site.redact() { format!("{}#update-{n}", r.id) } else { r.id.clone() };
+            add(u.action.get_ref(), &from, Kind::Review, "action update".into());
         }
     }
     for n in &site.nonconformities {
@@ -399,7 +481,13 @@ fn backlinks(site: &Site) -> HashMap<String, Vec<Backlink>> {
         }
         *v = merged;
     }
-    out
+    (out, hidden.into_iter().map(|(k, v)| (k, v.len())).collect())
+}
+
+/// "an action", "a review".
+fn with_article(noun: &str) -> String {
+    let an = noun.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {noun}", if an { "an" } else { "a" })
 }
 
 /// Orders `A-2` before `A-10`.
@@ -439,6 +527,7 @@ impl<'a> Checker<'a> {
             decisions: HashMap::new(),
             failed: p.failed.iter().map(|(id, _)| id.to_lowercase()).collect(),
             headings: HashMap::new(),
+            files: loaded.sources.iter().map(|s| (s.text.file.clone(), s.id.to_lowercase())).collect(),
             loaded,
             diags: Diagnostics::default(),
         };
@@ -481,6 +570,9 @@ impl<'a> Checker<'a> {
             .chain(p.pages.iter().map(|r| (&r.id, &r.scan)))
         {
             c.headings.insert(id.to_lowercase(), heads(scan));
+        }
+        if let Some(h) = &p.home {
+            c.headings.insert(h.id.to_lowercase(), heads(&h.scan));
         }
         c
     }
@@ -526,11 +618,15 @@ impl<'a> Checker<'a> {
                 false
             }
             Some(k) if !kinds.contains(&k.kind) => {
-                let want: Vec<&str> = kinds.iter().map(|k| k.label()).collect();
+                let want: Vec<String> = kinds.iter().map(|k| with_article(k.label())).collect();
                 let d = rec.diag_at(
                     "wrong-kind",
                     value,
-                    format!("`{field}` must name a {}, but `{id}` is a {}", want.join(" or "), k.kind.label()),
+                    format!(
+                        "`{field}` must name {}, but `{id}` is {}",
+                        want.join(" or "),
+                        with_article(k.kind.label())
+                    ),
                 );
                 self.diags.push(d.hint(format!("{} is defined in {}", k.id, k.file)));
                 false
@@ -612,7 +708,17 @@ impl<'a> Checker<'a> {
                     r.diag_at("invalid-id", &d.id, format!("`{id}` is not a valid decision ID")).hint("use D1, D2, …"),
                 );
             }
-            if !seen.insert(id.clone()) {
+            if let Some(h) = r.scan.headings.iter().find(|h| h.id.eq_ignore_ascii_case(id)) {
+                let d = r.diag_at(
+                    "duplicate-id",
+                    &d.id,
+                    format!("decision ID `{id}` is also the id of the heading “{}”", h.text),
+                );
+                self.diags.push(d.hint(
+                    "a decision's ID is its anchor on the review page (MR#D1); rename the heading id or the decision",
+                ));
+            }
+            if !seen.insert(id.to_lowercase()) {
                 self.diags.push(r.diag_at(
                     "duplicate-id",
                     &d.id,
@@ -870,10 +976,55 @@ impl<'a> Checker<'a> {
             }
         }
         for l in &r.scan.links {
-            if let Err((code, msg, hint)) = resolve_local(&r.dir, &l.dest, self.loaded) {
-                self.diags.push(r.src.diag(code, l.span.clone(), msg).hint(hint));
+            match resolve_local(&r.dir, &l.dest, self.loaded) {
+                Err((code, msg, hint)) => self.diags.push(r.src.diag(code, l.span.clone(), msg).hint(hint)),
+                Ok(target) => self.fragment(r, l, &target),
             }
         }
+    }
+
+    /// `[x](#heading)`, `[x](other.md#heading)`: the fragment must be a heading id of the target
+    /// record, or one of its decisions. Fragments of other files (`report.pdf#page=2`) are free.
+    fn fragment<T>(&mut self, r: &Record<T>, l: &record::LocalLink, target: &str) {
+        let Some(frag) = l.dest.split_once('#').map(|(_, f)| percent_decode(f)).filter(|f| !f.is_empty()) else {
+            return;
+        };
+        let key = if target.is_empty() {
+            r.id.to_lowercase()
+        } else {
+            match self.files.get(target).or_else(|| self.files.get(&format!("{target}/index.md"))) {
+                Some(k) => k.clone(),
+                None => return,
+            }
+        };
+        if self.failed.contains(&key) {
+            return;
+        }
+        let headings = self.headings.get(&key).map(Vec::as_slice).unwrap_or_default();
+        let decisions = self.decisions.get(&key).map(Vec::as_slice).unwrap_or_default();
+        if headings.iter().chain(decisions).any(|x| *x == frag) {
+            return;
+        }
+        let whose = if target.is_empty() { "this file".to_string() } else { format!("`{target}`") };
+        let mut ids: Vec<&str> = headings.iter().chain(decisions).map(String::as_str).collect();
+        let hint = match crate::diagnostics::did_you_mean(&frag, ids.iter().copied()) {
+            Some(s) => format!("did you mean `#{s}`?"),
+            None if ids.is_empty() => format!("{whose} has no headings; link the page without a fragment"),
+            None => {
+                let more = ids.len() > 12;
+                ids.truncate(12);
+                format!("its ids: {}{}", ids.join(", "), if more { ", …" } else { "" })
+            }
+        };
+        self.diags.push(
+            r.src
+                .diag(
+                    "broken-link",
+                    l.span.clone(),
+                    format!("link `{}`: {whose} has no heading or decision with the id `{frag}`", l.dest),
+                )
+                .hint(format!("{hint} (heading ids are lower case, words joined by `-`; set one with {{#id}})")),
+        );
     }
 }
 
@@ -939,11 +1090,12 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
         if bytes[i] == b'%'
             && i + 2 < bytes.len()
-            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+            && let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
         {
-            out.push(v);
+            out.push((hi * 16 + lo) as u8);
             i += 3;
             continue;
         }
@@ -972,5 +1124,6 @@ mod tests {
     fn decodes_percent() {
         assert_eq!(percent_decode("a%20b.csv"), "a b.csv");
         assert_eq!(percent_decode("%zz%2"), "%zz%2");
+        assert_eq!(percent_decode("%aé.csv"), "%aé.csv"); // no panic inside a multi-byte character
     }
 }

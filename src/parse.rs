@@ -61,6 +61,27 @@ pub fn parse(loaded: &Loaded) -> (Parsed, Diagnostics) {
     (parsed, diags)
 }
 
+/// One file's bytes through the whole parse stage (decode, split, typed front matter, body
+/// scan), for property tests and fuzzing: `Ok` when it makes a record without errors, else
+/// its diagnostics. Never panics, whatever the bytes.
+pub fn parse_one(kind: Kind, file_name: &str, bytes: Vec<u8>) -> Result<(), Vec<Diagnostic>> {
+    let dir = match kind {
+        Kind::Home => "content".to_string(),
+        Kind::Page => "content/pages".to_string(),
+        _ => format!("content/{}", kind.folder()),
+    };
+    let file = format!("{dir}/{file_name}");
+    let text = crate::load::decode(&file, bytes).map_err(|d| vec![d])?;
+    let id = file_name.trim_end_matches(".md").to_string();
+    let text = std::sync::Arc::new(SourceText { file, text });
+    let source = Source { kind, id, text, dir, attachments: Vec::new() };
+    let (result, mut diags) = parse_source(&source);
+    if let Err(errors) = result {
+        diags.extend(errors);
+    }
+    if diags.iter().any(|d| d.severity == crate::diagnostics::Severity::Error) { Err(diags) } else { Ok(()) }
+}
+
 fn parse_source(source: &Source) -> Outcome {
     let split = match split(&source.text) {
         Ok(s) => s,
@@ -107,7 +128,7 @@ fn split(src: &SourceText) -> Result<Split, Diagnostic> {
     let text = &src.text;
     if text.trim().is_empty() {
         return Err(Diagnostic::file("empty-file", &src.file, "record file is empty")
-            .hint("a record starts with TOML front matter between `+++` lines, e.g. +++\\ntitle = \"…\"\\n+++"));
+            .hint("a record starts with TOML front matter between `+++` lines, e.g. `+++`, `title = \"…\"`, `+++` on three lines"));
     }
     let first_end = text.find('\n').unwrap_or(text.len());
     let first = text[..first_end].trim_end();
@@ -172,7 +193,8 @@ fn classify(message: &str) -> (&'static str, String, Option<String>) {
             None if allowed.is_empty() => "this table takes no fields".to_string(),
             None => format!("allowed fields: {}", allowed.join(", ")),
         };
-        let hint = hint + " (free fields go in an [extra] table)";
+        // Only record front matter has an [extra] table for free fields.
+        let hint = if allowed.contains(&"extra") { hint + " (free fields go in an [extra] table)" } else { hint };
         return ("unknown-field", format!("unknown field `{field}`"), Some(hint));
     }
     if let Some(rest) = message.strip_prefix("missing field ") {
@@ -188,6 +210,13 @@ fn classify(message: &str) -> (&'static str, String, Option<String>) {
             None => format!("allowed values: {}", allowed.join(", ")),
         };
         return ("invalid-value", format!("`{value}` is not an allowed value"), Some(hint));
+    }
+    if message.contains("wanted string or table") {
+        return (
+            "wrong-type",
+            "wrong type: expected a word in quotes".into(),
+            Some("write the value as a string, e.g. `status = \"held\"`".into()),
+        );
     }
     if message.starts_with("invalid type") {
         let hint =

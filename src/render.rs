@@ -64,6 +64,8 @@ struct SiteCtx<'a> {
     audience: &'a str,
     redacted: bool,
     generator: &'static str,
+    /// `[extra]` of site.toml, for site templates.
+    extra: serde_json::Value,
 }
 
 /// Every page the site has, before rendering.
@@ -108,6 +110,11 @@ pub fn render(
             audience: &site.audience_name,
             redacted: site.redact(),
             generator: concat!("quorum ", env!("CARGO_PKG_VERSION")),
+            extra: site
+                .config
+                .extra
+                .as_ref()
+                .map_or(serde_json::Value::Null, |t| crate::export::toml_to_json(&toml::Value::Table(t.clone()))),
         },
         nav_pages: site
             .pages
@@ -212,6 +219,8 @@ impl Renderer<'_> {
                 if let Some(obj) = data.as_object_mut() {
                     let notices = if site.visible(&id) { self.warnings.of(&id) } else { &[] };
                     obj.insert("notices".into(), serde_json::to_value(notices).expect("serializes"));
+                    let hidden = site.backlinks_withheld.get(&id.to_lowercase()).copied().unwrap_or(0);
+                    obj.insert("backlinks_withheld".into(), hidden.into());
                 }
                 let path = ctx::href(kind, &id);
                 let crumbs = match kind {
@@ -295,7 +304,7 @@ impl Renderer<'_> {
         let mut missing = Vec::new();
         let root = "../../";
         for input in site.config.framework(fw_name).map(|f| f.inputs.as_slice()).unwrap_or_default() {
-            let has_heading = r.scan.headings.iter().any(|h| h.id == input.key);
+            let has_heading = r.scan.headings.iter().any(|h| h.explicit_id.as_deref() == Some(input.key.as_str()));
             let panel = match &input.panel {
                 Some(name) => {
                     let mut c = tera::Context::new();
@@ -351,6 +360,7 @@ impl Renderer<'_> {
             "actions": (!idx.is_empty()).then(|| crate::evidence::action_chart(site, f, &idx, "trend-actions")),
             "risk": crate::evidence::risk_chart(site, &idx, "trend-risk"),
             "objectives": objectives,
+            "objectives_withheld": site.objectives.iter().filter(|o| !site.visible(&o.id)).count(),
         })
     }
 
@@ -460,6 +470,8 @@ impl Renderer<'_> {
             "open_ncs": open_ncs,
             "reviews": self.figures.series.len(),
             "objectives": site.objectives.iter().filter(|o| site.visible(&o.id)).map(|o| ctx::objective_row(site, o)).collect::<Vec<_>>(),
+            "objectives_withheld": site.objectives.iter().filter(|o| !site.visible(&o.id)).count(),
+            "pages_withheld": site.pages.iter().filter(|p| !site.visible(&p.id)).count(),
             "pages": pages,
         })
     }
@@ -516,8 +528,21 @@ impl Resolver for Links<'_> {
         if r.withheld {
             return WikiTarget::Plain;
         }
-        let label =
-            if target.contains('#') { r.id.replace('#', ", decision ") } else { format!("{} {}", r.id, r.title) };
+        let label = match target.split_once('#') {
+            Some((id, frag))
+                if self.site.review(id).is_some_and(|rv| rv.fm.decisions.iter().any(|d| d.id.get_ref() == frag)) =>
+            {
+                format!("{}, decision {frag}", self.site.canonical_id(id).unwrap_or(id))
+            }
+            Some((id, frag)) => {
+                let heading = self.site.heading_text(id, frag).unwrap_or(frag);
+                let title = self.site.title_of(id).unwrap_or_default();
+                format!("{} {title}: {heading}", self.site.canonical_id(id).unwrap_or(id))
+            }
+            // Free pages are known by their title; records by ID and title.
+            None if matches!(self.site.lookup(target), Some((Kind::Page, _))) => r.title,
+            None => format!("{} {}", r.id, r.title),
+        };
         WikiTarget::Link {
             href: format!("{}{}", self.root, r.href),
             label,
@@ -531,6 +556,11 @@ impl Resolver for Links<'_> {
             self.site.record_files.get(&target).or_else(|| self.site.record_files.get(&format!("{target}/index.md")))
         {
             let (kind, _) = self.site.lookup(id)?;
+            if let Some((_, frag)) = suffix.split_once('#')
+                && self.site.fragment_withheld(id, frag)
+            {
+                return None;
+            }
             return Some(format!("{}{}{suffix}", self.root, ctx::href(kind, id)));
         }
         self.site.assets.get(&target).map(|out| format!("{}{}{suffix}", self.root, markdown::encode_path(out)))

@@ -70,7 +70,7 @@ fn review(site: &Site, r: &Record<Review>, in_series: bool, w: &mut Warnings) {
     let Some(fw) = site.config.framework(fw_name) else { return };
     if in_series {
         for input in &fw.inputs {
-            match r.scan.headings.iter().find(|h| h.id == input.key) {
+            match r.scan.headings.iter().find(|h| h.explicit_id.as_deref() == Some(input.key.as_str())) {
                 None => {
                     let d = r.diag_top(
                         "missing-input",
@@ -112,7 +112,8 @@ fn review(site: &Site, r: &Record<Review>, in_series: bool, w: &mut Warnings) {
             w.add(&r.id, Content, d.hint("record the decision, even if it is that no change is needed"));
         }
     }
-    if *f.status.get_ref() == ReviewStatus::Approved && f.conclusion.is_none() {
+    let approved_by_a = f.approved_on.as_ref().is_some_and(|d| *d.get_ref() <= a);
+    if *f.status.get_ref() == ReviewStatus::Approved && approved_by_a && f.conclusion.is_none() {
         let d = r.diag_at("missing-conclusion", &f.status, "approved review without a [conclusion]");
         w.add(&r.id, Content, d.hint("state whether the ISMS is suitable, adequate and effective: [conclusion]"));
     }
@@ -203,7 +204,11 @@ fn actions(site: &Site, figures: &Figures, w: &mut Warnings) {
             let d = r.diag_at(
                 "action-carried-over",
                 &f.raised,
-                format!("open at {carried} management reviews (limit {})", site.config.carry_over_limit),
+                format!(
+                    "open at {carried} management review{} (limit {})",
+                    if carried == 1 { "" } else { "s" },
+                    site.config.carry_over_limit
+                ),
             );
             w.add(&r.id, WarningClass::Status, d.hint("escalate: re-plan with resources, or cancel with a reason"));
         }

@@ -47,10 +47,12 @@ pub fn run(args: BuildArgs) -> ExitCode {
     }
     eprint!("{}", checked.diagnostics.render());
     let out = args.output_dir.unwrap_or_else(|| quorum::default_output(&args.site.root));
+    let t = Instant::now();
     if let Err(e) = quorum::write::write(&out, &args.site.root, &files, args.force) {
         eprintln!("error: {e}");
         return ExitCode::from(2);
     }
+    quorum::log_stage("write", t);
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     let warnings = checked.diagnostics.warning_count();
     println!(
@@ -58,7 +60,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
         checked.records,
         pages,
         start.elapsed().as_secs_f64(),
-        out.display(),
+        out.strip_prefix(".").unwrap_or(&out).display(),
         checked.site.as_of,
         checked.site.audience_name,
         if warnings > 0 { format!(", {warnings} warnings") } else { String::new() }

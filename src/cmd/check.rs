@@ -30,8 +30,11 @@ pub struct CheckArgs {
 
 pub fn run(args: CheckArgs) -> ExitCode {
     let opts = args.site.options("internal");
-    let (mut diags, records) = match quorum::check(&opts) {
-        Ok(c) => (c.diagnostics, Some(c.records)),
+    // Render in memory too (nothing is written): a broken site template or a link the
+    // templates make must fail `check` in CI just as it would fail `build`.
+    let render = quorum::render::RenderOptions::default();
+    let (mut diags, records) = match quorum::build(&opts, &render) {
+        Ok((c, _files)) => (c.diagnostics, Some(c.records)),
         Err(Failure::Content(d)) => (d, None),
         Err(f) => return super::report(f),
     };
