@@ -190,53 +190,52 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 impl Renderer<'_> {
     fn page(&self, job: Job) -> Result<OutputFile, RenderError> {
         let site = self.site;
-        let (path, template, section, title, crumbs, data): (
-            String,
-            &str,
-            &str,
-            String,
-            Vec<Crumb>,
-            serde_json::Value,
-        ) = match job {
-            Job::Home => ("index.html".into(), "index.html", "home", site.config.title.clone(), vec![], self.home()),
-            Job::Trends => {
-                ("trends/index.html".into(), "trends.html", "trends", "Trends".into(), vec![], self.trends())
-            }
-            Job::Evidence => (
-                "evidence/index.html".into(),
-                "evidence.html",
-                "evidence",
-                "Clause 9.3 evidence".into(),
-                vec![],
-                serde_json::to_value(crate::evidence::matrix(site, self.figures)).expect("serializes"),
-            ),
-            Job::List(kind) => {
-                let (tpl, title, data) = self.list(kind);
-                (format!("{}/index.html", kind.folder()), tpl, kind.folder(), title.to_string(), vec![], data)
-            }
-            Job::Record(kind, i) => {
-                let (id, title, mut data) = self.record(kind, i)?;
-                if let Some(obj) = data.as_object_mut() {
-                    let notices = if site.visible(&id) { self.warnings.of(&id) } else { &[] };
-                    obj.insert("notices".into(), serde_json::to_value(notices).expect("serializes"));
-                    let hidden = site.backlinks_withheld.get(&id.to_lowercase()).copied().unwrap_or(0);
-                    obj.insert("backlinks_withheld".into(), hidden.into());
+        let mut notices: &[crate::warnings::Notice] = &[];
+        let mut backlinks_withheld = 0;
+        let (path, template, section, title, crumbs, data): (String, &str, &str, String, Vec<Crumb>, tera::Value) =
+            match job {
+                Job::Home => {
+                    let data = tera::Value::from_serializable(&self.home());
+                    ("index.html".into(), "index.html", "home", site.config.title.clone(), vec![], data)
                 }
-                let path = ctx::href(kind, &id);
-                let crumbs = match kind {
-                    Kind::Page => vec![],
-                    _ => vec![Crumb { label: list_title(kind).into(), href: format!("{}/index.html", kind.folder()) }],
-                };
-                (
-                    path,
-                    record_template(kind),
-                    if kind == Kind::Page { "" } else { kind.folder() },
-                    format!("{id} {title}"),
-                    crumbs,
-                    data,
-                )
-            }
-        };
+                Job::Trends => {
+                    let data = tera::Value::from_serializable(&self.trends());
+                    ("trends/index.html".into(), "trends.html", "trends", "Trends".into(), vec![], data)
+                }
+                Job::Evidence => (
+                    "evidence/index.html".into(),
+                    "evidence.html",
+                    "evidence",
+                    "Clause 9.3 evidence".into(),
+                    vec![],
+                    tera::Value::from_serializable(&crate::evidence::matrix(site, self.figures)),
+                ),
+                Job::List(kind) => {
+                    let (tpl, title, data) = self.list(kind);
+                    (format!("{}/index.html", kind.folder()), tpl, kind.folder(), title.to_string(), vec![], data)
+                }
+                Job::Record(kind, i) => {
+                    let (id, title, data) = self.record(kind, i)?;
+                    notices = self.warnings.of(&id);
+                    backlinks_withheld = site.backlinks_withheld.get(&id.to_lowercase()).copied().unwrap_or(0);
+                    let path = ctx::href(kind, &id);
+                    let crumbs = match kind {
+                        Kind::Page => vec![],
+                        _ => vec![Crumb {
+                            label: list_title(kind).into(),
+                            href: format!("{}/index.html", kind.folder()),
+                        }],
+                    };
+                    (
+                        path,
+                        record_template(kind),
+                        if kind == Kind::Page { "" } else { kind.folder() },
+                        format!("{id} {title}"),
+                        crumbs,
+                        data,
+                    )
+                }
+            };
         let depth = path.matches('/').count();
         let root = "../".repeat(depth);
         let mut context = tera::Context::new();
@@ -257,7 +256,9 @@ impl Renderer<'_> {
         context.insert("crumbs", &crumbs);
         context.insert("canonical", &self.canonical(&path));
         context.insert("serve", &self.opts.serve);
-        context.insert("page", &data);
+        context.insert_value("page", data);
+        context.insert("notices", notices);
+        context.insert("backlinks_withheld", &backlinks_withheld);
         let html = self
             .tera
             .render(template, &context)
@@ -295,7 +296,7 @@ impl Renderer<'_> {
 
     /// A review page: minutes with each input's evidence panel under its heading, the
     /// figures of its period, and the panels of inputs the minutes lack.
-    fn review(&self, i: usize) -> Result<serde_json::Value, RenderError> {
+    fn review(&self, i: usize) -> Result<tera::Value, RenderError> {
         let site = self.site;
         let r = &site.reviews[i];
         let fw_name = r.fm.framework.as_ref().map_or(site.config.framework.as_str(), |f| f.get_ref().as_str());
@@ -332,16 +333,25 @@ impl Renderer<'_> {
         }
         let links = Links { site, dir: &r.dir, root: root.into(), panels: html };
         let body = markdown::render(&r.body, &links);
-        let mut data = serde_json::to_value(ctx::review_page(site, r, body)).expect("serializes");
+        #[derive(Serialize)]
+        struct Full {
+            #[serde(flatten)]
+            page: ctx::ReviewPage,
+            in_series: bool,
+            period: String,
+            figures_as_of: String,
+            figures: Vec<crate::evidence::FigureRow>,
+            missing_inputs: Vec<serde_json::Value>,
+        }
         let p = &self.figures.periods[i];
-        let obj = data.as_object_mut().expect("object");
-        obj.insert("in_series".into(), p.in_series.into());
-        obj.insert("period".into(), crate::evidence::period_text(&p.period).into());
-        obj.insert("figures_as_of".into(), p.as_of.to_string().into());
-        let rows = crate::evidence::figure_rows(site, &self.figures.metrics[i]);
-        obj.insert("figures".into(), serde_json::to_value(rows).expect("serializes"));
-        obj.insert("missing_inputs".into(), missing.into());
-        Ok(data)
+        Ok(tera::Value::from_serializable(&Full {
+            page: ctx::review_page(site, r, body),
+            in_series: p.in_series,
+            period: crate::evidence::period_text(&p.period),
+            figures_as_of: p.as_of.to_string(),
+            figures: crate::evidence::figure_rows(site, &self.figures.metrics[i]),
+            missing_inputs: missing,
+        }))
     }
 
     fn trends(&self) -> serde_json::Value {
@@ -364,7 +374,7 @@ impl Renderer<'_> {
         })
     }
 
-    fn record(&self, kind: Kind, i: usize) -> Result<(String, String, serde_json::Value), RenderError> {
+    fn record(&self, kind: Kind, i: usize) -> Result<(String, String, tera::Value), RenderError> {
         let site = self.site;
         let json = |v: &dyn erased::Ser| v.to_value();
         match kind {
@@ -382,10 +392,15 @@ impl Renderer<'_> {
             }
             Kind::Objective => {
                 let r = &site.objectives[i];
-                let mut data = json(&ctx::objective_page(site, r, self.body(r, kind)));
+                #[derive(Serialize)]
+                struct WithChart {
+                    #[serde(flatten)]
+                    page: ctx::ObjectivePage,
+                    chart: crate::chart::Chart,
+                }
+                let page = ctx::objective_page(site, r, self.body(r, kind));
                 let chart = crate::evidence::objective_chart(site, r, &format!("obj-{}", r.id));
-                data["chart"] = serde_json::to_value(chart).expect("serializes");
-                Ok((r.id.clone(), r.fm.title.clone(), data))
+                Ok((r.id.clone(), r.fm.title.clone(), json(&WithChart { page, chart })))
             }
             Kind::Audit => {
                 let r = &site.audits[i];
@@ -398,14 +413,14 @@ impl Renderer<'_> {
         }
     }
 
-    fn list(&self, kind: Kind) -> (&'static str, &'static str, serde_json::Value) {
+    fn list(&self, kind: Kind) -> (&'static str, &'static str, tera::Value) {
         let site = self.site;
         let withheld = |total: usize, shown: usize| total - shown;
         macro_rules! rows {
             ($list:expr, $row:path) => {{
                 let rows: Vec<_> = $list.iter().filter(|r| site.visible(&r.id)).map(|r| $row(site, r)).collect();
                 let hidden = withheld($list.len(), rows.len());
-                serde_json::json!({ "rows": rows, "withheld": hidden })
+                tera::Value::from_serializable(&ListCtx { rows, withheld: hidden })
             }};
         }
         match kind {
@@ -477,14 +492,21 @@ impl Renderer<'_> {
     }
 }
 
-/// Serialises any context to a JSON value (templates see one `page` object).
+/// A register page: the visible rows and how many were withheld.
+#[derive(Serialize)]
+struct ListCtx<T: Serialize> {
+    rows: Vec<T>,
+    withheld: usize,
+}
+
+/// Converts any typed context to the template value (templates see one `page` object).
 mod erased {
     pub trait Ser {
-        fn to_value(&self) -> serde_json::Value;
+        fn to_value(&self) -> tera::Value;
     }
     impl<T: serde::Serialize> Ser for T {
-        fn to_value(&self) -> serde_json::Value {
-            serde_json::to_value(self).expect("contexts serialize")
+        fn to_value(&self) -> tera::Value {
+            tera::Value::from_serializable(self)
         }
     }
 }

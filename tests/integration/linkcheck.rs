@@ -76,7 +76,8 @@ fn links_into_left_out_material_keep_only_their_text() {
 
 const REVIEW: &str = "+++\ntitle = \"Review\"\ndate = 2025-06-18\nstatus = \"held\"\nchair = \"C\"\n\n[[decisions]]\nid = \"D1\"\ntext = \"Go\"\nkind = \"improvement\"\n+++\n## Risk {#risk}\n\nSee [below](#later).\n\n## Later\n\nText.\n";
 
-const ACTION: &str = "+++\ntitle = \"Act\"\nowner = \"IT\"\nraised = 2025-06-20\ndue = 2025-12-01\n+++\n## Background\n\nWhy.\n";
+const ACTION: &str =
+    "+++\ntitle = \"Act\"\nowner = \"IT\"\nraised = 2025-06-20\ndue = 2025-12-01\n+++\n## Background\n\nWhy.\n";
 
 #[test]
 fn fragments_that_resolve_are_clean() {

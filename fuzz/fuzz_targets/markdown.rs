@@ -1,0 +1,37 @@
+//! Markdown rendering and the output link check on arbitrary text: the body renders with a
+//! resolver that resolves everything, redacting or not, and the link check reads the result.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use quorum::markdown::{Resolver, WikiTarget, render};
+use quorum::render::OutputFile;
+
+struct Any(bool);
+
+impl Resolver for Any {
+    fn wiki(&self, target: &str) -> WikiTarget {
+        if target.len() % 2 == 0 {
+            WikiTarget::Link { href: format!("../{target}/index.html"), label: target.into(), status: None }
+        } else {
+            WikiTarget::Plain
+        }
+    }
+    fn link(&self, dest: &str) -> Option<String> {
+        (dest.len() % 3 != 0).then(|| format!("x/{dest}"))
+    }
+    fn panel(&self, heading_id: &str) -> Option<String> {
+        heading_id.starts_with('p').then(|| "<div>panel</div>".into())
+    }
+    fn redact(&self) -> bool {
+        self.0
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    for redact in [false, true] {
+        let html = render(text, &Any(redact));
+        let files = [OutputFile { path: "a/index.html".into(), bytes: html.into_bytes() }];
+        let _ = quorum::linkcheck::check(&files);
+    }
+});
