@@ -78,7 +78,15 @@ enum Job {
     Record(Kind, usize),
 }
 
+/// Template values every page shares, converted once per build.
+struct Shared {
+    site: tera::Value,
+    nav: HashMap<&'static str, tera::Value>,
+    nav_pages: tera::Value,
+}
+
 struct Renderer<'a> {
+    shared: Shared,
     site: &'a Site,
     figures: &'a Figures,
     warnings: &'a Warnings,
@@ -97,7 +105,8 @@ pub fn render(
     opts: &RenderOptions,
 ) -> Result<Vec<OutputFile>, RenderError> {
     let tera = templates(root, &site.config.theme)?;
-    let r = Renderer {
+    let mut r = Renderer {
+        shared: Shared { site: tera::Value::none(), nav: HashMap::new(), nav_pages: tera::Value::none() },
         site,
         figures,
         warnings,
@@ -123,6 +132,14 @@ pub fn render(
             .map(|p| (p.fm.title.clone(), ctx::href(Kind::Page, &p.id)))
             .collect(),
     };
+    r.shared.site = tera::Value::from_serializable(&r.site_ctx);
+    for section in ["home", "reviews", "actions", "nonconformities", "objectives", "audits", "trends", "evidence", ""] {
+        r.shared.nav.insert(section, tera::Value::from_serializable(&r.nav(section)));
+    }
+    let pages: Vec<NavItem> =
+        r.nav_pages.iter().map(|(t, h)| NavItem { label: t.clone(), href: h.clone(), current: false }).collect();
+    r.shared.nav_pages = tera::Value::from_serializable(&pages);
+    let r = r;
     let mut jobs = vec![Job::Home, Job::Trends, Job::Evidence];
     for kind in [Kind::Review, Kind::Action, Kind::Nonconformity, Kind::Objective, Kind::Audit] {
         jobs.push(Job::List(kind));
@@ -239,20 +256,26 @@ impl Renderer<'_> {
         let depth = path.matches('/').count();
         let root = "../".repeat(depth);
         let mut context = tera::Context::new();
-        context.insert("site", &self.site_ctx);
+        // The parts every page shares are converted once, then cloned (Tera values share by Arc).
+        context.insert_value("site", self.shared.site.clone());
         context.insert("root", &root);
         context.insert("path", &path);
         context.insert("title", &title);
         context.insert("section", section);
-        context.insert("nav", &self.nav(section));
-        context.insert(
-            "nav_pages",
-            &self
+        match self.shared.nav.get(section) {
+            Some(v) => context.insert_value("nav", v.clone()),
+            None => context.insert("nav", &self.nav(section)),
+        }
+        if self.nav_pages.iter().any(|(_, h)| *h == path) {
+            let items: Vec<NavItem> = self
                 .nav_pages
                 .iter()
                 .map(|(t, h)| NavItem { label: t.clone(), href: h.clone(), current: *h == path })
-                .collect::<Vec<_>>(),
-        );
+                .collect();
+            context.insert("nav_pages", &items);
+        } else {
+            context.insert_value("nav_pages", self.shared.nav_pages.clone());
+        }
         context.insert("crumbs", &crumbs);
         context.insert("canonical", &self.canonical(&path));
         context.insert("serve", &self.opts.serve);
@@ -300,7 +323,7 @@ impl Renderer<'_> {
         let site = self.site;
         let r = &site.reviews[i];
         let fw_name = r.fm.framework.as_ref().map_or(site.config.framework.as_str(), |f| f.get_ref().as_str());
-        let panels = crate::evidence::panels(site, self.figures, i);
+        let panels = tera::Value::from_serializable(&crate::evidence::panels(site, self.figures, i));
         let mut html = HashMap::new();
         let mut missing = Vec::new();
         let root = "../../";
@@ -312,8 +335,8 @@ impl Renderer<'_> {
                     c.insert("root", root);
                     c.insert("name", name);
                     c.insert("input", input);
-                    c.insert("panels", &panels);
-                    c.insert("site", &self.site_ctx);
+                    c.insert_value("panels", panels.clone());
+                    c.insert_value("site", self.shared.site.clone());
                     let out = self.tera.render("panel.html", &c).map_err(|e| {
                         RenderError(format!("cannot render panel {name} for {}: {}", r.id, error_chain(&e)))
                     })?;
