@@ -15,6 +15,7 @@ pub mod diagnostics;
 pub mod evidence;
 pub mod example;
 pub mod export;
+pub mod fingerprint;
 pub mod framework;
 pub mod linkcheck;
 pub mod load;
@@ -127,9 +128,14 @@ pub fn build(
     let files = render::render(&checked.site, &checked.figures, &checked.warnings, &opts.root, render_opts)
         .map_err(|e| Failure::Render(e.0))?;
     log_stage("render", t);
-    let t = Instant::now();
-    let checked = verify_links(checked, &files)?;
-    log_stage("linkcheck", t);
+    let checked = if render_opts.skip_link_check {
+        checked
+    } else {
+        let t = Instant::now();
+        let checked = verify_links(checked, &files)?;
+        log_stage("linkcheck", t);
+        checked
+    };
     Ok((checked, files))
 }
 

@@ -9,6 +9,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::context::{self as ctx, Ref};
+use crate::fingerprint::{Part, fingerprint};
 use crate::load::Kind;
 use crate::markdown::{self, Resolver, WikiTarget};
 use crate::metrics::Figures;
@@ -31,6 +32,56 @@ pub struct RenderOptions {
     pub base_url: Option<String>,
     /// Serve mode: pages get the reload script.
     pub serve: bool,
+    /// Remembers each page's HTML by a fingerprint of everything its template sees, so a
+    /// rebuild (serve) skips the template for pages whose inputs are unchanged.
+    pub cache: Option<std::sync::Arc<PageCache>>,
+    /// Skip the check of the output's own links (serve: the same pages were checked by
+    /// `build` and `check`, and the preview should update as fast as it can).
+    pub skip_link_check: bool,
+}
+
+/// Page HTML by output path, with the fingerprint of the template inputs that made it. This
+/// is memoisation, not an incremental build: every page's context is computed afresh on
+/// every build, and only the template run is skipped when that context (and the templates
+/// themselves) are byte-for-byte what they were.
+#[derive(Default)]
+pub struct PageCache {
+    pages: std::sync::Mutex<HashMap<String, (u64, Vec<u8>)>>,
+    hits: std::sync::atomic::AtomicUsize,
+}
+
+impl std::fmt::Debug for PageCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.pages.lock().map_or(0, |p| p.len());
+        write!(f, "PageCache({n} pages)")
+    }
+}
+
+impl PageCache {
+    fn get(&self, path: &str, key: u64) -> Option<Vec<u8>> {
+        let pages = self.pages.lock().ok()?;
+        let html = pages.get(path).filter(|(k, _)| *k == key).map(|(_, html)| html.clone())?;
+        self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Some(html)
+    }
+
+    /// How many pages were reused, over the cache's life.
+    pub fn hits(&self) -> usize {
+        self.hits.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn put(&self, path: &str, key: u64, html: &[u8]) {
+        if let Ok(mut pages) = self.pages.lock() {
+            pages.insert(path.to_string(), (key, html.to_vec()));
+        }
+    }
+
+    /// Forgets pages the latest build did not write.
+    fn retain(&self, written: &std::collections::HashSet<&str>) {
+        if let Ok(mut pages) = self.pages.lock() {
+            pages.retain(|path, _| written.contains(path.as_str()));
+        }
+    }
 }
 
 /// A rendering failure: a template error or an unreadable file.
@@ -80,6 +131,8 @@ enum Job {
 
 /// Template values every page shares, converted once per build.
 struct Shared {
+    /// Fingerprint of the templates and of every value below: the seed of page-cache keys.
+    seed: u64,
     site: tera::Value,
     nav: HashMap<&'static str, tera::Value>,
     nav_pages: tera::Value,
@@ -104,9 +157,9 @@ pub fn render(
     root: &Path,
     opts: &RenderOptions,
 ) -> Result<Vec<OutputFile>, RenderError> {
-    let tera = templates(root, &site.config.theme)?;
+    let (tera, templates_fp) = templates(root, &site.config.theme)?;
     let mut r = Renderer {
-        shared: Shared { site: tera::Value::none(), nav: HashMap::new(), nav_pages: tera::Value::none() },
+        shared: Shared { seed: 0, site: tera::Value::none(), nav: HashMap::new(), nav_pages: tera::Value::none() },
         site,
         figures,
         warnings,
@@ -139,6 +192,12 @@ pub fn render(
     let pages: Vec<NavItem> =
         r.nav_pages.iter().map(|(t, h)| NavItem { label: t.clone(), href: h.clone(), current: false }).collect();
     r.shared.nav_pages = tera::Value::from_serializable(&pages);
+    let navs: Vec<(&&str, &tera::Value)> = {
+        let mut v: Vec<_> = r.shared.nav.iter().collect();
+        v.sort_by_key(|(k, _)| **k);
+        v
+    };
+    r.shared.seed = fingerprint(templates_fp, &[&r.shared.site, &navs, &r.shared.nav_pages, &opts.serve]);
     let r = r;
     let mut jobs = vec![Job::Home, Job::Trends, Job::Evidence];
     for kind in [Kind::Review, Kind::Action, Kind::Nonconformity, Kind::Objective, Kind::Audit] {
@@ -155,6 +214,12 @@ pub fn render(
     jobs.extend(visible(Kind::Page, site.pages.iter().map(|r| &r.id).collect()));
 
     let mut files: Vec<OutputFile> = jobs.par_iter().map(|job| r.page(*job)).collect::<Result<_, _>>()?;
+    if let Some(cache) = &opts.cache {
+        cache.retain(&files.iter().map(|f| f.path.as_str()).collect());
+        if std::env::var_os("QUORUM_LOG").is_some_and(|v| v == "debug") {
+            eprintln!("debug: page cache: {} pages reused in total", cache.hits());
+        }
+    }
     files.extend(static_files(root, &site.config.theme)?);
     files.extend(assets(site)?);
     files.extend(crate::export::exports(site, figures, opts.base_url.as_deref()));
@@ -165,7 +230,8 @@ pub fn render(
 }
 
 /// Theme templates, overridden file by file by the site's own `templates/`.
-fn templates(root: &Path, theme: &str) -> Result<tera::Tera, RenderError> {
+/// The templates, and a fingerprint of their sources (part of every page-cache key).
+fn templates(root: &Path, theme: &str) -> Result<(tera::Tera, u64), RenderError> {
     let mut sources: BTreeMap<String, String> =
         crate::theme::TEMPLATES.iter().map(|(n, c)| (n.to_string(), c.to_string())).collect();
     let mut dirs = Vec::new();
@@ -191,7 +257,7 @@ fn templates(root: &Path, theme: &str) -> Result<tera::Tera, RenderError> {
     let mut tera = tera::Tera::new();
     tera.add_raw_templates(sources.iter().map(|(n, c)| (n.as_str(), c.as_str())))
         .map_err(|e| RenderError(format!("template error: {}", error_chain(&e))))?;
-    Ok(tera)
+    Ok((tera, fingerprint(0, &[&sources])))
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {
@@ -209,14 +275,14 @@ impl Renderer<'_> {
         let site = self.site;
         let mut notices: &[crate::warnings::Notice] = &[];
         let mut backlinks_withheld = 0;
-        let (path, template, section, title, crumbs, data): (String, &str, &str, String, Vec<Crumb>, tera::Value) =
+        let (path, template, section, title, crumbs, data): (String, &str, &str, String, Vec<Crumb>, Box<dyn Part>) =
             match job {
                 Job::Home => {
-                    let data = tera::Value::from_serializable(&self.home());
+                    let data: Box<dyn Part> = Box::new(self.home());
                     ("index.html".into(), "index.html", "home", site.config.title.clone(), vec![], data)
                 }
                 Job::Trends => {
-                    let data = tera::Value::from_serializable(&self.trends());
+                    let data: Box<dyn Part> = Box::new(self.trends());
                     ("trends/index.html".into(), "trends.html", "trends", "Trends".into(), vec![], data)
                 }
                 Job::Evidence => (
@@ -225,7 +291,7 @@ impl Renderer<'_> {
                     "evidence",
                     "Clause 9.3 evidence".into(),
                     vec![],
-                    tera::Value::from_serializable(&crate::evidence::matrix(site, self.figures)),
+                    Box::new(crate::evidence::matrix(site, self.figures)),
                 ),
                 Job::List(kind) => {
                     let (tpl, title, data) = self.list(kind);
@@ -255,6 +321,18 @@ impl Renderer<'_> {
             };
         let depth = path.matches('/').count();
         let root = "../".repeat(depth);
+        let key = self.opts.cache.as_ref().map(|_| {
+            let canonical = self.canonical(&path);
+            fingerprint(
+                self.shared.seed,
+                &[&template, &path, &title, &section, &crumbs, &canonical, &*data, &notices, &backlinks_withheld],
+            )
+        });
+        if let (Some(cache), Some(key)) = (&self.opts.cache, key)
+            && let Some(bytes) = cache.get(&path, key)
+        {
+            return Ok(OutputFile { path, bytes });
+        }
         let mut context = tera::Context::new();
         // The parts every page shares are converted once, then cloned (Tera values share by Arc).
         context.insert_value("site", self.shared.site.clone());
@@ -279,13 +357,17 @@ impl Renderer<'_> {
         context.insert("crumbs", &crumbs);
         context.insert("canonical", &self.canonical(&path));
         context.insert("serve", &self.opts.serve);
-        context.insert_value("page", data);
+        context.insert_value("page", data.to_value());
         context.insert("notices", notices);
         context.insert("backlinks_withheld", &backlinks_withheld);
+
         let html = self
             .tera
             .render(template, &context)
             .map_err(|e| RenderError(format!("cannot render {path} with template {template}: {}", error_chain(&e))))?;
+        if let (Some(cache), Some(key)) = (&self.opts.cache, key) {
+            cache.put(&path, key, html.as_bytes());
+        }
         Ok(OutputFile { path, bytes: html.into_bytes() })
     }
 
@@ -319,7 +401,7 @@ impl Renderer<'_> {
 
     /// A review page: minutes with each input's evidence panel under its heading, the
     /// figures of its period, and the panels of inputs the minutes lack.
-    fn review(&self, i: usize) -> Result<tera::Value, RenderError> {
+    fn review(&self, i: usize) -> Result<Box<dyn Part>, RenderError> {
         let site = self.site;
         let r = &site.reviews[i];
         let fw_name = r.fm.framework.as_ref().map_or(site.config.framework.as_str(), |f| f.get_ref().as_str());
@@ -367,7 +449,7 @@ impl Renderer<'_> {
             missing_inputs: Vec<serde_json::Value>,
         }
         let p = &self.figures.periods[i];
-        Ok(tera::Value::from_serializable(&Full {
+        Ok(Box::new(Full {
             page: ctx::review_page(site, r, body),
             in_series: p.in_series,
             period: crate::evidence::period_text(&p.period),
@@ -397,9 +479,11 @@ impl Renderer<'_> {
         })
     }
 
-    fn record(&self, kind: Kind, i: usize) -> Result<(String, String, tera::Value), RenderError> {
+    fn record(&self, kind: Kind, i: usize) -> Result<(String, String, Box<dyn Part>), RenderError> {
         let site = self.site;
-        let json = |v: &dyn erased::Ser| v.to_value();
+        fn json<T: Part + 'static>(v: T) -> Box<dyn Part> {
+            Box::new(v)
+        }
         match kind {
             Kind::Review => {
                 let r = &site.reviews[i];
@@ -407,11 +491,11 @@ impl Renderer<'_> {
             }
             Kind::Action => {
                 let r = &site.actions[i];
-                Ok((r.id.clone(), r.fm.title.clone(), json(&ctx::action_page(site, r, self.body(r, kind)))))
+                Ok((r.id.clone(), r.fm.title.clone(), json(ctx::action_page(site, r, self.body(r, kind)))))
             }
             Kind::Nonconformity => {
                 let r = &site.nonconformities[i];
-                Ok((r.id.clone(), r.fm.title.clone(), json(&ctx::nc_page(site, r, self.body(r, kind)))))
+                Ok((r.id.clone(), r.fm.title.clone(), json(ctx::nc_page(site, r, self.body(r, kind)))))
             }
             Kind::Objective => {
                 let r = &site.objectives[i];
@@ -423,27 +507,27 @@ impl Renderer<'_> {
                 }
                 let page = ctx::objective_page(site, r, self.body(r, kind));
                 let chart = crate::evidence::objective_chart(site, r, &format!("obj-{}", r.id));
-                Ok((r.id.clone(), r.fm.title.clone(), json(&WithChart { page, chart })))
+                Ok((r.id.clone(), r.fm.title.clone(), json(WithChart { page, chart })))
             }
             Kind::Audit => {
                 let r = &site.audits[i];
-                Ok((r.id.clone(), r.fm.title.clone(), json(&ctx::audit_page(site, r, self.body(r, kind)))))
+                Ok((r.id.clone(), r.fm.title.clone(), json(ctx::audit_page(site, r, self.body(r, kind)))))
             }
             Kind::Page | Kind::Home => {
                 let r = &site.pages[i];
-                Ok((r.id.clone(), r.fm.title.clone(), json(&ctx::page_page(site, r, self.body(r, Kind::Page)))))
+                Ok((r.id.clone(), r.fm.title.clone(), json(ctx::page_page(site, r, self.body(r, Kind::Page)))))
             }
         }
     }
 
-    fn list(&self, kind: Kind) -> (&'static str, &'static str, tera::Value) {
+    fn list(&self, kind: Kind) -> (&'static str, &'static str, Box<dyn Part>) {
         let site = self.site;
         let withheld = |total: usize, shown: usize| total - shown;
         macro_rules! rows {
             ($list:expr, $row:path) => {{
                 let rows: Vec<_> = $list.iter().filter(|r| site.visible(&r.id)).map(|r| $row(site, r)).collect();
                 let hidden = withheld($list.len(), rows.len());
-                tera::Value::from_serializable(&ListCtx { rows, withheld: hidden })
+                Box::new(ListCtx { rows, withheld: hidden }) as Box<dyn Part>
             }};
         }
         match kind {
@@ -520,18 +604,6 @@ impl Renderer<'_> {
 struct ListCtx<T: Serialize> {
     rows: Vec<T>,
     withheld: usize,
-}
-
-/// Converts any typed context to the template value (templates see one `page` object).
-mod erased {
-    pub trait Ser {
-        fn to_value(&self) -> tera::Value;
-    }
-    impl<T: serde::Serialize> Ser for T {
-        fn to_value(&self) -> tera::Value {
-            tera::Value::from_serializable(self)
-        }
-    }
 }
 
 fn list_title(kind: Kind) -> &'static str {

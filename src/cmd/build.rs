@@ -36,7 +36,7 @@ pub struct BuildArgs {
 pub fn run(args: BuildArgs) -> ExitCode {
     let start = Instant::now();
     let opts = args.site.options(&args.audience);
-    let render = RenderOptions { base_url: args.base_url.clone(), serve: false };
+    let render = RenderOptions { base_url: args.base_url.clone(), ..RenderOptions::default() };
     let (mut checked, files) = match quorum::build(&opts, &render) {
         Ok(x) => x,
         Err(f) => return report(f),

@@ -83,6 +83,8 @@ pub(crate) struct Builder {
     builds: u64,
     /// The rendered warnings of the last build, printed again only when they change.
     last_warnings: String,
+    /// Page HTML of earlier builds, reused where a page's inputs are unchanged.
+    cache: Arc<crate::render::PageCache>,
 }
 
 /// The outcome of one build, for the terminal line.
@@ -94,18 +96,18 @@ pub(crate) enum Outcome {
 impl Builder {
     /// Builds and publishes; a failure keeps the last good files and sets the error.
     pub(crate) fn build(&mut self) -> Result<Outcome, Failure> {
-        let render = RenderOptions { base_url: None, serve: true };
+        let result = compute(&self.options, &self.cache);
+        self.publish(result)
+    }
+
+    /// What a build started on another thread needs: the options and the page cache.
+    pub(crate) fn job(&self) -> (Options, Arc<crate::render::PageCache>) {
+        (self.options.clone(), self.cache.clone())
+    }
+
+    /// Publishes a finished build; a failure keeps the last good files and sets the error.
+    pub(crate) fn publish(&mut self, result: BuildResult) -> Result<Outcome, Failure> {
         let previous = self.shared.borrow().clone();
-        // A bug in a stage must not end the preview: it becomes a build error like any other.
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::build(&self.options, &render)))
-            .unwrap_or_else(|panic| {
-                let why = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
-                Err(Failure::Fatal(format!("quorum crashed while building (a bug, please report it): {why}")))
-            });
         match result {
             Ok((checked, files)) => {
                 let warnings = checked.diagnostics.render();
@@ -137,6 +139,23 @@ impl Builder {
             }
         }
     }
+}
+
+/// What one full build produced.
+pub(crate) type BuildResult = Result<(crate::Checked, Vec<crate::render::OutputFile>), Failure>;
+
+/// Runs a full in-memory build; a panic in a stage becomes a build error, so a bug never ends
+/// the preview.
+pub(crate) fn compute(options: &Options, cache: &Arc<crate::render::PageCache>) -> BuildResult {
+    let render = RenderOptions { base_url: None, serve: true, cache: Some(cache.clone()), skip_link_check: true };
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::build(options, &render))).unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(Failure::Fatal(format!("quorum crashed while building (a bug, please report it): {why}")))
+    })
 }
 
 /// A build failure as the terminal and the overlay show it: every error with its file, line
@@ -193,6 +212,7 @@ async fn serve(config: Config) -> Result<(), ServeError> {
         instance,
         builds: 0,
         last_warnings: String::new(),
+        cache: Arc::default(),
     };
 
     // Watch before the first build, so an edit made while it runs is not lost; but first

@@ -20,6 +20,8 @@ use super::{Builder, Outcome, ServeError, clock, summary};
 const DIRS: [&str; 4] = ["content", "templates", "static", "themes"];
 /// A build starts once no relevant event has come for this long…
 const QUIET: Duration = Duration::from_millis(50);
+/// A speculative build starts once a save's own burst of events has been quiet this long.
+const SETTLE: Duration = Duration::from_millis(8);
 /// …or this long after the first one, however busy the disk (a `git checkout`).
 const MAX_WAIT: Duration = Duration::from_millis(500);
 
@@ -77,50 +79,123 @@ impl Watcher {
     }
 
     /// Rebuilds after every debounced batch of relevant changes, until the process ends.
+    ///
+    /// The build starts speculatively at the first event, on its own thread, while the
+    /// debounce window runs: a build takes about as long as the window, so the page updates
+    /// after max(window, build) rather than their sum. A build is published only if no
+    /// relevant event came after it started; otherwise it is thrown away and the sources are
+    /// built again, so what is served always reflects every change.
     pub(crate) fn run(mut self, mut builder: Builder) {
-        while let Some(batch) = self.next_batch() {
-            for dir in &batch.new_dirs {
-                // notify adds watches for new folders itself, but a file created in a folder
-                // before its watch exists sends no event: watch it now, synchronously, so
-                // whatever the build below does not see will send an event.
-                if dir.is_dir()
-                    && let Err(e) = self.watcher.watch(dir, RecursiveMode::Recursive)
-                {
-                    eprintln!("warning: cannot watch {}: {e}", dir.display());
-                }
+        let Some(mut batch) = self.first_event() else { return };
+        loop {
+            // One save is often several events within a millisecond or two (write, then
+            // metadata; temp file, then rename): let that burst settle before building.
+            if self.settle(&mut batch).is_none() {
+                return;
             }
+            self.watch_new_dirs(&batch);
             let started = Instant::now();
-            let outcome = builder.build().unwrap_or(Outcome::Failed);
+            let (options, cache) = builder.job();
+            let job = std::thread::spawn(move || super::compute(&options, &cache));
+            let later = match self.until_quiet(&mut batch, &job) {
+                Some(later) => later,
+                None => return,
+            };
+            let result = job.join().unwrap_or_else(|_| {
+                Err(crate::Failure::Fatal("quorum crashed while building (a bug, please report it)".into()))
+            });
+            if later {
+                // Something changed while it was building: what it read may be stale.
+                continue;
+            }
+            let outcome = builder.publish(result).unwrap_or(Outcome::Failed);
             println!("{} {}: {}", clock(), describe(&batch), summary(&outcome, started.elapsed()));
+            match self.first_event() {
+                Some(next) => batch = next,
+                None => return,
+            }
         }
     }
 
-    /// Waits for a relevant event, then until things are quiet; `None` when the watcher died.
-    fn next_batch(&self) -> Option<Batch> {
-        let mut batch = Batch::default();
-        while batch.is_empty() {
-            self.add(&mut batch, self.events.recv().ok()?);
+    fn watch_new_dirs(&mut self, batch: &Batch) {
+        for dir in &batch.new_dirs {
+            // notify adds watches for new folders itself, but a file created in a folder
+            // before its watch exists sends no event: watch it now, synchronously, so
+            // whatever the build does not see will send an event.
+            if dir.is_dir()
+                && let Err(e) = self.watcher.watch(dir, RecursiveMode::Recursive)
+            {
+                eprintln!("warning: cannot watch {}: {e}", dir.display());
+            }
         }
+    }
+
+    /// Waits until no relevant event has come for [`SETTLE`] (at most [`QUIET`]).
+    fn settle(&self, batch: &mut Batch) -> Option<()> {
         let first = Instant::now();
         let mut last = first;
         loop {
-            let deadline = (last + QUIET).min(first + MAX_WAIT);
-            let Some(wait) = deadline.checked_duration_since(Instant::now()) else { break };
+            let until = (last + SETTLE).min(first + QUIET);
+            let Some(wait) = until.checked_duration_since(Instant::now()) else { return Some(()) };
             match self.events.recv_timeout(wait) {
                 Ok(event) => {
                     let before = batch.changed.len() + batch.new_dirs.len();
-                    self.add(&mut batch, event);
-                    // Only relevant events keep the batch open (reads of the sources by the
-                    // build itself are `Access` events and never count).
+                    self.add(batch, event);
                     if batch.changed.len() + batch.new_dirs.len() != before {
                         last = Instant::now();
                     }
                 }
-                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Timeout) => return Some(()),
                 Err(RecvTimeoutError::Disconnected) => return None,
             }
         }
+    }
+
+    /// Blocks until the first relevant event; `None` when the watcher died.
+    fn first_event(&self) -> Option<Batch> {
+        let mut batch = Batch::default();
+        while batch.is_empty() {
+            self.add(&mut batch, self.events.recv().ok()?);
+        }
         Some(batch)
+    }
+
+    /// Waits until no relevant event has come for the quiet period (or the maximum wait has
+    /// passed) and the running build has finished; adds what arrives to `batch`. Returns
+    /// whether a relevant event came after the build started; `None` when the watcher died.
+    fn until_quiet<T>(&self, batch: &mut Batch, job: &std::thread::JoinHandle<T>) -> Option<bool> {
+        let first = Instant::now();
+        let mut last = first;
+        let mut later = false;
+        loop {
+            let window = (last + QUIET).min(first + MAX_WAIT);
+            let wait = match window.checked_duration_since(Instant::now()) {
+                Some(w) => w,
+                // Window over: keep listening while the build runs, a few ms at a time.
+                None if !job.is_finished() => Duration::from_millis(2),
+                None => return Some(later),
+            };
+            match self.events.recv_timeout(wait) {
+                Ok(event) => {
+                    let before = batch.changed.len() + batch.new_dirs.len() + usize::from(batch.rescan);
+                    let mut fresh = Batch::default();
+                    self.add(&mut fresh, event);
+                    // Only relevant events count (reads of the sources by the build itself are
+                    // `Access` events and never do).
+                    if !fresh.is_empty() || !fresh.new_dirs.is_empty() {
+                        later = true;
+                        batch.changed.extend(fresh.changed);
+                        batch.new_dirs.extend(fresh.new_dirs);
+                        batch.rescan |= fresh.rescan;
+                        if batch.changed.len() + batch.new_dirs.len() + usize::from(batch.rescan) != before {
+                            last = Instant::now();
+                        }
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return None,
+            }
+        }
     }
 
     fn add(&self, batch: &mut Batch, event: notify::Result<notify::Event>) {

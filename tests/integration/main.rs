@@ -4,6 +4,7 @@
 mod as_of;
 mod audience;
 mod build;
+mod cache;
 mod errors;
 mod evidence;
 mod init;
