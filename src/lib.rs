@@ -143,7 +143,7 @@ pub fn build(
 /// from a template, not from a record, whose links are checked at their line), and in debug
 /// builds a failure, so every test that builds a site catches it.
 fn verify_links(mut checked: Checked, files: &[render::OutputFile]) -> Result<Checked, Failure> {
-    let problems = linkcheck::check(files);
+    let problems = linkcheck::check_site(&checked.site, files);
     if problems.is_empty() {
         return Ok(checked);
     }

@@ -40,11 +40,24 @@ struct Scan<'a> {
 
 /// Checks every internal link of every HTML and SVG file; problems sorted by file and link.
 pub fn check(files: &[OutputFile]) -> Vec<Problem> {
+    check_made(files, &|_| false)
+}
+
+/// The build's own output: [`check_made`] with the site's attachments as the copied files.
+pub fn check_site(site: &crate::model::Site, files: &[OutputFile]) -> Vec<Problem> {
+    let copied: HashSet<&str> = site.assets.values().map(String::as_str).collect();
+    check_made(files, &|path| copied.contains(path))
+}
+
+/// As [`check`], but the links of files for which `copied` is true (attachments published as
+/// they are) are not judged: quorum did not write them. Their ids are still link targets.
+pub fn check_made(files: &[OutputFile], copied: &(dyn Fn(&str) -> bool + Sync)) -> Vec<Problem> {
     let scans: HashMap<&str, Scan> =
         files.par_iter().filter(|f| is_markup(&f.path)).map(|f| (f.path.as_str(), scan(&f.bytes))).collect();
     let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let mut problems: Vec<Problem> = scans
         .par_iter()
+        .filter(|(file, _)| !copied(file))
         .flat_map_iter(|(file, s)| {
             let dups = s.ids.windows(2).filter(|w| w[0] == w[1]).map(|w| Problem {
                 file: file.to_string(),

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use quorum::date::Date;
 use quorum::render::RenderOptions;
 
-use crate::support::{Site, has_error, only_error};
+use crate::support::{Site, has_error, only_error, tags};
 
 fn repo(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
@@ -21,7 +21,9 @@ fn problems(root: &Path, audience: &str, as_of: Option<&str>) -> Vec<String> {
     opts.as_of = as_of.map(|d| Date::parse(d).expect("a date"));
     let render = RenderOptions::default();
     match quorum::build(&opts, &render) {
-        Ok((_, files)) => quorum::linkcheck::check(&files).iter().map(ToString::to_string).collect(),
+        Ok((checked, files)) => {
+            quorum::linkcheck::check_site(&checked.site, &files).iter().map(ToString::to_string).collect()
+        }
         Err(quorum::Failure::Content(d)) => panic!("{} does not build:\n{}", root.display(), d.render()),
         Err(quorum::Failure::Render(m) | quorum::Failure::Fatal(m)) => panic!("{} does not build: {m}", root.display()),
     }
@@ -127,4 +129,42 @@ fn fragment_into_a_folder_record_and_from_the_home_page() {
     let home = "+++\n+++\nRead [the minutes](reviews/MR-1/index.md#nope) or [them](reviews/MR-1/#risk).\n";
     let site = Site::new(&[("content/_index.md", home), ("content/reviews/MR-1/index.md", REVIEW)]);
     only_error(&site.errors(), "broken-link", "content/_index.md", 3);
+}
+
+#[test]
+fn heading_ids_are_the_same_in_every_edition() {
+    // The confidential "Risk" takes `risk` in both editions, so the public one is `risk-1`
+    // in both, and a link to it works in both.
+    let page = "+++\ntitle = \"Help\"\n+++\n## Risk {.confidential}\n\nHidden.\n\n### Detail\n\nHidden too.\n\n## Risk\n\nShown; [again](#risk-1).\n";
+    let site = Site::new(&[("content/pages/help.md", page)]);
+    site.assert_clean();
+    for (audience, ids) in [("internal", vec!["risk", "detail", "risk-1"]), ("auditor", vec!["risk-1"])] {
+        let built = site.build_ok(&["--audience", audience]);
+        let html = built.read("help/index.html");
+        let tags = tags(&html);
+        let found: Vec<&str> =
+            tags.iter().filter(|t| matches!(t.name.as_str(), "h2" | "h3")).filter_map(|t| t.attr("id")).collect();
+        assert_eq!(found, ids, "{audience}:\n{html}");
+        assert!(html.contains("href=\"#risk-1\""), "{html}");
+        assert_eq!(html.contains("Hidden"), audience == "internal", "{html}");
+    }
+}
+
+#[test]
+fn attachments_are_published_as_they_are_and_not_judged() {
+    // An exported report with its own dead link is the author's file, not quorum's output;
+    // its ids still count as link targets.
+    let audit =
+        "+++\ntitle = \"Audit\"\nkind = \"internal\"\nstart = 2025-04-01\n+++\nThe [findings](report.html#findings).\n";
+    let report = "<!DOCTYPE html><title>r</title><a href=\"gone.html\">old</a><h2 id=\"findings\">F</h2>";
+    let site = Site::new(&[("content/audits/IA-1/index.md", audit), ("content/audits/IA-1/report.html", report)]);
+    assert_no_problems_in(&site);
+    let built = site.build_ok(&[]);
+    assert_eq!(built.read("audits/IA-1/report.html"), report);
+}
+
+fn assert_no_problems_in(site: &Site) {
+    for audience in ["internal", "auditor"] {
+        assert_no_problems(site.root(), audience, None);
+    }
 }

@@ -1,7 +1,7 @@
 //! No panics: the loader, the front-matter parser, the checks and the renderer take arbitrary
 //! bytes, arbitrary TOML and arbitrary Markdown and always answer with a record or a
-//! diagnostic. Cases are bounded so the suite stays fast; inputs that once panicked are kept
-//! as plain regression tests at the end.
+//! diagnostic. Cases are bounded so the suite stays fast (`PROPTEST_CASES=N` for more); edge
+//! inputs, and any a fuzzer finds (`fuzz/`, see README), are kept as plain tests at the end.
 
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -17,107 +17,26 @@ const KINDS: [Kind; 7] =
 
 /// Field and table names of every record kind, so generated front matter gets past "unknown
 /// field" often enough to reach the typed checks.
+#[rustfmt::skip]
 const FIELDS: &[&str] = &[
-    "title",
-    "date",
-    "status",
-    "kind",
-    "period_start",
-    "chair",
-    "approved_by",
-    "approved_on",
-    "next_review",
-    "framework",
-    "climate_relevant",
-    "confidential",
-    "name",
-    "role",
-    "top_management",
-    "present",
-    "suitable",
-    "adequate",
-    "effective",
-    "rationale",
-    "total",
-    "above_appetite",
-    "treatments_total",
-    "treatments_done",
-    "treatments_overdue",
-    "id",
-    "text",
-    "inputs",
-    "actions",
-    "requirements",
-    "action",
-    "note",
-    "owner",
-    "raised",
-    "due",
-    "origin",
-    "closed",
-    "cancelled",
-    "cancel_reason",
-    "verified",
-    "severity",
-    "source",
-    "audit",
-    "correction",
-    "root_cause",
-    "repeat_of",
-    "unit",
-    "target",
-    "direction",
-    "amber",
-    "value",
-    "start",
-    "end",
-    "auditor",
-    "scope",
-    "result",
-    "weight",
+    "title", "date", "status", "kind", "period_start", "chair", "approved_by", "approved_on", "next_review",
+    "framework", "climate_relevant", "confidential", "name", "role", "top_management", "present", "suitable",
+    "adequate", "effective", "rationale", "total", "above_appetite", "treatments_total", "treatments_done",
+    "treatments_overdue", "id", "text", "inputs", "actions", "requirements", "action", "note", "owner",
+    "raised", "due", "origin", "closed", "cancelled", "cancel_reason", "verified", "severity", "source",
+    "audit", "correction", "root_cause", "repeat_of", "unit", "target", "direction", "amber", "value", "start",
+    "end", "auditor", "scope", "result", "weight",
 ];
+#[rustfmt::skip]
 const TABLES: &[&str] = &[
-    "[[attendees]]",
-    "[[decisions]]",
-    "[[action_updates]]",
-    "[[updates]]",
-    "[[measurements]]",
-    "[conclusion]",
-    "[risk]",
-    "[extra]",
-    "[extra.sub]",
-    "[[extra.list]]",
-    "[decisions]",
-    "[title]",
+    "[[attendees]]", "[[decisions]]", "[[action_updates]]", "[[updates]]", "[[measurements]]", "[conclusion]",
+    "[risk]", "[extra]", "[extra.sub]", "[[extra.list]]", "[decisions]", "[title]",
 ];
+#[rustfmt::skip]
 const WORDS: &[&str] = &[
-    "held",
-    "approved",
-    "planned",
-    "scheduled",
-    "extraordinary",
-    "improvement",
-    "isms_change",
-    "review",
-    "corrective",
-    "major",
-    "minor",
-    "observation",
-    "internal_audit",
-    "incident",
-    "higher_better",
-    "lower_better",
-    "internal",
-    "A-1",
-    "MR-1",
-    "MR-1#D1",
-    "MR-1#",
-    "#",
-    "D1",
-    "iso27001-2022",
-    "",
-    "é",
-    "\u{0}",
+    "held", "approved", "planned", "scheduled", "extraordinary", "improvement", "isms_change", "review",
+    "corrective", "major", "minor", "observation", "internal_audit", "incident", "higher_better",
+    "lower_better", "internal", "A-1", "MR-1", "MR-1#D1", "MR-1#", "#", "D1", "iso27001-2022", "", "é", "\u{0}",
 ];
 
 /// `cases` per property, or `PROPTEST_CASES` for a longer local run.
@@ -198,71 +117,20 @@ fn front_matter(kind: Kind) -> impl Strategy<Value = String> {
     ]
 }
 
+#[rustfmt::skip]
+const PIECES: &[&str] = &[
+    "[[", "]]", "[[A-1]]", "[[MR-1#D1]]", "[[MR-1#risk]]", "[[nope]]", "[[A-1|", "|", "[x](", "![i](", ")",
+    "](", "#", "#risk", "#D1", "%", "%e9", "%a", "%é", "é", "日本", "../", "./", "A-1.md", "MR-1.md", "..", "/",
+    "?q=1", "{#risk}", "{#x .confidential}", "{.confidential}", "\n## ", "\n### ", "\n# ", "\n", "\n\n",
+    "> [!NOTE]\n> ", "> [!WARNING]", "- [ ] ", "- [x] ", "| a | b |\n|---|---|\n", "<a href=\"", "\">", "</a>",
+    "<script>", "[^1]", "[^1]: n", "`", "```\n", "*", "_", "~~", "\\", "\t", " ", "word", "<", "&amp;",
+    "\u{200b}", "\r",
+];
+
 /// Markdown built from the pieces quorum gives meaning to: links of every form, fragments,
 /// percent escapes next to non-ASCII, heading attributes, alerts, task lists, raw HTML.
 fn markdown() -> impl Strategy<Value = String> {
-    let pieces = select(&[
-        "[[",
-        "]]",
-        "[[A-1]]",
-        "[[MR-1#D1]]",
-        "[[MR-1#risk]]",
-        "[[nope]]",
-        "[[A-1|",
-        "|",
-        "[x](",
-        "![i](",
-        ")",
-        "](",
-        "#",
-        "#risk",
-        "#D1",
-        "%",
-        "%e9",
-        "%a",
-        "%é",
-        "é",
-        "日本",
-        "../",
-        "./",
-        "A-1.md",
-        "MR-1.md",
-        "..",
-        "/",
-        "?q=1",
-        "{#risk}",
-        "{#x .confidential}",
-        "{.confidential}",
-        "\n## ",
-        "\n### ",
-        "\n# ",
-        "\n",
-        "\n\n",
-        "> [!NOTE]\n> ",
-        "> [!WARNING]",
-        "- [ ] ",
-        "- [x] ",
-        "| a | b |\n|---|---|\n",
-        "<a href=\"",
-        "\">",
-        "</a>",
-        "<script>",
-        "[^1]",
-        "[^1]: n",
-        "`",
-        "```\n",
-        "*",
-        "_",
-        "~~",
-        "\\",
-        "\t",
-        " ",
-        "word",
-        "<",
-        "&amp;",
-        "\u{200b}",
-        "\r",
-    ]);
+    let pieces = select(PIECES);
     prop::collection::vec(prop_oneof![4 => pieces.prop_map(str::to_string), 1 => "[^\u{0}]{0,6}"], 0..40)
         .prop_map(|v| v.concat())
 }
@@ -348,4 +216,32 @@ proptest! {
             }
         }
     }
+}
+
+/// Inputs at the edges of the decoders: a lone fence, a lone BOM, CRLF fences, a percent
+/// escape cut by a multi-byte character (which once made byte slicing panic), NUL bytes.
+#[test]
+fn edge_inputs_parse_or_diagnose() {
+    let cases: [(Kind, &[u8]); 8] = [
+        (Kind::Page, b"+++"),
+        (Kind::Page, b"\xEF\xBB\xBF"),
+        (Kind::Page, b"+++\r\n+++\r\n"),
+        (Kind::Home, b"+++\r\n+++"),
+        (Kind::Review, b"+++\n[[decisions]]\n[[decisions]]\nid = \"\"\n+++\n"),
+        (Kind::Page, "+++\ntitle = \"P\"\n+++\n[x](%a\u{e9}.md) [y](#%e9) [z](%\u{e9}#%)\n".as_bytes()),
+        (Kind::Action, b"+++\ntitle = \"\0\"\n+++\n\0# \0 {#\0}\n"),
+        (Kind::Objective, b"+++\ntitle = \"O\"\ntarget = nan\ndirection = \"higher_better\"\n+++\n"),
+    ];
+    for (kind, bytes) in cases {
+        check_file(kind, bytes.to_vec()).unwrap_or_else(|e| panic!("{kind:?} {bytes:?}: {e}"));
+    }
+}
+
+#[test]
+fn percent_escapes_cut_by_multibyte_characters_are_errors_not_panics() {
+    let page = "+++\ntitle = \"P\"\n+++\n[a](%a\u{e9}.md) and [b](x.md#%\u{e9}9)\n";
+    let site = Site::new(&[("content/pages/p.md", page)]);
+    let errors = site.errors();
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(errors.iter().all(|d| d.code == "broken-link" && d.line == 4), "{errors:#?}");
 }
