@@ -178,18 +178,6 @@ fn assemble(config: Config, p: Parsed, loaded: &Loaded, as_of: Date, audience_na
     add(Kind::Audit, &mut audits.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))));
     add(Kind::Page, &mut pages.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))));
 
-    let mut record_files = HashMap::new();
-    for (kind_id, file) in reviews
-        .iter()
-        .map(|r| (&r.id, r.file()))
-        .chain(actions.iter().map(|r| (&r.id, r.file())))
-        .chain(ncs.iter().map(|r| (&r.id, r.file())))
-        .chain(objectives.iter().map(|r| (&r.id, r.file())))
-        .chain(audits.iter().map(|r| (&r.id, r.file())))
-        .chain(pages.iter().map(|r| (&r.id, r.file())))
-    {
-        record_files.insert(file.to_string(), kind_id.clone());
-    }
     let mut site = Site {
         config,
         as_of,
@@ -208,8 +196,9 @@ fn assemble(config: Config, p: Parsed, loaded: &Loaded, as_of: Date, audience_na
         backlinks_withheld: HashMap::new(),
         assets: BTreeMap::new(),
         asset_sources: BTreeMap::new(),
-        record_files,
+        record_files: HashMap::new(),
     };
+    site.record_files = site.views().map(|v| (v.file.to_string(), v.id.to_string())).collect();
     site.assets = publish_assets(&site, loaded);
     site.asset_sources = loaded.asset_paths.clone();
     (site.backlinks, site.backlinks_withheld) = backlinks(&site);
@@ -230,23 +219,8 @@ fn publish_assets(site: &Site, loaded: &Loaded) -> BTreeMap<String, String> {
             }
         }
     };
-    for r in &site.reviews {
-        attach(Kind::Review, &r.id, &r.dir, &r.attachments);
-    }
-    for r in &site.actions {
-        attach(Kind::Action, &r.id, &r.dir, &r.attachments);
-    }
-    for r in &site.nonconformities {
-        attach(Kind::Nonconformity, &r.id, &r.dir, &r.attachments);
-    }
-    for r in &site.objectives {
-        attach(Kind::Objective, &r.id, &r.dir, &r.attachments);
-    }
-    for r in &site.audits {
-        attach(Kind::Audit, &r.id, &r.dir, &r.attachments);
-    }
-    for r in &site.pages {
-        attach(Kind::Page, &r.id, &r.dir, &r.attachments);
+    for v in site.views() {
+        attach(v.kind, v.id, v.dir, v.attachments);
     }
     // A loose file (outside any folder record) belongs to no record: it is published only
     // when a record shown in this build links to it, so withheld material never leaks.
@@ -260,23 +234,8 @@ fn publish_assets(site: &Site, loaded: &Loaded) -> BTreeMap<String, String> {
             }
         }
     };
-    for r in &site.reviews {
-        note_links(Some(&r.id), &r.dir, &r.scan);
-    }
-    for r in &site.actions {
-        note_links(Some(&r.id), &r.dir, &r.scan);
-    }
-    for r in &site.nonconformities {
-        note_links(Some(&r.id), &r.dir, &r.scan);
-    }
-    for r in &site.objectives {
-        note_links(Some(&r.id), &r.dir, &r.scan);
-    }
-    for r in &site.audits {
-        note_links(Some(&r.id), &r.dir, &r.scan);
-    }
-    for r in &site.pages {
-        note_links(Some(&r.id), &r.dir, &r.scan);
+    for v in site.views() {
+        note_links(Some(v.id), v.dir, v.scan);
     }
     if let Some(h) = &site.home {
         note_links(None, &h.dir, &h.scan);
@@ -301,7 +260,31 @@ pub fn page_dir(kind: Kind, id: &str) -> String {
     }
 }
 
+/// What every record kind has in common, for code that treats them alike.
+pub struct View<'a> {
+    pub kind: Kind,
+    pub id: &'a str,
+    pub file: &'a str,
+    pub dir: &'a str,
+    pub scan: &'a crate::record::BodyScan,
+    pub attachments: &'a [crate::load::Attachment],
+}
+
+fn view<T>(kind: Kind, r: &Record<T>) -> View<'_> {
+    View { kind, id: &r.id, file: r.file(), dir: &r.dir, scan: &r.scan, attachments: &r.attachments }
+}
+
 impl Site {
+    /// Every record of every kind (not the home page), in kind order.
+    pub fn views(&self) -> impl Iterator<Item = View<'_>> {
+        (self.reviews.iter().map(|r| view(Kind::Review, r)))
+            .chain(self.actions.iter().map(|r| view(Kind::Action, r)))
+            .chain(self.nonconformities.iter().map(|r| view(Kind::Nonconformity, r)))
+            .chain(self.objectives.iter().map(|r| view(Kind::Objective, r)))
+            .chain(self.audits.iter().map(|r| view(Kind::Audit, r)))
+            .chain(self.pages.iter().map(|r| view(Kind::Page, r)))
+    }
+
     /// Whether a record is present in this build and shown to this audience.
     pub fn visible(&self, id: &str) -> bool {
         let key = id.to_lowercase();
