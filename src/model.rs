@@ -227,7 +227,8 @@ fn publish_assets(site: &Site, loaded: &Loaded) -> BTreeMap<String, String> {
     let mut linked = HashSet::new();
     let mut note_links = |id: Option<&str>, dir: &str, scan: &crate::record::BodyScan| {
         if id.is_none_or(|id| site.visible(id)) {
-            for l in &scan.links {
+            let hidden = if site.redact() { confidential_sections(scan) } else { Vec::new() };
+            for l in scan.links.iter().filter(|l| !hidden.iter().any(|r| r.contains(&l.span.start))) {
                 if let Ok((target, _)) = normalize_local(dir, &l.dest) {
                     linked.insert(target);
                 }
@@ -250,6 +251,21 @@ fn publish_assets(site: &Site, loaded: &Loaded) -> BTreeMap<String, String> {
         }
     }
     out
+}
+
+/// Byte ranges of a body's sections under `.confidential` headings (each up to the next
+/// heading of the same or higher rank): removed from redacted pages, so links in them do not
+/// publish anything either.
+fn confidential_sections(scan: &crate::record::BodyScan) -> Vec<std::ops::Range<usize>> {
+    let h = &scan.headings;
+    h.iter()
+        .enumerate()
+        .filter(|(_, x)| x.classes.iter().any(|c| c == "confidential"))
+        .map(|(i, x)| {
+            let end = h[i + 1..].iter().find(|y| y.level <= x.level).map_or(usize::MAX, |y| y.span.start);
+            x.span.start..end
+        })
+        .collect()
 }
 
 /// The output folder of a record's page (`actions/A-1`, `scope`).

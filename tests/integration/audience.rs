@@ -337,3 +337,19 @@ fn example_site_auditor_edition_leaks_nothing() {
         }
     }
 }
+
+#[test]
+fn loose_files_linked_only_from_confidential_sections_stay_out_of_the_auditor_edition() {
+    let page = "+++\ntitle = \"Scope\"\n+++\nSee the [diagram](scope.txt).\n\n## Secret {.confidential}\n\nThe [breach list](breaches.txt).\n\n## Public\n\nDone.\n";
+    let s = Site::new(&[
+        ("content/pages/scope.md", page),
+        ("content/pages/scope.txt", "diagram\n"),
+        ("content/pages/breaches.txt", "names\n"),
+    ]);
+    let internal = s.build_ok(&[]);
+    assert!(internal.exists("files/pages/scope.txt") && internal.exists("files/pages/breaches.txt"));
+    let auditor = s.build_ok(&["--audience", "auditor"]);
+    assert!(auditor.exists("files/pages/scope.txt"), "a file linked from shown text is published");
+    assert!(!auditor.exists("files/pages/breaches.txt"), "a file linked only from a withheld section is not");
+    assert!(!auditor.read("scope/index.html").contains("breach"));
+}
