@@ -25,6 +25,7 @@ pub mod model;
 pub mod parse;
 pub mod record;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod theme;
 pub mod warnings;

@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod init;
+mod new;
 mod serve;
 mod verify;
 
@@ -21,6 +22,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Create a new working site in DIR from the built-in example
     Init(init::InitArgs),
+    /// Create a new review, action, nonconformity, objective or audit from a template
+    New(new::NewArgs),
     /// Preview the site: build in memory, serve it over HTTP, rebuild and reload the browser on save
     Serve(serve::ServeArgs),
     /// Check a built site against its SHA256SUMS manifest
@@ -53,6 +56,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Build(a) => build::run(a),
         Command::Check(a) => check::run(a),
         Command::Init(a) => init::run(a),
+        Command::New(a) => new::run(a),
         Command::Serve(a) => serve::run(a),
         Command::Verify(a) => verify::run(a),
     }

@@ -10,6 +10,7 @@ mod evidence;
 mod init;
 mod linkcheck;
 mod links;
+mod new;
 mod output;
 mod props;
 mod serve;
