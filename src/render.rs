@@ -125,6 +125,7 @@ enum Job {
     Home,
     Trends,
     Evidence,
+    Search,
     List(Kind),
     Record(Kind, usize),
 }
@@ -186,7 +187,9 @@ pub fn render(
             .collect(),
     };
     r.shared.site = tera::Value::from_serializable(&r.site_ctx);
-    for section in ["home", "reviews", "actions", "nonconformities", "objectives", "audits", "trends", "evidence", ""] {
+    for section in
+        ["home", "reviews", "actions", "nonconformities", "objectives", "audits", "trends", "evidence", "search", ""]
+    {
         r.shared.nav.insert(section, tera::Value::from_serializable(&r.nav(section)));
     }
     let pages: Vec<NavItem> =
@@ -199,7 +202,7 @@ pub fn render(
     };
     r.shared.seed = fingerprint(templates_fp, &[&r.shared.site, &navs, &r.shared.nav_pages, &opts.serve]);
     let r = r;
-    let mut jobs = vec![Job::Home, Job::Trends, Job::Evidence];
+    let mut jobs = vec![Job::Home, Job::Trends, Job::Evidence, Job::Search];
     for kind in [Kind::Review, Kind::Action, Kind::Nonconformity, Kind::Objective, Kind::Audit] {
         jobs.push(Job::List(kind));
     }
@@ -223,6 +226,7 @@ pub fn render(
     files.extend(static_files(root, &site.config.theme)?);
     files.extend(assets(site)?);
     files.extend(crate::export::exports(site, figures, opts.base_url.as_deref()));
+    files.push(search_index(site));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.dedup_by(|later, earlier| later.path == earlier.path);
     files.push(sha256sums(&files));
@@ -293,6 +297,10 @@ impl Renderer<'_> {
                     vec![],
                     Box::new(crate::evidence::matrix(site, self.figures)),
                 ),
+                Job::Search => {
+                    let data: Box<dyn Part> = Box::new(serde_json::json!({}));
+                    ("search/index.html".into(), "search.html", "search", "Search".into(), vec![], data)
+                }
                 Job::List(kind) => {
                     let (tpl, title, data) = self.list(kind);
                     (format!("{}/index.html", kind.folder()), tpl, kind.folder(), title.to_string(), vec![], data)
@@ -387,6 +395,7 @@ impl Renderer<'_> {
             ("audits", "Audits", "audits/index.html"),
             ("trends", "Trends", "trends/index.html"),
             ("evidence", "Evidence", "evidence/index.html"),
+            ("search", "Search", "search/index.html"),
         ]
         .into_iter()
         .map(|(key, label, href)| NavItem { label: label.into(), href: href.into(), current: key == section })
@@ -726,6 +735,58 @@ fn assets(site: &Site) -> Result<Vec<OutputFile>, RenderError> {
             Ok(OutputFile { path: out.clone(), bytes })
         })
         .collect()
+}
+
+/// `search-index.js`: every visible record as a small object, loaded by the search page as a
+/// script (browsers refuse `fetch` from `file://`). One file, so it grows with the records
+/// once, not on every page.
+fn search_index(site: &Site) -> OutputFile {
+    #[derive(Serialize)]
+    struct Entry<'a> {
+        id: &'a str,
+        url: String,
+        title: &'a str,
+        kind: &'static str,
+        status: String,
+        text: String,
+    }
+    let mut entries = Vec::new();
+    let mut add = |kind: Kind, i: usize, id: &str, title: &str, extra: &str| {
+        if !site.visible(id) {
+            return;
+        }
+        let status = ctx::badge_of(site, kind, i).map_or(String::new(), |b| b.label);
+        let text = format!("{id} {title} {} {status} {extra}", kind.label()).to_lowercase();
+        entries.push(serde_json::json!(Entry {
+            id: site.canonical_id(id).unwrap_or(id),
+            url: ctx::href(kind, id),
+            title,
+            kind: kind.label(),
+            status,
+            text,
+        }));
+    };
+    for (i, r) in site.reviews.iter().enumerate() {
+        add(Kind::Review, i, &r.id, &r.fm.title, r.fm.chair.as_deref().unwrap_or_default());
+    }
+    for (i, r) in site.actions.iter().enumerate() {
+        add(Kind::Action, i, &r.id, &r.fm.title, &r.fm.owner);
+    }
+    for (i, r) in site.nonconformities.iter().enumerate() {
+        let extra = format!("{} {}", r.fm.severity.get_ref(), r.fm.owner.as_deref().unwrap_or_default());
+        add(Kind::Nonconformity, i, &r.id, &r.fm.title, &extra);
+    }
+    for (i, r) in site.objectives.iter().enumerate() {
+        add(Kind::Objective, i, &r.id, &r.fm.title, r.fm.owner.as_deref().unwrap_or_default());
+    }
+    for (i, r) in site.audits.iter().enumerate() {
+        add(Kind::Audit, i, &r.id, &r.fm.title, r.fm.auditor.as_deref().unwrap_or_default());
+    }
+    for (i, r) in site.pages.iter().enumerate() {
+        add(Kind::Page, i, &r.id, &r.fm.title, "");
+    }
+    let json = serde_json::to_string(&entries).expect("index serializes");
+    OutputFile { path: "search-index.js".into(), bytes: format!("window.QUORUM_SEARCH = {json};\n").into_bytes() }
 }
 
 /// Lowercase hex of a SHA-256 digest.

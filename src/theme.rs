@@ -21,7 +21,11 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("panel.html", include_str!("../themes/default/templates/panel.html")),
     ("trends.html", include_str!("../themes/default/templates/trends.html")),
     ("evidence.html", include_str!("../themes/default/templates/evidence.html")),
+    ("search.html", include_str!("../themes/default/templates/search.html")),
 ];
 
 /// Static files, published under `static/`.
-pub const STATIC: &[(&str, &[u8])] = &[("quorum.css", include_bytes!("../themes/default/static/quorum.css"))];
+pub const STATIC: &[(&str, &[u8])] = &[
+    ("quorum.css", include_bytes!("../themes/default/static/quorum.css")),
+    ("search.js", include_bytes!("../themes/default/static/search.js")),
+];

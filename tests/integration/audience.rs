@@ -353,3 +353,23 @@ fn loose_files_linked_only_from_confidential_sections_stay_out_of_the_auditor_ed
     assert!(!auditor.exists("files/pages/breaches.txt"), "a file linked only from a withheld section is not");
     assert!(!auditor.read("scope/index.html").contains("breach"));
 }
+
+#[test]
+fn search_index_lists_only_what_the_audience_may_see() {
+    let s = Site::new(&[
+        ("content/actions/A-1.md", crate::support::ACTION),
+        (
+            "content/actions/A-2.md",
+            &crate::support::ACTION
+                .replace("+++\ntitle = \"Encrypt laptops\"", "+++\nconfidential = true\ntitle = \"Secret plan\""),
+        ),
+    ]);
+    let internal = s.build_ok(&[]).read("search-index.js");
+    assert!(
+        internal.starts_with("window.QUORUM_SEARCH = [")
+            && internal.contains("\"A-2\"")
+            && internal.contains("Secret plan")
+    );
+    let auditor = s.build_ok(&["--audience", "auditor"]).read("search-index.js");
+    assert!(auditor.contains("\"A-1\"") && !auditor.contains("A-2") && !auditor.contains("Secret"), "{auditor}");
+}
