@@ -104,7 +104,7 @@ fn resolve(file: &str, link: &str, paths: &HashSet<&str>, scans: &HashMap<&str, 
     } else if path.starts_with('/') {
         return Err("is absolute: internal links are relative so the site works from any sub-path".into());
     } else {
-        join(file, &percent_decode(path)).ok_or("leads outside the site")?
+        join(file, &crate::markdown::percent_decode(path)).ok_or("leads outside the site")?
     };
     if !paths.contains(target.as_str()) {
         let folder_index = match target.trim_end_matches('/') {
@@ -118,7 +118,7 @@ fn resolve(file: &str, link: &str, paths: &HashSet<&str>, scans: &HashMap<&str, 
             format!("leads to `{target}`, which the build did not write")
         });
     }
-    match fragment.map(percent_decode) {
+    match fragment.map(crate::markdown::percent_decode) {
         Some(f) if !f.is_empty() => match scans.get(target.as_str()) {
             Some(s) if s.ids.binary_search_by(|id| id.as_ref().cmp(f.as_ref())).is_ok() => Ok(()),
             Some(_) => Err(format!("names `#{f}`, but `{target}` has no element with that id")),
@@ -150,28 +150,6 @@ fn join(base: &str, rel: &str) -> Option<String> {
         out.push('/');
     }
     Some(out)
-}
-
-fn percent_decode(s: &str) -> Cow<'_, str> {
-    if !s.contains('%') {
-        return Cow::Borrowed(s);
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%'
-            && let (Some(h), Some(l)) = (bytes.get(i + 1).and_then(|&b| hex(b)), bytes.get(i + 2).and_then(|&b| hex(b)))
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// Collects the ids and the link attributes (`href`, `src`, `xlink:href`) of one file.
@@ -372,6 +350,6 @@ mod tests {
         assert_eq!(decode_entities(b"a&amp;b&#x2F;c&#47;&bogus;&"), "a&b/c/&bogus;&");
         assert_eq!(join("a/b/c.html", "../d/./e.html"), Some("a/d/e.html".into()));
         assert_eq!(join("a.html", "../x"), None);
-        assert_eq!(percent_decode("a%20b%zz%4"), "a b%zz%4");
+        assert_eq!(crate::markdown::percent_decode("a%20b%zz%4"), "a b%zz%4");
     }
 }

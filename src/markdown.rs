@@ -2,6 +2,7 @@
 //! stream of events with `[[ID]]` links resolved, heading ids made unique, evidence panels
 //! inserted, GFM alerts and task lists rendered accessibly, and confidential sections removed.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -412,6 +413,29 @@ pub fn encode_path(path: &str) -> String {
         }
     }
     out
+}
+
+/// Decodes `%XX` escapes in a URL path or fragment; malformed escapes stay as written.
+pub fn percent_decode(s: &str) -> Cow<'_, str> {
+    if !s.contains('%') {
+        return Cow::Borrowed(s);
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(h), Some(l)) = (bytes.get(i + 1).and_then(|&b| hex(b)), bytes.get(i + 2).and_then(|&b| hex(b)))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// HTML-escapes text for element content and attribute values.

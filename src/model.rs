@@ -985,7 +985,9 @@ impl<'a> Checker<'a> {
     /// `[x](#heading)`, `[x](other.md#heading)`: the fragment must be a heading id of the target
     /// record, or one of its decisions. Fragments of other files (`report.pdf#page=2`) are free.
     fn fragment<T>(&mut self, r: &Record<T>, l: &record::LocalLink, target: &str) {
-        let Some(frag) = l.dest.split_once('#').map(|(_, f)| percent_decode(f)).filter(|f| !f.is_empty()) else {
+        let Some(frag) =
+            l.dest.split_once('#').map(|(_, f)| crate::markdown::percent_decode(f)).filter(|f| !f.is_empty())
+        else {
             return;
         };
         let key = if target.is_empty() {
@@ -1064,7 +1066,7 @@ pub fn normalize_local(dir: &str, dest: &str) -> Result<(String, String), (&'sta
             "link only to files under content/".to_string(),
         )
     };
-    let decoded = percent_decode(path);
+    let decoded = crate::markdown::percent_decode(path);
     let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
     for seg in decoded.split(['/', '\\']) {
         match seg {
@@ -1084,26 +1086,6 @@ pub fn normalize_local(dir: &str, dest: &str) -> Result<(String, String), (&'sta
     Ok((parts.join("/"), suffix.to_string()))
 }
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push((hi * 16 + lo) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 mod record_date {
     pub type D = crate::date::Date;
 }
@@ -1121,8 +1103,8 @@ mod tests {
 
     #[test]
     fn decodes_percent() {
-        assert_eq!(percent_decode("a%20b.csv"), "a b.csv");
-        assert_eq!(percent_decode("%zz%2"), "%zz%2");
-        assert_eq!(percent_decode("%aé.csv"), "%aé.csv"); // no panic inside a multi-byte character
+        assert_eq!(crate::markdown::percent_decode("a%20b.csv"), "a b.csv");
+        assert_eq!(crate::markdown::percent_decode("%zz%2"), "%zz%2");
+        assert_eq!(crate::markdown::percent_decode("%aé.csv"), "%aé.csv"); // no panic inside a multi-byte character
     }
 }
