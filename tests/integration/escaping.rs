@@ -55,9 +55,10 @@ fn toml_str(s: &str) -> String {
 /// Markdown text (no raw HTML: that is the sanitiser's business) with the payload's
 /// characters as text, in a code span, in a heading, and a link to a hostile title.
 const BODY: &str = "Text Q_body_ x('1') &amp; \u{2028} Z and `</text><script>x('1')</script>` in code.\n\n\
-                    See [[A-1]] and [[A-1|its own label]] and [[MR-1#D1]].\n";
+                    ### Notes on x('1') &amp; `<b>` {#notes}\n\n\
+                    See [[A-1]], [[A-1|its own label]], [[MR-1#D1]] and [[about#notes]].\n";
 
-/// Input sections for the review minutes (framework `hostile` below).
+/// Input sections for the review minutes (the hostile framework of site.toml).
 const MINUTES: &str = "## Earlier actions {#previous-actions}\n\nDone, see [[A-1]].\n\n\
                        ## Findings {#nonconformities}\n\nSee [[NC-1]].\n\n\
                        ## Audits {#audits}\n\nSee [[AU-1]].\n\n\
@@ -429,5 +430,6 @@ fn hostile_strings_come_out_escaped_in_every_edition() {
         assert!(internal.values().any(|t| t.contains(&needle)), "field {tag} is in no output file");
     }
     assert!(internal["index.html"].contains("Q_home.title_"));
+    assert!(text_files(&editions[2].1).values().any(|t| t.contains("Q_audience_")), "audience name shown");
     assert!(internal["search-index.js"].contains("q_au-1.auditor_"), "the index holds the auditor (lower-cased)");
 }
