@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::markdown::escape;
+use crate::escape::svg as escape;
 
 /// Okabe–Ito colours, in the order series take them.
 pub const PALETTE: [&str; 7] = ["#D55E00", "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#CC79A7", "#F0E442"];
@@ -204,6 +204,8 @@ pub fn stacked_with_line(
     stacks: &[Series],
     line_series: &Series,
 ) -> String {
+    // Chart ids are record IDs (safe characters), escaped all the same: they sit in attributes.
+    let id = &escape(id);
     let n = labels.len().max(1);
     let totals: Vec<f64> = (0..labels.len()).map(|i| stacks.iter().map(|s| s.values[i]).sum()).collect();
     let max = totals.iter().chain(&line_series.values).copied().fold(0.0, f64::max);
@@ -264,6 +266,8 @@ pub fn grouped_with_rate(
     rate_name: &str,
     rate: &[Option<f64>],
 ) -> String {
+    // Chart ids are record IDs (safe characters), escaped all the same: they sit in attributes.
+    let id = &escape(id);
     let n = labels.len().max(1);
     let max = groups.iter().flat_map(|g| g.values.iter().copied()).fold(0.0, f64::max);
     let (max, step) = nice(max);
@@ -331,6 +335,8 @@ pub fn objective(
     amber: Option<f64>,
     unit: &str,
 ) -> String {
+    // Chart ids are record IDs (safe characters), escaped all the same: they sit in attributes.
+    let id = &escape(id);
     let mut lo = points.iter().map(|p| p.1).chain([target]).chain(amber).fold(f64::INFINITY, f64::min);
     let mut hi = points.iter().map(|p| p.1).chain([target]).chain(amber).fold(f64::NEG_INFINITY, f64::max);
     if !lo.is_finite() || !hi.is_finite() {
@@ -352,12 +358,13 @@ pub fn objective(
     };
     let mut s = open_svg(id, title, desc);
     s.push_str(&pattern_defs(id, &[6, 6]));
+    // The unit is front matter: text like any other (it once went in raw).
     let suffix = if unit == "%" {
         " %".to_string()
     } else if unit.is_empty() {
         String::new()
     } else {
-        format!(" {unit}")
+        format!(" {}", escape(unit))
     };
     // Gridlines at five even steps.
     for k in 0..=4 {

@@ -5,6 +5,7 @@ use serde_json::{Map, Value, json};
 
 use crate::context::href;
 use crate::date::Date;
+use crate::escape::{self, ics_text};
 use crate::load::Kind;
 use crate::metrics;
 use crate::metrics::Figures;
@@ -227,18 +228,15 @@ pub fn exports(site: &Site, figures: &Figures, base_url: Option<&str>) -> Vec<Ou
     ]
 }
 
-/// One RFC 4180 field: quoted when it holds a comma, quote or line break.
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
-}
-
-/// RFC 4180 text: CRLF line ends, a header row; a UTF-8 BOM so spreadsheets read accents right.
+/// RFC 4180 text: CRLF line ends, a header row; a UTF-8 BOM so spreadsheets read accents
+/// right. Every cell goes through [`escape::csv_cell`] (quoting, and the formula guard).
 fn csv(header: &[&str], rows: Vec<Vec<String>>) -> String {
+    let line = |cells: &mut dyn Iterator<Item = &str>| cells.map(escape::csv_cell).collect::<Vec<_>>().join(",");
     let mut out = String::from("\u{feff}");
-    out.push_str(&header.iter().map(|h| csv_field(h)).collect::<Vec<_>>().join(","));
+    out.push_str(&line(&mut header.iter().copied()));
     out.push_str("\r\n");
     for row in rows {
-        out.push_str(&row.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
+        out.push_str(&line(&mut row.iter().map(String::as_str)));
         out.push_str("\r\n");
     }
     out
@@ -338,11 +336,6 @@ fn nonconformities_csv(site: &Site) -> String {
     )
 }
 
-/// RFC 5545 TEXT escaping.
-fn ics_text(s: &str) -> String {
-    s.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace('\n', "\\n")
-}
-
 /// Folds a content line at 75 octets (RFC 5545 3.1), never inside a UTF-8 character.
 fn ics_line(out: &mut String, line: &str) {
     let mut width = 0;
@@ -378,7 +371,7 @@ fn actions_ics(site: &Site, base: Option<&str>) -> String {
         }
         let due = metrics::due_as_of(&r.fm, a);
         ics_line(&mut out, "BEGIN:VEVENT");
-        ics_line(&mut out, &format!("UID:{}@{host}", r.id));
+        ics_line(&mut out, &format!("UID:{}", ics_text(&format!("{}@{host}", r.id))));
         ics_line(&mut out, &format!("DTSTAMP:{}T000000Z", compact(a)));
         ics_line(&mut out, &format!("DTSTART;VALUE=DATE:{}", compact(due)));
         ics_line(&mut out, &format!("DTEND;VALUE=DATE:{}", compact(due.succ())));
@@ -388,7 +381,9 @@ fn actions_ics(site: &Site, base: Option<&str>) -> String {
         ics_line(&mut out, &format!("DESCRIPTION:{}", ics_text(&description)));
         ics_line(&mut out, "TRANSP:TRANSPARENT");
         if let Some(b) = base {
-            ics_line(&mut out, &format!("URL:{}/{}", b.trim_end_matches('/'), href(Kind::Action, &r.id)));
+            // A URI value, not TEXT: percent-encoded, so it cannot hold a line break.
+            let url = format!("{}/{}", b.trim_end_matches('/'), href(Kind::Action, &r.id));
+            ics_line(&mut out, &format!("URL:{}", escape::uri(&url)));
         }
         ics_line(&mut out, "END:VEVENT");
     }
@@ -396,13 +391,10 @@ fn actions_ics(site: &Site, base: Option<&str>) -> String {
     out
 }
 
-fn xml(s: &str) -> String {
-    crate::markdown::escape(s)
-}
-
 /// An Atom feed of the reviews held by the site's date, newest first.
 fn atom(site: &Site, base: Option<&str>) -> String {
-    let base = base.map(|b| b.trim_end_matches('/').to_string());
+    let xml = escape::xml;
+    let base = base.map(|b| escape::uri(b.trim_end_matches('/')).into_owned());
     let link = |path: &str| match &base {
         Some(b) => format!("{b}/{path}"),
         None => path.to_string(),
@@ -465,11 +457,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn csv_quotes_only_when_needed() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a, b"), "\"a, b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    fn csv_quotes_only_when_needed_and_guards_formulas() {
         assert_eq!(csv(&["a", "b"], vec![vec!["1".into(), "x\ny".into()]]), "\u{feff}a,b\r\n1,\"x\ny\"\r\n");
+        assert_eq!(csv(&["a", "b"], vec![vec!["=1+1".into(), "@x, y".into()]]), "\u{feff}a,b\r\n'=1+1,\"'@x, y\"\r\n");
     }
 
     #[test]

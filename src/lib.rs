@@ -12,6 +12,7 @@ pub mod config;
 pub mod context;
 pub mod date;
 pub mod diagnostics;
+pub mod escape;
 pub mod evidence;
 pub mod example;
 pub mod export;

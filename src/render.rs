@@ -738,7 +738,7 @@ fn assets(site: &Site) -> Result<Vec<OutputFile>, RenderError> {
 }
 
 /// `search-index.js`: every visible record as a small object, loaded by the search page as a
-/// script (browsers refuse `fetch` from `file://`). One file, so it grows with the records
+/// script (browsers refuse `fetch` from `file://`), JSON escaped for a script. One file, so it grows with the records
 /// once, not on every page.
 fn search_index(site: &Site) -> OutputFile {
     #[derive(Serialize)]
@@ -785,7 +785,8 @@ fn search_index(site: &Site) -> OutputFile {
     for (i, r) in site.pages.iter().enumerate() {
         add(Kind::Page, i, &r.id, &r.fm.title, "");
     }
-    let json = serde_json::to_string(&entries).expect("index serializes");
+    // Safe to inline in a page as well: no `<`, `>`, `&`, U+2028 or U+2029 left raw.
+    let json = crate::escape::json_for_script(&serde_json::to_string(&entries).expect("index serializes"));
     OutputFile { path: "search-index.js".into(), bytes: format!("window.QUORUM_SEARCH = {json};\n").into_bytes() }
 }
 

@@ -6,6 +6,7 @@ mod audience;
 mod build;
 mod cache;
 mod errors;
+mod escaping;
 mod evidence;
 mod init;
 mod linkcheck;

@@ -1,0 +1,181 @@
+//! Text → output formats: the one escaping function per format quorum writes (HTML, XML for
+//! Atom and SVG, iCalendar TEXT, CSV cells, JSON inside a script, URIs). Every piece of
+//! content that Rust code puts into markup or an export goes through one of these; templates
+//! get the same HTML rules from Tera's autoescape.
+
+use std::borrow::Cow;
+
+/// HTML element text and attribute values (double- or single-quoted): `& < > " '`.
+pub fn html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        push_html(&mut out, c);
+    }
+    out
+}
+
+fn push_html(out: &mut String, c: char) {
+    match c {
+        '&' => out.push_str("&amp;"),
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '"' => out.push_str("&quot;"),
+        '\'' => out.push_str("&#39;"),
+        _ => out.push(c),
+    }
+}
+
+/// Whether XML 1.0 allows the character at all (its `Char` production): C0 controls other
+/// than tab, LF and CR, and U+FFFE/U+FFFF, make a feed or an SVG file not well-formed, even
+/// written as character references.
+fn xml_char(c: char) -> bool {
+    !matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// XML text and attribute values (Atom): the HTML set, with characters XML 1.0 forbids
+/// replaced by U+FFFD (there is no way to write them).
+pub fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        push_html(&mut out, if xml_char(c) { c } else { '\u{fffd}' });
+    }
+    out
+}
+
+/// SVG text and attribute values: XML rules (an inline chart must also stand as an `.svg`).
+pub fn svg(s: &str) -> String {
+    xml(s)
+}
+
+/// iCalendar TEXT (RFC 5545 3.3.11): backslash, `;` and `,` escaped, a line break (LF, CRLF
+/// or a lone CR) written `\n`; other control characters, which TEXT cannot hold, become
+/// U+FFFD. Tab stays (TEXT allows it).
+pub fn ics_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                out.push_str("\\n");
+            }
+            '\t' => out.push('\t'),
+            c if c.is_ascii_control() => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Characters that make a spreadsheet read a cell as a formula (or, for tab and CR, that
+/// some programs strip before looking for one): OWASP "CSV injection".
+const FORMULA_LEADS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// One CSV cell: a cell that begins with `=`, `+`, `-`, `@`, tab or CR gets a leading `'`
+/// so spreadsheets show it as text (OWASP), then RFC 4180 quoting — enclosed in double
+/// quotes, inner quotes doubled, only when it holds a comma, a quote or a line break.
+pub fn csv_cell(s: &str) -> Cow<'_, str> {
+    let text: Cow<'_, str> = if s.starts_with(FORMULA_LEADS) { Cow::Owned(format!("'{s}")) } else { Cow::Borrowed(s) };
+    if text.contains([',', '"', '\n', '\r']) { Cow::Owned(format!("\"{}\"", text.replace('"', "\"\""))) } else { text }
+}
+
+/// JSON text made safe to sit inside a `<script>` element or a `.js` file: `<`, `>`, `&`,
+/// U+2028 and U+2029 become `\u` escapes. Those characters only occur inside JSON strings,
+/// where the escape means the same character, so any JSON parser reads the same value.
+pub fn json_for_script(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A URI built from configuration (`base_url`): every character RFC 3986 does not allow
+/// anywhere in a URI (controls, space, `"<>\^`{|}`, non-ASCII) is percent-encoded as UTF-8,
+/// so a URL can never end a line of a calendar or break out of a value. `%` is kept: an
+/// existing escape stays as written.
+pub fn uri(s: &str) -> Cow<'_, str> {
+    let allowed = |b: u8| b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&b);
+    if s.bytes().all(allowed) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for b in s.bytes() {
+        if allowed(b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOSTILE: &str = "Q</text><script>x(\"1\")</script>&amp;'\",;\\\r\n\u{2028}Z";
+
+    #[test]
+    fn html_escapes_the_five() {
+        assert_eq!(html("a & <b> \"c\" 'd'"), "a &amp; &lt;b&gt; &quot;c&quot; &#39;d&#39;");
+        assert_eq!(html("plain text, é"), "plain text, é");
+        assert!(!html(HOSTILE).contains(['<', '>', '"', '\'']));
+    }
+
+    #[test]
+    fn xml_replaces_what_xml_cannot_hold() {
+        assert_eq!(xml("a\u{0}b\u{1b}c\u{ffff}"), "a\u{fffd}b\u{fffd}c\u{fffd}");
+        assert_eq!(xml("tab\tlf\ncr\r"), "tab\tlf\ncr\r");
+        assert_eq!(xml("</text><script>"), "&lt;/text&gt;&lt;script&gt;");
+        assert_eq!(svg("a & b"), "a &amp; b");
+    }
+
+    #[test]
+    fn ics_text_escapes_rfc_5545() {
+        assert_eq!(ics_text("a\\b;c,d\ne"), "a\\\\b\\;c\\,d\\ne");
+        assert_eq!(ics_text("crlf\r\nlone cr\rend"), "crlf\\nlone cr\\nend");
+        assert_eq!(ics_text("bell\u{7}"), "bell\u{fffd}");
+        assert!(!ics_text(HOSTILE).contains(['\r', '\n']));
+    }
+
+    #[test]
+    fn csv_cells_guard_formulas_and_quote_only_when_needed() {
+        assert_eq!(csv_cell("plain"), "plain");
+        assert_eq!(csv_cell("a, b"), "\"a, b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        for lead in ["+1", "-5", "@SUM(A1)", "\tx", "\rx"] {
+            let cell = csv_cell(lead);
+            assert!(cell.trim_start_matches('"').starts_with('\''), "{lead:?} → {cell:?}");
+        }
+        assert_eq!(csv_cell("-5"), "'-5");
+        assert_eq!(csv_cell("a-b"), "a-b");
+        assert_eq!(csv_cell(""), "");
+    }
+
+    #[test]
+    fn json_for_script_keeps_the_value() {
+        let json = serde_json::to_string(HOSTILE).expect("serializes");
+        let safe = json_for_script(&json);
+        assert!(!safe.contains(['<', '>', '&', '\u{2028}', '\u{2029}']), "{safe}");
+        assert_eq!(serde_json::from_str::<String>(&safe).expect("parses"), HOSTILE);
+    }
+
+    #[test]
+    fn uri_encodes_only_what_a_uri_cannot_hold() {
+        assert_eq!(uri("https://isms.example/a/b?x=1&y=%20#f"), "https://isms.example/a/b?x=1&y=%20#f");
+        assert_eq!(uri("https://e.example/Q<\"x\r\n é"), "https://e.example/Q%3C%22x%0D%0A%20%C3%A9");
+    }
+}
