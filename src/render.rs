@@ -382,7 +382,7 @@ impl Renderer<'_> {
     fn canonical(&self, path: &str) -> Option<String> {
         let base = self.opts.base_url.as_ref().or(self.site.config.base_url.as_ref())?;
         let page = path.strip_suffix("index.html").unwrap_or(path);
-        Some(format!("{}/{page}", base.trim_end_matches('/')))
+        Some(format!("{}/{page}", crate::escape::uri(base.trim_end_matches('/'))))
     }
 
     fn nav(&self, section: &str) -> Vec<NavItem> {
