@@ -7,6 +7,7 @@ mod build;
 mod cache;
 mod errors;
 mod evidence;
+mod fs_safety;
 mod init;
 mod linkcheck;
 mod links;
