@@ -188,6 +188,21 @@ fn a_device_in_content_is_an_error() {
 }
 
 #[test]
+fn a_fifo_or_bad_name_in_static_stops_the_build() {
+    let site = site();
+    mkfifo(&site.path("static/pipe.css"));
+    let o = quorum_with_deadline(&["check".as_ref(), "--root".as_ref(), site.root().as_os_str()]);
+    assert_eq!(o.status.code(), Some(1), "{}", lossy(&o.stderr));
+    assert!(lossy(&o.stderr).contains("static/pipe.css: a FIFO, not a regular file"), "{}", lossy(&o.stderr));
+
+    std::fs::remove_file(site.path("static/pipe.css")).expect("rm");
+    site.write("static/a\\x.css", "x");
+    let o = quorum_with_deadline(&["check".as_ref(), "--root".as_ref(), site.root().as_os_str()]);
+    assert_eq!(o.status.code(), Some(1), "{}", lossy(&o.stderr));
+    assert!(lossy(&o.stderr).contains("name contains a backslash"), "{}", lossy(&o.stderr));
+}
+
+#[test]
 fn oversize_attachments_and_site_toml_are_errors() {
     let site = site();
     let big = std::fs::File::create(site.path("content/reviews/R-1/huge.bin")).expect("create");
