@@ -231,7 +231,7 @@ pub fn load(root: &Path) -> Result<Config, LoadError> {
             let d = crate::load::read_diagnostic(
                 "site.toml",
                 e,
-                "site.toml holds settings only; it is far below the limit",
+                "site.toml holds settings only; remove what does not belong in it",
             );
             return Err(LoadError::Content(Diagnostics(vec![d])));
         }
