@@ -221,7 +221,21 @@ fn validate_framework(name: &str, fw: &Framework, src: &SourceText, diags: &mut 
 /// Reads and validates `ROOT/site.toml`.
 pub fn load(root: &Path) -> Result<Config, LoadError> {
     let path = root.join("site.toml");
-    let bytes = std::fs::read(&path).map_err(|e| LoadError::Io(format!("cannot read {}: {e}", path.display())))?;
+    let bytes = match crate::load::read_file(&path, crate::load::MAX_RECORD_BYTES) {
+        Ok(b) => b,
+        Err(crate::load::ReadError::Io(e)) => {
+            return Err(LoadError::Io(format!("cannot read {}: {e}", path.display())));
+        }
+        // A FIFO or device is refused, never read (it would block or never end).
+        Err(e) => {
+            let d = crate::load::read_diagnostic(
+                "site.toml",
+                e,
+                "site.toml holds settings only; remove what does not belong in it",
+            );
+            return Err(LoadError::Content(Diagnostics(vec![d])));
+        }
+    };
     let text = match crate::load::decode("site.toml", bytes) {
         Ok(t) => t,
         Err(d) => return Err(LoadError::Content(Diagnostics(vec![d]))),

@@ -2,6 +2,8 @@
 //! stripped, CRLF → LF) and lists attachments and assets. Touches nothing.
 
 use std::collections::BTreeSet;
+use std::ffi::OsStr;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -9,8 +11,14 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceText};
 
-/// Record files larger than this are refused: no governance record is 8 MiB of text.
+/// Record files (and `site.toml`) larger than this are refused: no governance record is 8 MiB
+/// of text.
 pub const MAX_RECORD_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Other files quorum copies into the site (attachments, linked files under `content/`, static
+/// files) larger than this are refused: the site is published whole, and a slide deck or a
+/// signed PDF fits well under 64 MiB.
+pub const MAX_ATTACHMENT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The kinds of record, by their `content/` folder.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -136,6 +144,122 @@ pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     }
 }
 
+/// Why a file or folder name cannot be content, if it cannot: not UTF-8, a backslash (a
+/// separator elsewhere, so `x\..\y` would climb out of the output), a control character or a
+/// newline (which no manifest line can hold).
+pub fn name_problem(name: &OsStr) -> Option<String> {
+    let Some(name) = name.to_str() else {
+        return Some("name is not valid UTF-8".into());
+    };
+    if name.contains('\\') {
+        return Some("name contains a backslash (`\\`)".into());
+    }
+    name.chars().find(|c| c.is_control()).map(|c| format!("name contains a control character (U+{:04X})", c as u32))
+}
+
+/// A path for messages: control characters (a newline in a name) shown as escapes.
+pub fn shown(path: &str) -> String {
+    if !path.chars().any(char::is_control) {
+        return path.to_string();
+    }
+    path.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+}
+
+/// What a file that is not a regular file or a folder is, in words.
+pub fn file_kind(ft: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return "a FIFO";
+        } else if ft.is_socket() {
+            return "a socket";
+        } else if ft.is_char_device() {
+            return "a character device";
+        } else if ft.is_block_device() {
+            return "a block device";
+        }
+    }
+    if ft.is_dir() {
+        "a folder"
+    } else if ft.is_symlink() {
+        "a symbolic link"
+    } else if ft.is_file() {
+        "a regular file"
+    } else {
+        "a special file"
+    }
+}
+
+/// Why a file quorum reads could not be read.
+#[derive(Debug)]
+pub enum ReadError {
+    /// A FIFO, socket, device or folder (`file_kind`): never read, so never a hang.
+    NotAFile(&'static str),
+    /// Larger than the limit: the size when known from metadata, `None` when found reading.
+    TooLarge {
+        len: Option<u64>,
+        limit: u64,
+    },
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::NotAFile(kind) => write!(f, "{kind}, not a regular file"),
+            ReadError::TooLarge { len: Some(len), limit } => write!(f, "file is {len} bytes; the limit is {limit}"),
+            ReadError::TooLarge { len: None, limit } => write!(f, "file is larger than the limit of {limit} bytes"),
+            ReadError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// Reads a regular file of at most `limit` bytes. A FIFO, socket or device is refused from its
+/// metadata before it is opened, and again from the opened handle (it is opened non-blocking,
+/// so a FIFO swapped in between cannot block); the limit holds while reading, whatever the
+/// metadata said.
+pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotAFile(file_kind(meta.file_type())));
+    }
+    if meta.len() > limit {
+        return Err(ReadError::TooLarge { len: Some(meta.len()), limit });
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut opts, libc::O_NONBLOCK);
+    let file = opts.open(path).map_err(ReadError::Io)?;
+    let meta = file.metadata().map_err(ReadError::Io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotAFile(file_kind(meta.file_type())));
+    }
+    read_limited(file, meta.len(), limit)
+}
+
+/// At most `limit` bytes of `reader`; an error past them.
+fn read_limited(reader: impl Read, hint: u64, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let mut bytes = Vec::with_capacity(usize::try_from(hint.min(limit)).unwrap_or(0));
+    reader.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(ReadError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge { len: None, limit });
+    }
+    Ok(bytes)
+}
+
+/// A [`ReadError`] of a file under the site as a diagnostic at the file: `not-a-file`,
+/// `file-too-large` (with `hint`) or `io`.
+pub fn read_diagnostic(rel: &str, e: ReadError, hint: &str) -> Diagnostic {
+    match e {
+        ReadError::NotAFile(kind) => Diagnostic::file("not-a-file", rel, format!("{kind}, not a regular file"))
+            .hint("quorum reads only regular files; replace it by a file or remove it"),
+        e @ ReadError::TooLarge { .. } => Diagnostic::file("file-too-large", rel, e.to_string()).hint(hint),
+        ReadError::Io(e) => Diagnostic::file("io", rel, format!("cannot read file: {e}")),
+    }
+}
+
 struct Walk<'a> {
     root: &'a Path,
     canonical_root: PathBuf,
@@ -153,7 +277,7 @@ pub fn load(root: &Path) -> Result<(Loaded, Diagnostics), String> {
     let canonical_root = root.canonicalize().map_err(|e| format!("cannot resolve {}: {e}", root.display()))?;
     let mut walk = Walk { root, canonical_root, files: Vec::new(), assets: Vec::new(), diags: Diagnostics::default() };
     for entry in read_dir_sorted(&content).map_err(|e| format!("cannot read {}: {e}", content.display()))? {
-        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(name) = walk.name(&entry) else { continue };
         let path = entry.path();
         if ignored_name(&name) || !walk.admit(&path) {
             continue;
@@ -183,8 +307,7 @@ pub fn load(root: &Path) -> Result<(Loaded, Diagnostics), String> {
                 )),
             );
         } else {
-            let rel = walk.rel(&path);
-            walk.assets.push((rel, path));
+            walk.asset(path);
         }
     }
     let Walk { files, assets, mut diags, .. } = walk;
@@ -220,15 +343,14 @@ fn read_source(
     attachments: Vec<Attachment>,
 ) -> Result<Source, Diagnostic> {
     let rel = rel_path(root, path);
-    let too_big = |len: u64| {
-        Diagnostic::file("file-too-large", &rel, format!("record file is {len} bytes; the limit is {MAX_RECORD_BYTES}"))
-            .hint("move large material into an attachment beside a folder record's index.md")
-    };
-    let meta = std::fs::metadata(path).map_err(|e| Diagnostic::file("io", &rel, format!("cannot read file: {e}")))?;
-    if meta.len() > MAX_RECORD_BYTES {
-        return Err(too_big(meta.len()));
-    }
-    let bytes = std::fs::read(path).map_err(|e| Diagnostic::file("io", &rel, format!("cannot read file: {e}")))?;
+    let bytes = read_file(path, MAX_RECORD_BYTES).map_err(|e| {
+        let d = read_diagnostic(&rel, e, "move large material into an attachment beside a folder record's index.md");
+        let mut d = d;
+        if d.code == "file-too-large" {
+            d.message = format!("record {}", d.message);
+        }
+        d
+    })?;
     let text = decode(&rel, bytes)?;
     let dir = rel.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_string());
     Ok(Source { kind, id, text: Arc::new(SourceText { file: rel, text }), dir, attachments })
@@ -239,16 +361,60 @@ impl Walk<'_> {
         rel_path(self.root, path)
     }
 
-    /// False (with an error) for a symbolic link that leads outside the site or nowhere.
+    /// The entry's name, or `None` with an `invalid-name` error (naming the lossy path) for a
+    /// name that is not UTF-8 or holds a `\`, a control character or a newline.
+    fn name(&mut self, entry: &std::fs::DirEntry) -> Option<String> {
+        let os = entry.file_name();
+        match name_problem(&os) {
+            None => os.into_string().ok(),
+            Some(problem) => {
+                let rel = shown(&self.rel(&entry.path()));
+                self.diags.push(
+                    Diagnostic::file("invalid-name", &rel, problem)
+                        .hint("rename it: content names are UTF-8 without `\\`, control characters or line breaks"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A file under `content/` that may be published (an attachment or a loose file); false
+    /// (with an error) when it is over [`MAX_ATTACHMENT_BYTES`].
+    fn asset(&mut self, path: PathBuf) -> bool {
+        let rel = self.rel(&path);
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.len() > MAX_ATTACHMENT_BYTES => {
+                self.diags.push(
+                    Diagnostic::file(
+                        "file-too-large",
+                        &rel,
+                        format!("file is {} bytes; the limit is {MAX_ATTACHMENT_BYTES}", meta.len()),
+                    )
+                    .hint("files under content/ are published with the site; keep large files elsewhere and link to them by URL"),
+                );
+                false
+            }
+            _ => {
+                self.assets.push((rel, path));
+                true
+            }
+        }
+    }
+
+    /// False (with an error) for a symbolic link that leads outside the site or nowhere, and
+    /// for a FIFO, socket or device (reading one would block or never end).
     fn admit(&mut self, path: &Path) -> bool {
         let Ok(meta) = std::fs::symlink_metadata(path) else {
             return false;
         };
         if !meta.file_type().is_symlink() {
-            return true;
+            return self.regular(path, meta.file_type());
         }
         match path.canonicalize() {
-            Ok(target) if target.starts_with(&self.canonical_root) => true,
+            Ok(target) if target.starts_with(&self.canonical_root) => match std::fs::metadata(path) {
+                Ok(meta) => self.regular(path, meta.file_type()),
+                Err(_) => false,
+            },
             Ok(target) => {
                 let rel = self.rel(path);
                 self.diags.push(
@@ -269,10 +435,20 @@ impl Walk<'_> {
         }
     }
 
+    /// True for a regular file or a folder; false with a `not-a-file` error otherwise.
+    fn regular(&mut self, path: &Path, ft: std::fs::FileType) -> bool {
+        if ft.is_file() || ft.is_dir() {
+            return true;
+        }
+        let rel = self.rel(path);
+        self.diags.push(read_diagnostic(&rel, ReadError::NotAFile(file_kind(ft)), ""));
+        false
+    }
+
     fn folder(&mut self, kind: Kind, dir: &Path) -> Result<(), String> {
         let entries = read_dir_sorted(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
         for entry in entries {
-            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(name) = self.name(&entry) else { continue };
             let path = entry.path();
             if ignored_name(&name) || !self.admit(&path) {
                 continue;
@@ -289,8 +465,7 @@ impl Walk<'_> {
             } else if let Some(stem) = strip_md(&name) {
                 self.record(kind, stem.to_string(), path, Vec::new());
             } else {
-                let rel = self.rel(&path);
-                self.assets.push((rel, path));
+                self.asset(path);
             }
         }
         Ok(())
@@ -298,17 +473,15 @@ impl Walk<'_> {
 
     fn attachments(&mut self, base: &Path, dir: &Path, out: &mut Vec<Attachment>) -> Result<(), String> {
         for entry in read_dir_sorted(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))? {
-            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(name) = self.name(&entry) else { continue };
             let path = entry.path();
             if ignored_name(&name) || (dir == base && name == "index.md") || !self.admit(&path) {
                 continue;
             }
             if path.is_dir() {
                 self.attachments(base, &path, out)?;
-            } else {
-                let name = path.strip_prefix(base).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-                let rel = self.rel(&path);
-                self.assets.push((rel, path.clone()));
+            } else if self.asset(path.clone()) {
+                let name = rel_path(base, &path);
                 out.push(Attachment { name, path });
             }
         }
@@ -334,9 +507,13 @@ fn read_dir_sorted(dir: &Path) -> std::io::Result<Vec<std::fs::DirEntry>> {
     Ok(entries)
 }
 
-/// `path` relative to `root`, with `/` separators.
+/// `path` relative to `root`, with `/` separators. Components are joined, not `\` replaced:
+/// on Unix a `\` is part of a name (and refused at load), never a separator.
 pub fn rel_path(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/")
+    match path.strip_prefix(root) {
+        Ok(rel) => rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"),
+        Err(_) => path.to_string_lossy().into_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -348,6 +525,32 @@ mod tests {
         assert_eq!(decode("f", b"\xEF\xBB\xBFa\r\nb".to_vec()).unwrap(), "a\nb");
         let e = decode("f", b"ok\nbad \xFF here".to_vec()).unwrap_err();
         assert_eq!((e.line, e.column), (2, 5));
+    }
+
+    #[test]
+    fn names_quorum_cannot_publish() {
+        use std::os::unix::ffi::OsStrExt;
+        assert_eq!(name_problem(OsStr::new("minutes.pdf")), None);
+        assert_eq!(name_problem(OsStr::new("café ü.txt")), None);
+        assert!(name_problem(OsStr::new("x\\..\\y")).unwrap().contains("backslash"));
+        assert!(name_problem(OsStr::new("a\nb")).unwrap().contains("U+000A"));
+        assert!(name_problem(OsStr::new("a\u{7f}")).unwrap().contains("U+007F"));
+        assert!(name_problem(OsStr::from_bytes(b"caf\xE9")).unwrap().contains("UTF-8"));
+        assert_eq!(shown("a\nb\\c"), "a\\nb\\c");
+    }
+
+    #[test]
+    fn the_limit_holds_while_reading() {
+        // Metadata said 3 bytes; the reader gives more: refused all the same.
+        let r = read_limited(std::io::Cursor::new(vec![0u8; 11]), 3, 10);
+        assert!(matches!(r, Err(ReadError::TooLarge { len: None, limit: 10 })));
+        assert_eq!(read_limited(std::io::Cursor::new(vec![7u8; 10]), 3, 10).unwrap().len(), 10);
+    }
+
+    #[test]
+    fn read_file_refuses_what_is_not_a_regular_file() {
+        assert!(matches!(read_file(Path::new("/dev/null"), 10), Err(ReadError::NotAFile("a character device"))));
+        assert!(matches!(read_file(Path::new("/"), 10), Err(ReadError::NotAFile("a folder"))));
     }
 
     #[test]

@@ -715,11 +715,20 @@ fn static_files(root: &Path, theme: &str) -> Result<Vec<OutputFile>, RenderError
         }
         for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
             let entry = entry.map_err(|e| RenderError(format!("cannot read {}: {e}", dir.display())))?;
-            if !entry.file_type().is_file() || crate::load::ignored_name(&entry.file_name().to_string_lossy()) {
+            if entry.file_type().is_dir()
+                || entry.file_type().is_symlink()
+                || crate::load::ignored_name(&entry.file_name().to_string_lossy())
+            {
                 continue;
             }
-            let bytes = std::fs::read(entry.path())
-                .map_err(|e| RenderError(format!("cannot read {}: {e}", entry.path().display())))?;
+            let path = entry.path();
+            if let Some(problem) = crate::load::name_problem(entry.file_name()) {
+                let shown = crate::load::shown(&path.to_string_lossy());
+                return Err(RenderError(format!("{shown}: {problem}; rename it")));
+            }
+            // A FIFO or device here is an error, never a hang.
+            let bytes = crate::load::read_file(path, crate::load::MAX_ATTACHMENT_BYTES)
+                .map_err(|e| RenderError(format!("cannot read {}: {e}", path.display())))?;
             out.insert(format!("{prefix}{}", crate::load::rel_path(&dir, entry.path())), bytes);
         }
     }
@@ -731,7 +740,9 @@ fn assets(site: &Site) -> Result<Vec<OutputFile>, RenderError> {
         .par_iter()
         .map(|(src, out)| {
             let path = site.asset_sources.get(src).ok_or_else(|| RenderError(format!("{src}: source missing")))?;
-            let bytes = std::fs::read(path).map_err(|e| RenderError(format!("cannot read {}: {e}", path.display())))?;
+            // Load refused FIFOs, devices and oversize files; this holds if one was swapped in since.
+            let bytes = crate::load::read_file(path, crate::load::MAX_ATTACHMENT_BYTES)
+                .map_err(|e| RenderError(format!("cannot read {}: {e}", path.display())))?;
             Ok(OutputFile { path: out.clone(), bytes })
         })
         .collect()

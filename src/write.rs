@@ -14,8 +14,28 @@ pub const MARKER: &str = ".quorum-output";
 pub enum WriteError {
     #[error("refusing to replace {0}: it was not created by quorum (no {MARKER} marker); pass --force to replace it")]
     NotOurs(PathBuf),
-    #[error("refusing to write the site into {0}: it contains the site's sources")]
+    #[error(
+        "refusing to write the site into {0}: it holds or lies inside the site's sources (the site folder, content/, templates/, static/, themes/, .git/)"
+    )]
     Unsafe(PathBuf),
+    /// An output file's path would land outside the output folder (defence in depth: load
+    /// refuses the names that could make one).
+    #[error(
+        "refusing to write output file `{0}`: an output path is relative, `/`-separated, without empty, `.` or `..` parts, `\\` or control characters; nothing was written"
+    )]
+    BadPath(String),
+    #[error("refusing to replace {0}: it is {1}, not a folder (even with --force); choose a folder for --output-dir")]
+    NotAFolder(PathBuf, &'static str),
+    #[error(
+        "refusing to replace {0}: it is a mount point, which cannot be swapped; use a folder inside it, e.g. --output-dir {0}/site"
+    )]
+    MountPoint(PathBuf),
+    #[error("{0} is a symbolic link to {1}, which does not exist; create that folder or point --output-dir elsewhere")]
+    BrokenLink(PathBuf, PathBuf),
+    #[error("{0} does not name a folder; give --output-dir a folder path")]
+    NoName(PathBuf),
+    #[error("another quorum build is writing {0} (it holds {1}); wait for it to finish, then build again")]
+    Locked(PathBuf, PathBuf),
     #[error("{context} {path}: {source}")]
     Io { context: &'static str, path: PathBuf, source: std::io::Error },
 }
@@ -25,34 +45,86 @@ fn io(context: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> Writ
     move |source| WriteError::Io { context, path, source }
 }
 
-/// Writes `files` to `out`, replacing what was there.
+/// Writes `files` to `out`, replacing what was there. When `out` is a symbolic link, the
+/// folder it points to is replaced and the link stays as it is.
 pub fn write(out: &Path, site_root: &Path, files: &[OutputFile], force: bool) -> Result<(), WriteError> {
-    guard(out, site_root)?;
-    if out.exists() {
-        let ours = out.join(MARKER).is_file();
-        let empty = out.is_dir() && std::fs::read_dir(out).map_err(io("cannot read", out))?.next().is_none();
-        if !ours && !empty && !force {
-            return Err(WriteError::NotOurs(out.to_path_buf()));
-        }
+    if let Some(f) = files.iter().find(|f| !valid_output_path(&f.path)) {
+        return Err(WriteError::BadPath(crate::load::shown(&f.path)));
     }
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let target = resolve(out)?;
+    guard(&target, site_root)?;
+    let parent = target.parent().map_or_else(|| PathBuf::from("/"), Path::to_path_buf);
+    let name = target.file_name().ok_or_else(|| WriteError::NoName(out.to_path_buf()))?.to_string_lossy().into_owned();
+    check_existing(&target, &parent, force)?;
     std::fs::create_dir_all(&parent).map_err(io("cannot create", &parent))?;
-    let name = out.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let _lock = Lock::acquire(&parent.join(format!(".{name}.quorum-lock")), &target)?;
     let staging = parent.join(format!(".{name}.quorum-staging"));
     let old = parent.join(format!(".{name}.quorum-old"));
-    for leftover in [&staging, &old] {
-        if leftover.exists() {
-            std::fs::remove_dir_all(leftover).map_err(io("cannot remove leftover", leftover))?;
-        }
-    }
+    clear_leftovers(&target, &staging, &old)?;
     if let Err(e) = stage(&staging, files) {
-        let _ = std::fs::remove_dir_all(&staging);
+        let _ = remove_any(&staging);
         return Err(e);
     }
-    swap(out, &staging, &old)
+    swap(&target, &staging, &old)
+}
+
+/// Whether an output file's path stays inside the output folder whatever made it.
+pub fn valid_output_path(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with('/')
+        && path.split('/').all(|c| !c.is_empty() && c != "." && c != "..")
+        && !path.chars().any(|c| c == '\\' || c.is_control())
+}
+
+/// The folder to replace: `out`, or the folder a symbolic link `out` points to.
+fn resolve(out: &Path) -> Result<PathBuf, WriteError> {
+    match std::fs::symlink_metadata(out) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let abs = std::path::absolute(out).map_err(io("cannot resolve", out))?;
+            // `x/..` and the like: no last name to stage beside.
+            match abs.file_name() {
+                Some(_) if !abs.ends_with("..") => Ok(abs),
+                _ => Err(WriteError::NoName(out.to_path_buf())),
+            }
+        }
+        Err(e) => Err(WriteError::Io { context: "cannot read", path: out.to_path_buf(), source: e }),
+        Ok(meta) if meta.file_type().is_symlink() => match out.canonicalize() {
+            Ok(target) => Ok(target),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let to = std::fs::read_link(out).unwrap_or_default();
+                Err(WriteError::BrokenLink(out.to_path_buf(), to))
+            }
+            Err(e) => Err(WriteError::Io { context: "cannot resolve", path: out.to_path_buf(), source: e }),
+        },
+        Ok(_) => out.canonicalize().map_err(io("cannot resolve", out)),
+    }
+}
+
+/// Refuses an existing output that is not a folder (a file, a device, a FIFO: `--force` or
+/// not), a mount point, or a non-empty folder without quorum's marker (unless `force`).
+fn check_existing(target: &Path, parent: &Path, force: bool) -> Result<(), WriteError> {
+    let meta = match std::fs::symlink_metadata(target) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(WriteError::Io { context: "cannot read", path: target.to_path_buf(), source: e }),
+        Ok(m) => m,
+    };
+    if !meta.is_dir() {
+        return Err(WriteError::NotAFolder(target.to_path_buf(), crate::load::file_kind(meta.file_type())));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let pmeta = std::fs::metadata(parent).map_err(io("cannot read", parent))?;
+        if pmeta.dev() != meta.dev() || target.parent().is_none() {
+            return Err(WriteError::MountPoint(target.to_path_buf()));
+        }
+    }
+    let ours = std::fs::symlink_metadata(target.join(MARKER)).is_ok_and(|m| m.is_file());
+    let empty = std::fs::read_dir(target).map_err(io("cannot read", target))?.next().is_none();
+    if !ours && !empty && !force {
+        return Err(WriteError::NotOurs(target.to_path_buf()));
+    }
+    Ok(())
 }
 
 /// Refuses output folders that would swallow the sources.
@@ -62,10 +134,82 @@ fn guard(out: &Path, site_root: &Path) -> Result<(), WriteError> {
     let root_canon = root_abs.canonicalize().unwrap_or(root_abs.clone());
     let out_canon = out_abs.canonicalize().unwrap_or(out_abs.clone());
     let dangerous = root_canon.starts_with(&out_canon)
-        || out_canon.starts_with(root_canon.join("content"))
-        || out_canon.starts_with(root_canon.join("templates"))
-        || out_canon.starts_with(root_canon.join("static"));
+        || ["content", "templates", "static", "themes", ".git"]
+            .iter()
+            .any(|d| out_canon.starts_with(root_canon.join(d)));
     if dangerous { Err(WriteError::Unsafe(out.to_path_buf())) } else { Ok(()) }
+}
+
+/// An exclusive lock beside the output, held while a build stages and swaps, so two builds
+/// into one folder never interleave. The file is removed when the lock is released.
+struct Lock {
+    path: PathBuf,
+    _file: std::fs::File,
+}
+
+impl Lock {
+    fn acquire(path: &Path, out: &Path) -> Result<Lock, WriteError> {
+        loop {
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(path)
+                .map_err(io("cannot create the lock", path))?;
+            #[cfg(unix)]
+            {
+                use std::os::fd::AsRawFd;
+                use std::os::unix::fs::MetadataExt;
+                // SAFETY: `file` is an open descriptor for the whole call.
+                if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+                    let e = std::io::Error::last_os_error();
+                    if e.kind() == std::io::ErrorKind::WouldBlock {
+                        return Err(WriteError::Locked(out.to_path_buf(), path.to_path_buf()));
+                    }
+                    return Err(WriteError::Io { context: "cannot lock", path: path.to_path_buf(), source: e });
+                }
+                // The build before us removes its lock file on the way out: if the name now
+                // leads to another file (or none), ours is stale; lock the one that is there.
+                let mine = file.metadata().map_err(io("cannot read", path))?;
+                match std::fs::metadata(path) {
+                    Ok(now) if now.dev() == mine.dev() && now.ino() == mine.ino() => {}
+                    _ => continue,
+                }
+            }
+            return Ok(Lock { path: path.to_path_buf(), _file: file });
+        }
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        // Removed while still held (the descriptor closes after this), so a waiting build
+        // notices its file is stale rather than sharing a lock with a third.
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Removes staging and old folders a killed build left; puts back a previous output that a
+/// failed swap could not restore.
+fn clear_leftovers(target: &Path, staging: &Path, old: &Path) -> Result<(), WriteError> {
+    if std::fs::symlink_metadata(old).is_ok_and(|m| m.is_dir()) && std::fs::symlink_metadata(target).is_err() {
+        std::fs::rename(old, target).map_err(io("cannot restore the previous output from", old))?;
+    }
+    for leftover in [staging, old] {
+        remove_any(leftover).map_err(io("cannot remove leftover", leftover))?;
+    }
+    Ok(())
+}
+
+/// Removes a folder, file or link at `path`, if there is one (never following a link).
+fn remove_any(path: &Path) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+        Ok(m) if m.is_dir() => std::fs::remove_dir_all(path),
+        Ok(_) => std::fs::remove_file(path),
+    }
 }
 
 fn stage(staging: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
@@ -87,57 +231,143 @@ fn stage(staging: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
         .map_err(io("cannot write", &marker))
 }
 
+/// Puts `staging` in place of `out`. An existing output is exchanged with the staging folder
+/// in one step (`renameat2(RENAME_EXCHANGE)`), so there is no moment without an output folder;
+/// where the filesystem cannot exchange, two renames, putting the old output back if the second
+/// fails. Either way no staging or old folder is left behind.
 fn swap(out: &Path, staging: &Path, old: &Path) -> Result<(), WriteError> {
-    let had_old = out.exists();
-    if had_old {
-        std::fs::rename(out, old).map_err(io("cannot move aside", out))?;
+    swap_with(out, staging, old, exchange)
+}
+
+/// [`swap`] with the exchange as a parameter, so tests can take the fallback.
+fn swap_with(
+    out: &Path,
+    staging: &Path,
+    old: &Path,
+    exchange: fn(&Path, &Path) -> std::io::Result<()>,
+) -> Result<(), WriteError> {
+    let fail = |context, source| {
+        let _ = remove_any(staging);
+        Err(WriteError::Io { context, path: out.to_path_buf(), source })
+    };
+    if std::fs::symlink_metadata(out).is_err() {
+        return match std::fs::rename(staging, out) {
+            Ok(()) => Ok(()),
+            Err(e) => fail("cannot move into place", e),
+        };
+    }
+    match exchange(staging, out) {
+        // The previous output is now at the staging path.
+        Ok(()) => return remove_any(staging).map_err(io("cannot remove the previous output", staging)),
+        Err(e) if !exchange_unsupported(&e) => return fail("cannot swap into place", e),
+        Err(_) => {}
+    }
+    if let Err(e) = std::fs::rename(out, old) {
+        return fail("cannot move aside", e);
     }
     if let Err(e) = std::fs::rename(staging, out) {
-        if had_old {
-            let _ = std::fs::rename(old, out);
+        if let Err(back) = std::fs::rename(old, out) {
+            let _ = remove_any(staging);
+            return Err(WriteError::Io {
+                context: "cannot move into place (the previous output is kept at the next path)",
+                path: old.to_path_buf(),
+                source: std::io::Error::other(format!("{e}; putting it back failed: {back}")),
+            });
         }
-        let _ = std::fs::remove_dir_all(staging);
-        return Err(WriteError::Io { context: "cannot move into place", path: out.to_path_buf(), source: e });
+        return fail("cannot move into place", e);
     }
-    if had_old {
-        std::fs::remove_dir_all(old).map_err(io("cannot remove the previous output", old))?;
+    remove_any(old).map_err(io("cannot remove the previous output", old))
+}
+
+/// Atomically exchanges two paths.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let cstr = |p: &Path| std::ffi::CString::new(p.as_os_str().as_bytes()).map_err(std::io::Error::other);
+    let (a, b) = (cstr(a)?, cstr(b)?);
+    // SAFETY: two valid NUL-terminated paths, relative to the current folder.
+    let rc = unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
+    if rc == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+/// The filesystem (or kernel) cannot exchange: fall back to two renames.
+fn exchange_unsupported(e: &std::io::Error) -> bool {
+    #[cfg(target_os = "linux")]
+    if matches!(e.raw_os_error(), Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP)) {
+        return true;
     }
-    Ok(())
+    e.kind() == std::io::ErrorKind::Unsupported
 }
 
 /// Checks a built site against its `SHA256SUMS`: the list of problems (changed, missing,
-/// extra files), empty when it verifies.
+/// extra files; anything that is not a regular file or a folder; a duplicate or malformed
+/// manifest line; a listed path outside the folder; a name no manifest line can hold), empty
+/// when it verifies. Only regular files inside `dir` are ever read.
+///
+/// A match shows the copy is complete and unchanged against accidents only: whoever can
+/// rewrite a file can rewrite `SHA256SUMS` too.
 pub fn verify(dir: &Path) -> Result<Vec<String>, WriteError> {
     let sums_path = dir.join("SHA256SUMS");
-    let sums = std::fs::read_to_string(&sums_path).map_err(io("cannot read", &sums_path))?;
-    let mut listed = std::collections::BTreeMap::new();
     let mut problems = Vec::new();
-    for (n, line) in sums.lines().enumerate() {
+    let mut listed = std::collections::BTreeMap::new();
+    match std::fs::symlink_metadata(&sums_path) {
+        Ok(m) if !m.is_file() => {
+            problems.push(format!("not a regular file: SHA256SUMS ({})", crate::load::file_kind(m.file_type())));
+            return Ok(problems);
+        }
+        _ => {}
+    }
+    let sums = crate::load::read_file(&sums_path, u64::MAX)
+        .map_err(|e| read_error("cannot read", &sums_path, e))
+        .map(|b| String::from_utf8_lossy(&b).into_owned())?;
+    for (n, line) in sums.split_terminator('\n').enumerate() {
+        let n = n + 1;
         match line.split_once("  ") {
-            Some((hex, path)) => {
-                listed.insert(path.to_string(), hex.to_string());
+            Some((hex, path)) if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                if !valid_output_path(path) {
+                    problems.push(format!("SHA256SUMS line {n}: `{}` is not a path inside the folder", shown(path)));
+                } else if path == "SHA256SUMS" || path == MARKER {
+                    problems.push(format!("SHA256SUMS line {n}: {path} is never listed"));
+                } else if listed.insert(path.to_string(), hex.to_ascii_lowercase()).is_some() {
+                    problems.push(format!("SHA256SUMS line {n}: duplicate entry for {}", shown(path)));
+                }
             }
-            None => problems.push(format!("SHA256SUMS line {}: malformed", n + 1)),
+            _ => problems.push(format!("SHA256SUMS line {n}: malformed")),
         }
     }
     let mut present = std::collections::BTreeSet::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
         let entry =
             entry.map_err(|e| WriteError::Io { context: "cannot read", path: dir.to_path_buf(), source: e.into() })?;
-        if entry.file_type().is_file() {
-            let rel = crate::load::rel_path(dir, entry.path());
+        let rel = crate::load::rel_path(dir, entry.path());
+        if crate::load::name_problem(entry.file_name()).is_some() {
+            problems.push(format!("name cannot be listed in SHA256SUMS: {}", shown(&rel)));
+            continue;
+        }
+        let ft = entry.file_type();
+        if ft.is_file() {
             if rel != "SHA256SUMS" && rel != MARKER {
                 present.insert(rel);
             }
+        } else if !ft.is_dir() {
+            problems.push(format!("not a regular file: {} ({})", shown(&rel), crate::load::file_kind(ft)));
         }
     }
     for (path, hex) in &listed {
         if !present.contains(path) {
-            problems.push(format!("missing: {path}"));
+            match std::fs::symlink_metadata(dir.join(path)) {
+                Ok(m) if !m.is_file() && !m.is_dir() => {} // reported above: not a regular file
+                _ => problems.push(format!("missing: {path}")),
+            }
             continue;
         }
         let full = dir.join(path);
-        let bytes = std::fs::read(&full).map_err(io("cannot read", &full))?;
+        let bytes = crate::load::read_file(&full, u64::MAX).map_err(|e| read_error("cannot read", &full, e))?;
         if &crate::render::sha256_hex(&bytes) != hex {
             problems.push(format!("changed: {path}"));
         }
@@ -146,4 +376,108 @@ pub fn verify(dir: &Path) -> Result<Vec<String>, WriteError> {
         problems.push(format!("extra: {path}"));
     }
     Ok(problems)
+}
+
+fn shown(path: &str) -> String {
+    crate::load::shown(path)
+}
+
+fn read_error(context: &'static str, path: &Path, e: crate::load::ReadError) -> WriteError {
+    let source = match e {
+        crate::load::ReadError::Io(e) => e,
+        e => std::io::Error::other(e.to_string()),
+    };
+    WriteError::Io { context, path: path.to_path_buf(), source }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str) -> OutputFile {
+        OutputFile { path: path.into(), bytes: b"x".to_vec() }
+    }
+
+    #[test]
+    fn output_paths_that_leave_the_folder_are_refused_and_nothing_is_written() {
+        let parent = tempfile::tempdir().expect("tempdir");
+        let site = tempfile::tempdir().expect("tempdir");
+        let out = parent.path().join("a/public");
+        for bad in ["../victim.txt", "x/../../victim.txt", "/etc/passwd", "a//b", "./a", "a/.", "", "a\\b", "a\nb"] {
+            let e = write(&out, site.path(), &[file("index.html"), file(bad)], true).unwrap_err();
+            assert!(matches!(&e, WriteError::BadPath(p) if *p == crate::load::shown(bad)), "{bad:?}: {e}");
+        }
+        assert_eq!(std::fs::read_dir(parent.path()).expect("read").count(), 0, "nothing written, not even folders");
+
+        write(&out, site.path(), &[file("index.html"), file("reviews/R-1/a.csv")], false).expect("good paths");
+        let before = std::fs::read_dir(&out).expect("read").count();
+        assert!(write(&out, site.path(), &[file("../up.txt")], false).is_err());
+        assert_eq!(std::fs::read_dir(&out).expect("read").count(), before, "the previous output is untouched");
+        assert!(out.join("reviews/R-1/a.csv").is_file() && !parent.path().join("a/up.txt").exists());
+    }
+
+    /// An output folder with one file, and a staging folder with another, side by side.
+    fn outputs() -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf) {
+        let parent = tempfile::tempdir().expect("tempdir");
+        let (out, staging, old) = (
+            parent.path().join("public"),
+            parent.path().join(".public.quorum-staging"),
+            parent.path().join(".public.quorum-old"),
+        );
+        std::fs::create_dir(&out).expect("mkdir");
+        std::fs::write(out.join("old.html"), "old").expect("write");
+        std::fs::create_dir(&staging).expect("mkdir");
+        std::fs::write(staging.join("new.html"), "new").expect("write");
+        (parent, out, staging, old)
+    }
+
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .expect("read")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn swap_falls_back_to_two_renames_where_exchange_is_unsupported() {
+        let (parent, out, staging, old) = outputs();
+        swap_with(&out, &staging, &old, |_, _| Err(std::io::Error::from_raw_os_error(libc::EINVAL))).expect("fallback");
+        assert_eq!(listing(&out), ["new.html"]);
+        assert_eq!(listing(parent.path()), ["public"], "no staging or old folder left");
+    }
+
+    #[test]
+    fn a_failed_swap_leaves_the_previous_output_and_no_leftovers() {
+        let (parent, out, staging, old) = outputs();
+        let e = swap_with(&out, &staging, &old, |_, _| Err(std::io::Error::from_raw_os_error(libc::EACCES)));
+        assert!(matches!(e, Err(WriteError::Io { context: "cannot swap into place", .. })), "{e:?}");
+        assert_eq!(listing(&out), ["old.html"]);
+        assert_eq!(listing(parent.path()), ["public"], "the staging folder is removed");
+    }
+
+    #[test]
+    fn swap_exchanges_in_one_step() {
+        let (parent, out, staging, old) = outputs();
+        swap(&out, &staging, &old).expect("swap");
+        assert_eq!(listing(&out), ["new.html"]);
+        assert_eq!(listing(parent.path()), ["public"]);
+    }
+
+    #[test]
+    fn a_previous_output_left_aside_is_put_back_not_deleted() {
+        let (parent, out, staging, old) = outputs();
+        std::fs::rename(&out, &old).expect("as a swap cut short would leave it");
+        clear_leftovers(&out, &staging, &old).expect("clear");
+        assert_eq!(listing(&out), ["old.html"]);
+        assert_eq!(listing(parent.path()), ["public"]);
+    }
+
+    #[test]
+    fn valid_paths() {
+        assert!(valid_output_path("index.html") && valid_output_path("reviews/R-1/slides deck.pdf"));
+        assert!(valid_output_path("files/.well-known") && valid_output_path("a..b"));
+        assert!(!valid_output_path("..") && !valid_output_path("a/") && !valid_output_path("a/\u{1b}"));
+    }
 }

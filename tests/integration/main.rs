@@ -8,6 +8,7 @@ mod cache;
 mod errors;
 mod escaping;
 mod evidence;
+mod fs_safety;
 mod init;
 mod linkcheck;
 mod links;
