@@ -781,6 +781,16 @@ mod tests {
         }
     }
 
+    #[test]
+    fn scan_reports_entity_encoded_script_links() {
+        let text = "+++\n+++\n[x](java&#9;script:alert(1)) [y](&#x4A;avascript:x) [z](https://x/?q=javascript:)\n";
+        let src = SourceText { file: "f.md".into(), text: text.into() };
+        let (scan, diags) = scan(&src, 8..text.len());
+        let at: Vec<_> = diags.iter().map(|d| (d.code, d.line, d.column)).collect();
+        assert_eq!(at, [("unsafe-link", 3, 1), ("unsafe-link", 3, 30)]);
+        assert!(scan.links.is_empty());
+    }
+
     struct Plain(RawHtml);
     impl Resolver for Plain {
         fn wiki(&self, _: &str) -> WikiTarget {
