@@ -40,7 +40,21 @@ struct RawConfig {
     frameworks: BTreeMap<String, Framework>,
     #[serde(default)]
     audiences: BTreeMap<String, Audience>,
+    #[serde(default)]
+    raw_html: RawHtml,
     extra: Option<toml::Table>,
+}
+
+/// What happens to raw HTML written in Markdown bodies (`raw_html` in site.toml).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RawHtml {
+    /// Kept only as far as it is harmless: scripts, event handlers, `javascript:` URLs,
+    /// forms, frames and styles are removed.
+    #[default]
+    Sanitize,
+    /// Passed through unchanged: for sites whose every author is trusted.
+    Trusted,
 }
 
 /// The site's configuration with every default applied.
@@ -58,6 +72,7 @@ pub struct Config {
     pub as_of: Option<Date>,
     pub frameworks: BTreeMap<String, Framework>,
     pub audiences: BTreeMap<String, Audience>,
+    pub raw_html: RawHtml,
     pub extra: Option<toml::Table>,
 }
 
@@ -143,6 +158,7 @@ impl Config {
             as_of: raw.as_of,
             frameworks,
             audiences,
+            raw_html: raw.raw_html,
             extra: raw.extra,
         })
     }

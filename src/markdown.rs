@@ -8,6 +8,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
+use crate::config::RawHtml;
 use crate::diagnostics::{Diagnostic, SourceText};
 use crate::record::{BodyScan, Heading, LocalLink, WikiRef};
 
@@ -83,7 +84,9 @@ impl HeadingIds {
 }
 
 /// Scans a body (byte range `body` of `src`) for headings and links, without rendering it.
-/// Returns the scan and errors for duplicate explicit heading ids.
+/// Returns the scan and errors for duplicate explicit heading ids, heading attributes,
+/// misplaced or misspelt `.confidential` classes, `javascript:` and like links, and
+/// definitions inside a confidential section used from outside it.
 pub fn scan(src: &SourceText, body: Range<usize>) -> (BodyScan, Vec<Diagnostic>) {
     let offset = body.start;
     let text = &src.text[body];
@@ -91,10 +94,29 @@ pub fn scan(src: &SourceText, body: Range<usize>) -> (BodyScan, Vec<Diagnostic>)
     let mut diags = Vec::new();
     let mut explicit = HashSet::new();
     let mut current: Option<(Heading, String)> = None;
-    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+    // Open block quotes, list items and footnote definitions.
+    let mut depth = 0usize;
+    // Uses of link reference definitions (label, span) and of footnotes (label, span).
+    let (mut ref_uses, mut note_uses) = (Vec::new(), Vec::new());
+    // Footnote definitions: case-folded label and byte offset in the file.
+    let mut notes: Vec<(String, usize)> = Vec::new();
+    let mut parser = Parser::new_ext(text, options()).into_offset_iter();
+    for (event, range) in parser.by_ref() {
         let span = offset + range.start..offset + range.end;
+        match &event {
+            Event::Start(Tag::BlockQuote(_) | Tag::Item) => depth += 1,
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                depth += 1;
+                notes.push((label.to_lowercase(), span.start));
+            }
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::Item | TagEnd::FootnoteDefinition) => {
+                depth = depth.saturating_sub(1)
+            }
+            Event::FootnoteReference(label) => note_uses.push((label.to_lowercase(), span.clone())),
+            _ => {}
+        }
         match event {
-            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
                 let explicit_id = id.map(|i| i.to_string());
                 if let Some(i) = &explicit_id
                     && !explicit.insert(i.clone())
@@ -117,6 +139,7 @@ pub fn scan(src: &SourceText, body: Range<usize>) -> (BodyScan, Vec<Diagnostic>)
                         ),
                     );
                 }
+                heading_checks(src, &span, &classes, &attrs, depth > 0, &mut diags);
                 let heading = Heading {
                     level: level as u8,
                     explicit_id,
@@ -125,6 +148,7 @@ pub fn scan(src: &SourceText, body: Range<usize>) -> (BodyScan, Vec<Diagnostic>)
                     classes: classes.iter().map(|c| c.to_string()).collect(),
                     span,
                     has_text: false,
+                    nested: depth > 0,
                 };
                 current = Some((heading, String::new()));
             }
@@ -142,13 +166,25 @@ pub fn scan(src: &SourceText, body: Range<usize>) -> (BodyScan, Vec<Diagnostic>)
             Event::Start(Tag::Link { link_type: LinkType::WikiLink { .. }, dest_url, .. }) => {
                 out.wikilinks.push(WikiRef { target: dest_url.to_string(), span });
             }
-            Event::Start(Tag::Link { link_type, dest_url, .. })
-            | Event::Start(Tag::Image { link_type, dest_url, .. })
+            Event::Start(Tag::Link { link_type, dest_url, id, .. })
+            | Event::Start(Tag::Image { link_type, dest_url, id, .. }) => {
+                let unsafe_link = unsafe_scheme(&dest_url);
+                if let Some(scheme) = unsafe_link {
+                    diags.push(
+                        src.diag("unsafe-link", span.clone(), format!("link to a `{scheme}:` URL"))
+                            .hint("links and images may not use `javascript:`, `vbscript:` or `data:` URLs: they run or embed code in the reader's browser; link to a page or a file instead"),
+                    );
+                }
+                if matches!(link_type, LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut) {
+                    ref_uses.push((id.to_string(), span.clone()));
+                }
                 if !matches!(link_type, LinkType::Autolink | LinkType::Email)
+                    && unsafe_link.is_none()
                     && !is_external(&dest_url)
-                    && !dest_url.is_empty() =>
-            {
-                out.links.push(LocalLink { dest: dest_url.to_string(), span });
+                    && !dest_url.is_empty()
+                {
+                    out.links.push(LocalLink { dest: dest_url.to_string(), span });
+                }
             }
             _ => {}
         }
@@ -160,7 +196,87 @@ pub fn scan(src: &SourceText, body: Range<usize>) -> (BodyScan, Vec<Diagnostic>)
             None => ids.derive(&h.text),
         };
     }
+    let hidden = confidential_sections(&out.headings);
+    let inside = |at: usize| hidden.iter().any(|r| r.contains(&at));
+    let defs = parser.reference_definitions();
+    for (label, span) in ref_uses {
+        if let Some(def) = defs.get(&label)
+            && inside(offset + def.span.start)
+            && !inside(span.start)
+        {
+            diags.push(
+                src.diag(
+                    "confidential-definition",
+                    span,
+                    format!("link reference `[{label}]` is defined inside a confidential section"),
+                )
+                .hint("a redacted edition leaves the section out, so the link would disclose its target; move the definition `[…]: …` out of the section, or write the link inline"),
+            );
+        }
+    }
+    for (label, span) in note_uses {
+        if notes.iter().find(|(l, _)| *l == label).is_some_and(|(_, at)| inside(*at)) && !inside(span.start) {
+            diags.push(
+                src.diag(
+                    "confidential-definition",
+                    span,
+                    format!("footnote `[^{label}]` is defined inside a confidential section"),
+                )
+                .hint("a redacted edition leaves the section out, footnote text included; move the footnote out of the section, or refer to it only from inside it"),
+            );
+        }
+    }
     (out, diags)
+}
+
+/// Errors for a heading's `{…}` attributes: anything but an id and classes, and a
+/// `.confidential` class that is misspelt or not at the top level.
+fn heading_checks(
+    src: &SourceText,
+    span: &Range<usize>,
+    classes: &[CowStr],
+    attrs: &[(CowStr, Option<CowStr>)],
+    nested: bool,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if let Some((key, _)) = attrs.first() {
+        let hint = match key.as_ref() {
+            "id" => "set the id as `{#id}`".to_string(),
+            "class" => "set classes as `{.name}`".to_string(),
+            _ => "headings take only an id (`{#id}`) and classes (`{.name}`); other attributes are not rendered"
+                .to_string(),
+        };
+        diags.push(
+            src.diag("heading-attribute", span.clone(), format!("heading attribute `{key}` is not allowed")).hint(hint),
+        );
+    }
+    if let Some(c) = classes.iter().find(|c| c.as_ref() != "confidential" && c.eq_ignore_ascii_case("confidential")) {
+        diags.push(
+            src.diag("confidential-class", span.clone(), format!("heading class `.{c}` is not `.confidential`")).hint(
+                "write `.confidential` in lower case: only that spelling removes the section from redacted editions",
+            ),
+        );
+    }
+    if nested && classes.iter().any(|c| c.as_ref() == "confidential") {
+        diags.push(
+            src.diag("confidential-nested", span.clone(), "a `.confidential` heading inside a block quote, list item or footnote")
+                .hint("only top-level sections can be confidential; move the heading out of the block quote or list, to the start of a line"),
+        );
+    }
+}
+
+/// The scheme of a link destination that would run or embed code (`javascript`, `vbscript`,
+/// `data`), read as browsers read URLs: leading spaces and control characters dropped, tabs and
+/// line breaks removed anywhere, letters in any case. Entities are already decoded by the parser.
+pub fn unsafe_scheme(dest: &str) -> Option<&'static str> {
+    let cleaned: String = dest
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take(12)
+        .collect();
+    let (scheme, _) = cleaned.split_once(':')?;
+    ["javascript", "vbscript", "data"].into_iter().find(|s| scheme.eq_ignore_ascii_case(s))
 }
 
 fn mark_text(out: &mut BodyScan, t: &str) {
@@ -171,23 +287,41 @@ fn mark_text(out: &mut BodyScan, t: &str) {
     }
 }
 
-/// Ids of the headings a redacting render removes: each heading with the class
-/// `.confidential` and every heading under it, up to the next of the same or higher rank.
+/// Ids of the headings a redacting render removes: each top-level heading with the class
+/// `.confidential` and every heading under it (nested ones included), up to the next
+/// top-level heading of the same or higher rank. A nested `.confidential` heading (an error)
+/// is removed too.
 pub fn confidential_ids(headings: &[Heading]) -> Vec<&str> {
     let mut out = Vec::new();
     let mut limit: Option<u8> = None;
     for h in headings {
-        if limit.is_some_and(|l| h.level <= l) {
+        if !h.nested && limit.is_some_and(|l| h.level <= l) {
             limit = None;
         }
-        if limit.is_none() && h.classes.iter().any(|c| c == "confidential") {
+        let confidential = h.classes.iter().any(|c| c == "confidential");
+        if limit.is_none() && confidential && !h.nested {
             limit = Some(h.level);
         }
-        if limit.is_some() {
+        if limit.is_some() || confidential {
             out.push(h.id.as_str());
         }
     }
     out
+}
+
+/// Byte ranges (in the file) of the sections a redacting render removes: from each top-level
+/// `.confidential` heading to the next top-level heading of the same or higher rank, or to the
+/// end of the body (`usize::MAX`).
+pub fn confidential_sections(headings: &[Heading]) -> Vec<Range<usize>> {
+    headings
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| !x.nested && x.classes.iter().any(|c| c == "confidential"))
+        .map(|(i, x)| {
+            let next = headings[i + 1..].iter().find(|y| !y.nested && y.level <= x.level);
+            x.span.start..next.map_or(usize::MAX, |y| y.span.start)
+        })
+        .collect()
 }
 
 /// What a `[[…]]` link resolves to.
@@ -207,6 +341,20 @@ pub trait Resolver {
     fn panel(&self, heading_id: &str) -> Option<String>;
     /// Whether sections under headings with the class `.confidential` are removed.
     fn redact(&self) -> bool;
+    /// What happens to raw HTML in the body (`raw_html` in site.toml).
+    fn raw_html(&self) -> RawHtml {
+        RawHtml::Sanitize
+    }
+}
+
+/// What a redacting render is leaving out.
+#[derive(Clone, Copy)]
+enum Skip {
+    /// A top-level confidential section: up to the next top-level heading of this rank or higher.
+    Section(HeadingLevel),
+    /// A nested `.confidential` heading (an error at check): the rest of the block quote, list
+    /// item or footnote it is in, which is open while the container depth is at least this.
+    Container(usize),
 }
 
 /// Renders a body to HTML.
@@ -217,16 +365,48 @@ pub fn render(body: &str, resolver: &dyn Resolver) -> String {
         _ => None,
     });
     let mut ids = HeadingIds::new(explicit.collect::<Vec<_>>());
+    // Raw HTML is sanitised after rendering; evidence panels (quorum's own HTML) are spliced in
+    // afterwards at markers, so the sanitiser never sees them.
+    let sanitize = resolver.raw_html() == RawHtml::Sanitize
+        && parsed.iter().any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
+    let marker = sanitize.then(|| panel_marker(body));
+    let mut panels: Vec<String> = Vec::new();
+    let mut place_panel = |p: String, out: &mut Vec<Event>| match &marker {
+        Some(m) => {
+            // The panel's last line break stays in the stream, so the HTML around it is laid
+            // out as without a marker.
+            let newline = if p.ends_with('\n') { "\n" } else { "" };
+            out.push(Event::Html(format!("<{m}></{m}>{newline}").into()));
+            panels.push(p.strip_suffix('\n').map(str::to_string).unwrap_or(p));
+        }
+        None => out.push(Event::Html(p.into())),
+    };
     let mut out: Vec<Event> = Vec::with_capacity(parsed.len());
     let mut pending_panel: Option<String> = None;
-    let mut skip_until: Option<HeadingLevel> = None;
+    let mut skip: Option<Skip> = None;
+    let mut depth = 0usize;
     let mut alerts: Vec<bool> = Vec::new();
     // Per open link / image: whether it was withheld (its text kept, the element dropped).
     let (mut links, mut images): (Vec<bool>, Vec<bool>) = (Vec::new(), Vec::new());
     let mut i = 0;
     while i < parsed.len() {
         let event = &parsed[i];
-        if let Event::Start(Tag::Heading { level, id, classes, attrs }) = event {
+        match event {
+            Event::Start(Tag::BlockQuote(_) | Tag::Item | Tag::FootnoteDefinition(_)) => depth += 1,
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::Item | TagEnd::FootnoteDefinition) => {
+                depth = depth.saturating_sub(1)
+            }
+            _ => {}
+        }
+        if let Some(Skip::Container(d)) = skip {
+            if depth >= d {
+                i += 1;
+                continue;
+            }
+            // The container's own end is kept, so the page stays balanced.
+            skip = None;
+        }
+        if let Event::Start(Tag::Heading { level, id, classes, .. }) = event {
             let end = parsed[i..]
                 .iter()
                 .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
@@ -244,32 +424,34 @@ pub fn render(body: &str, resolver: &dyn Resolver) -> String {
                 Some(x) => x.to_string(),
                 None => ids.derive(&text),
             };
-            if let Some(limit) = skip_until {
-                if *level > limit {
+            if let Some(Skip::Section(limit)) = skip {
+                // Headings inside block quotes and lists do not end a section.
+                if depth > 0 || *level > limit {
                     i += 1;
                     continue;
                 }
-                skip_until = None;
+                skip = None;
             }
             if let Some(p) = pending_panel.take() {
-                out.push(Event::Html(p.into()));
+                place_panel(p, &mut out);
             }
             if resolver.redact() && classes.iter().any(|c| c.as_ref() == "confidential") {
-                skip_until = Some(*level);
+                skip = Some(if depth == 0 { Skip::Section(*level) } else { Skip::Container(depth) });
                 i = end + 1;
                 continue;
             }
             pending_panel = resolver.panel(&final_id);
+            // Attributes other than the id and classes are errors at check, and never rendered.
             out.push(Event::Start(Tag::Heading {
                 level: *level,
                 id: Some(CowStr::from(final_id)),
                 classes: classes.clone(),
-                attrs: attrs.clone(),
+                attrs: Vec::new(),
             }));
             i += 1;
             continue;
         }
-        if skip_until.is_some() {
+        if skip.is_some() {
             i += 1;
             continue;
         }
@@ -284,8 +466,10 @@ pub fn render(body: &str, resolver: &dyn Resolver) -> String {
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let local = !is_external(dest_url) && !dest_url.starts_with('#');
                 match local.then(|| resolver.link(dest_url)) {
-                    // Withheld from this build: the text stays, the link goes.
+                    // Withheld from this build (the text stays, the link goes), or a
+                    // `javascript:` link, which is an error at check.
                     Some(None) => links.push(true),
+                    _ if unsafe_scheme(dest_url).is_some() => links.push(true),
                     resolved => {
                         links.push(false);
                         let dest = resolved.flatten().map_or_else(|| dest_url.clone(), CowStr::from);
@@ -299,6 +483,7 @@ pub fn render(body: &str, resolver: &dyn Resolver) -> String {
                     out.push(event.clone());
                 }
             }
+            Event::Start(Tag::Image { dest_url, .. }) if unsafe_scheme(dest_url).is_some() => images.push(true),
             Event::Start(Tag::Image { link_type, dest_url, title, id }) if !is_external(dest_url) => {
                 match resolver.link(dest_url) {
                     Some(dest) => {
@@ -343,11 +528,73 @@ pub fn render(body: &str, resolver: &dyn Resolver) -> String {
         i += 1;
     }
     if let Some(p) = pending_panel.take() {
-        out.push(Event::Html(p.into()));
+        place_panel(p, &mut out);
     }
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    html
+    match &marker {
+        Some(m) => splice_panels(&sanitizer(m).clean(&html).to_string(), m, panels),
+        None => html,
+    }
+}
+
+/// A tag name for panel markers that the body itself never uses, so that no raw HTML can
+/// forge one (tag names are never written with entities, and the parser lower-cases them).
+fn panel_marker(body: &str) -> String {
+    let lower = body.to_ascii_lowercase();
+    (0..).map(|n| format!("quorum-panel-{n}")).find(|m| !lower.contains(m.as_str())).expect("some name is free")
+}
+
+/// Replaces the markers in sanitised HTML with the panels, in order.
+fn splice_panels(html: &str, marker: &str, panels: Vec<String>) -> String {
+    let tag = format!("<{marker}></{marker}>");
+    let mut pieces = html.split(tag.as_str());
+    let mut out = pieces.next().unwrap_or_default().to_string();
+    let mut panels = panels.into_iter();
+    for piece in pieces {
+        out.push_str(&panels.next().unwrap_or_default());
+        out.push_str(piece);
+    }
+    // Markers the sanitiser's parser moved or dropped (only in malformed raw HTML): the
+    // panels still show, at the end.
+    out.extend(panels);
+    out
+}
+
+/// The sanitiser for raw HTML: keeps everything quorum's own rendering emits (heading ids
+/// and classes, alerts, task-list boxes, footnotes, aligned table cells) and ammonia's
+/// default set of harmless elements (`details`, `summary`, `abbr`, `kbd`, `sub`, `sup`, `br`,
+/// tables…); drops scripts, styles, event handlers, forms, frames and URLs with schemes
+/// other than ordinary ones (no `javascript:`, `vbscript:`, `data:`).
+fn sanitizer(marker: &str) -> ammonia::Builder<'_> {
+    let mut b = ammonia::Builder::default();
+    b.add_tags(["input", marker])
+        .add_tag_attributes("a", ["class", "title"])
+        .add_tag_attributes("img", ["title"])
+        .add_tag_attributes("div", ["class", "id", "role", "aria-label"])
+        .add_tag_attributes("p", ["class"])
+        .add_tag_attributes("span", ["class"])
+        .add_tag_attributes("code", ["class"])
+        .add_tag_attributes("sup", ["class"])
+        .add_tag_attributes("th", ["style"])
+        .add_tag_attributes("td", ["style"])
+        .add_tag_attributes("details", ["open"])
+        .add_tag_attributes("input", ["type", "disabled", "checked", "aria-label"])
+        // Whatever raw HTML writes, an input is a disabled check box (as task lists make).
+        .set_tag_attribute_value("input", "type", "checkbox")
+        .set_tag_attribute_value("input", "disabled", "")
+        .link_rel(None)
+        .attribute_filter(|_, attr, value| match attr {
+            "style" => {
+                matches!(value, "text-align: left" | "text-align: center" | "text-align: right").then_some(value.into())
+            }
+            "id" if value.starts_with(RESERVED_ID_PREFIX) => None,
+            _ => Some(value.into()),
+        });
+    for h in ["h1", "h2", "h3", "h4", "h5", "h6"] {
+        b.add_tag_attributes(h, ["id", "class"]);
+    }
+    b
 }
 
 fn matching_link_end(events: &[Event], start: usize) -> usize {
@@ -503,6 +750,82 @@ mod tests {
         assert_eq!(scan.links.len(), 1);
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].line, 9);
+    }
+
+    #[test]
+    fn unsafe_schemes_as_browsers_read_them() {
+        for (dest, scheme) in [
+            ("javascript:alert(1)", Some("javascript")),
+            ("JaVaScRiPt:x", Some("javascript")),
+            ("  \u{1}javascript:x", Some("javascript")),
+            ("java\tscr\nipt:x", Some("javascript")),
+            ("VBScript:x", Some("vbscript")),
+            ("data:text/html,x", Some("data")),
+            ("https://x/javascript:", None),
+            ("mailto:a@b", None),
+            ("javascript", None),
+            ("./data:x", None),
+        ] {
+            assert_eq!(unsafe_scheme(dest), scheme, "{dest:?}");
+        }
+    }
+
+    #[test]
+    fn scan_reports_entity_encoded_script_links() {
+        let text = "+++\n+++\n[x](java&#9;script:alert(1)) [y](&#x4A;avascript:x) [z](https://x/?q=javascript:)\n";
+        let src = SourceText { file: "f.md".into(), text: text.into() };
+        let (scan, diags) = scan(&src, 8..text.len());
+        let at: Vec<_> = diags.iter().map(|d| (d.code, d.line, d.column)).collect();
+        assert_eq!(at, [("unsafe-link", 3, 1), ("unsafe-link", 3, 30)]);
+        assert!(scan.links.is_empty());
+    }
+
+    struct Plain(RawHtml);
+    impl Resolver for Plain {
+        fn wiki(&self, _: &str) -> WikiTarget {
+            WikiTarget::Plain
+        }
+        fn link(&self, dest: &str) -> Option<String> {
+            Some(dest.into())
+        }
+        fn panel(&self, id: &str) -> Option<String> {
+            (id == "risk")
+                .then(|| "<div class=\"panel\"><svg aria-hidden=\"true\"><rect width=\"1\"/></svg></div>\n".into())
+        }
+        fn redact(&self) -> bool {
+            true
+        }
+        fn raw_html(&self) -> RawHtml {
+            self.0
+        }
+    }
+
+    #[test]
+    fn heading_attributes_and_script_links_are_never_rendered() {
+        let html = render(
+            "## H {.wide onclick=alert(1)}\n\n[x](javascript:alert(1)) ![i](data:x)\n",
+            &Plain(RawHtml::Trusted),
+        );
+        // The image's alt text stays, as for an image withheld from a build.
+        assert_eq!(html, "<h2 id=\"h\" class=\"wide\">H</h2>\n<p>x i</p>\n");
+    }
+
+    #[test]
+    fn nested_confidential_heading_removes_the_rest_of_its_container() {
+        let html = render("> a\n>\n> ## S {.confidential}\n>\n> hidden\n\nafter\n", &Plain(RawHtml::Sanitize));
+        assert_eq!(html, "<blockquote>\n<p>a</p>\n</blockquote>\n<p>after</p>\n");
+    }
+
+    #[test]
+    fn panels_bypass_the_sanitiser_and_cannot_be_forged() {
+        let md = "## Risk {#risk}\n\n<quorum-panel-0></quorum-panel-0><script>x()</script><kbd>k</kbd>\n\n## Next\n";
+        let html = render(md, &Plain(RawHtml::Sanitize));
+        assert_eq!(
+            html,
+            "<h2 id=\"risk\">Risk</h2>\n<p><kbd>k</kbd></p>\n<div class=\"panel\"><svg aria-hidden=\"true\"><rect width=\"1\"/></svg></div>\n<h2 id=\"next\">Next</h2>\n"
+        );
+        let trusted = render(md, &Plain(RawHtml::Trusted));
+        assert!(trusted.contains("<script>x()</script>") && trusted.contains("<quorum-panel-0>"), "{trusted}");
     }
 
     #[test]

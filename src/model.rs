@@ -254,18 +254,10 @@ fn publish_assets(site: &Site, loaded: &Loaded) -> BTreeMap<String, String> {
 }
 
 /// Byte ranges of a body's sections under `.confidential` headings (each up to the next
-/// heading of the same or higher rank): removed from redacted pages, so links in them do not
-/// publish anything either.
+/// top-level heading of the same or higher rank): removed from redacted pages, so links in
+/// them do not publish anything either.
 fn confidential_sections(scan: &crate::record::BodyScan) -> Vec<std::ops::Range<usize>> {
-    let h = &scan.headings;
-    h.iter()
-        .enumerate()
-        .filter(|(_, x)| x.classes.iter().any(|c| c == "confidential"))
-        .map(|(i, x)| {
-            let end = h[i + 1..].iter().find(|y| y.level <= x.level).map_or(usize::MAX, |y| y.span.start);
-            x.span.start..end
-        })
-        .collect()
+    crate::markdown::confidential_sections(&scan.headings)
 }
 
 /// The output folder of a record's page (`actions/A-1`, `scope`).

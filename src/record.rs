@@ -309,6 +309,9 @@ pub struct Heading {
     pub span: std::ops::Range<usize>,
     /// Whether prose follows before the next heading.
     pub has_text: bool,
+    /// Whether the heading is inside a block quote, list item or footnote definition
+    /// (not at the top level of the body).
+    pub nested: bool,
 }
 
 /// A `[[ID]]` or `[[ID#D1]]` link in a body.

@@ -699,6 +699,10 @@ impl Resolver for Links<'_> {
     fn redact(&self) -> bool {
         self.site.redact()
     }
+
+    fn raw_html(&self) -> crate::config::RawHtml {
+        self.site.config.raw_html
+    }
 }
 
 fn static_files(root: &Path, theme: &str) -> Result<Vec<OutputFile>, RenderError> {

@@ -15,6 +15,7 @@ mod links;
 mod new;
 mod output;
 mod props;
+mod sanitize;
 mod serve;
 mod support;
 mod templates;
