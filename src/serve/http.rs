@@ -8,7 +8,8 @@ use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use tokio::sync::watch;
 
@@ -31,7 +32,11 @@ struct App {
 pub(crate) async fn serve(listener: tokio::net::TcpListener, shared: Shared, loopback: bool) -> Result<(), ServeError> {
     let (stop, shutdown) = watch::channel(false);
     let app = App { shared, shutdown: shutdown.clone(), loopback };
-    let router = Router::new().route(WS_PATH, axum::routing::any(websocket)).fallback(file).with_state(app);
+    let router = Router::new()
+        .route(WS_PATH, axum::routing::any(websocket))
+        .fallback(file)
+        .layer(middleware::from_fn_with_state(app.clone(), guard))
+        .with_state(app);
     let mut quit = shutdown.clone();
     let server = axum::serve(listener, router).with_graceful_shutdown(async move {
         let _ = quit.wait_for(|stop| *stop).await;
@@ -85,9 +90,6 @@ async fn file(State(app): State<App>, req: Request) -> Response {
         return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD")], "quorum serve only reads\n")
             .into_response();
     }
-    if let Some(refused) = refuse_host(&app, req.headers()) {
-        return refused;
-    }
     let snapshot = app.shared.borrow().clone();
     if snapshot.files.is_empty() {
         let body = page("The site does not build yet", "Fix the errors shown here; this page reloads when it builds.");
@@ -126,7 +128,6 @@ fn respond(status: StatusCode, mime: &'static str, body: Body) -> Response {
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
     // A preview must never show a cached page after a rebuild.
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     res
 }
 
@@ -260,18 +261,64 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// DNS rebinding guard: a server on loopback answers only to loopback names and IP literals,
-/// so a web page elsewhere cannot read the (internal, confidential) site through a host name
-/// it made point here.
-fn refuse_host(app: &App, headers: &HeaderMap) -> Option<Response> {
-    if !app.loopback {
-        return None;
-    }
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok())?;
-    if local_host(host) {
+/// Every request passes here, and every response leaves here (files, redirects, 404, 405,
+/// the 503 page, the websocket upgrade and the refusals alike): the preview is for the author
+/// only. Requests without a sound `Host`, for a foreign host name, or from another site are
+/// refused; every response says that only pages of this origin may embed or read it
+/// (`Cross-Origin-Resource-Policy`) and that its type is not to be guessed (`nosniff`).
+async fn guard(State(app): State<App>, req: Request, next: Next) -> Response {
+    let refused = refuse_host(&app, &req).or_else(|| refuse_site(req.headers()));
+    let mut res = match refused {
+        Some(refused) => refused,
+        None => next.run(req).await,
+    };
+    let h = res.headers_mut();
+    h.insert(HeaderName::from_static("cross-origin-resource-policy"), HeaderValue::from_static("same-origin"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    res
+}
+
+/// A missing, repeated or non-ASCII `Host` is a bad request (HTTP/1.1 requires exactly one).
+/// On loopback this is also the DNS rebinding guard: the server answers only to loopback
+/// names and IP literals, so a web page elsewhere cannot read the (internal, confidential)
+/// site through a host name it made point here.
+fn refuse_host(app: &App, req: &Request) -> Option<Response> {
+    let mut hosts = req.headers().get_all(header::HOST).iter();
+    let host = match (hosts.next(), hosts.next()) {
+        (Some(host), None) if !host.is_empty() && host.as_bytes().iter().all(u8::is_ascii_graphic) => {
+            host.to_str().ok()
+        }
+        _ => None,
+    };
+    let Some(host) = host else {
+        let why = "quorum serve needs one Host header of visible ASCII characters\n";
+        return Some((StatusCode::BAD_REQUEST, why).into_response());
+    };
+    // An absolute-form request (`GET http://name/ HTTP/1.1`) names its host twice.
+    let named = std::iter::once(host).chain(req.uri().authority().map(|a| a.as_str()));
+    if !app.loopback || named.into_iter().all(local_host) {
         return None;
     }
     Some((StatusCode::FORBIDDEN, "quorum serve answers only to localhost and IP addresses\n").into_response())
+}
+
+/// Fetch metadata: a request another site's page makes (`Sec-Fetch-Site: cross-site`) is
+/// refused, and so is one made by a page of the same site but another origin (another port
+/// of this machine: `same-site`) unless it is a top-level navigation, e.g. a link followed.
+/// Typed addresses and bookmarks (`none`), the preview's own requests (`same-origin`) and
+/// clients that send no fetch metadata (curl, older browsers) are answered.
+fn refuse_site(headers: &HeaderMap) -> Option<Response> {
+    let get = |name: &'static str| headers.get(HeaderName::from_static(name)).map(HeaderValue::as_bytes);
+    let navigation = get("sec-fetch-mode") == Some(b"navigate") && get("sec-fetch-dest") == Some(b"document");
+    match get("sec-fetch-site") {
+        Some(b"cross-site") => {}
+        Some(b"same-site") if !navigation => {}
+        _ => return None,
+    }
+    Some(
+        (StatusCode::FORBIDDEN, "quorum serve answers only its own pages and addresses typed or followed\n")
+            .into_response(),
+    )
 }
 
 fn local_host(authority: &str) -> bool {
@@ -289,9 +336,6 @@ async fn websocket(
     headers: HeaderMap,
     ws: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
 ) -> Response {
-    if let Some(refused) = refuse_host(&app, &headers) {
-        return refused;
-    }
     // Only pages of this server may listen: error messages quote the sources.
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
     if let Some(origin) = headers.get(header::ORIGIN) {

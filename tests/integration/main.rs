@@ -3,6 +3,7 @@
 
 mod as_of;
 mod audience;
+mod bounds;
 mod build;
 mod cache;
 mod errors;

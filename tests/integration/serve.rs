@@ -228,3 +228,149 @@ fn serve_stops_cleanly_on_ctrl_c() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// A response as bytes arrived: status, head (lower-cased) and body.
+struct Reply {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+impl Reply {
+    /// The value of a response header, by its lower-case name.
+    fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().find_map(|l| l.strip_prefix(name)?.strip_prefix(':')).map(str::trim)
+    }
+}
+
+/// Sends `request` as raw bytes (`Connection: close` is the caller's): the reply, read to its
+/// end or, for a websocket upgrade, to the end of its head.
+fn exchange(addr: &str, request: &[u8]) -> Reply {
+    let mut stream = TcpStream::connect(addr).expect("connect to quorum serve");
+    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    stream.write_all(request).expect("send the request");
+    let mut raw = Vec::new();
+    let mut buf = [0; 8192];
+    loop {
+        let n = stream.read(&mut buf).expect("read the reply");
+        raw.extend_from_slice(&buf[..n]);
+        let text = lossy(&raw);
+        if n == 0 || (text.starts_with("HTTP/1.1 101") && text.contains("\r\n\r\n")) {
+            break;
+        }
+    }
+    let text = lossy(&raw);
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    Reply { status, head: head.to_ascii_lowercase(), body: body.to_string() }
+}
+
+/// `GET path` from `host` with extra header lines (each ending in `\r\n`).
+fn get_with(addr: &str, path: &str, host: &str, headers: &str) -> Reply {
+    exchange(addr, format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n{headers}Connection: close\r\n\r\n").as_bytes())
+}
+
+const UPGRADE: &str = "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+
+#[test]
+fn serve_marks_every_response_same_origin_and_nosniff() {
+    let site = Site::new(&[("content/actions/A-1.md", ACTION)]);
+    let server = Server::start(&site);
+    server.wait_for("/actions/A-1/index.html", "the action", |b| b.contains("Encrypt laptops"));
+    let a = server.addr.as_str();
+    let cases = [
+        ("a page", get_with(a, "/actions/A-1/index.html", a, ""), 200),
+        ("the search index", get_with(a, "/search-index.js", a, ""), 200),
+        ("a folder without its slash", get_with(a, "/actions", a, ""), 301),
+        ("an unknown path", get_with(a, "/nope.html", a, ""), 404),
+        (
+            "a POST",
+            exchange(
+                a,
+                format!("POST / HTTP/1.1\r\nHost: {a}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").as_bytes(),
+            ),
+            405,
+        ),
+        ("a foreign host name", get_with(a, "/", "evil.example", ""), 403),
+        ("another site's page", get_with(a, "/", a, "Sec-Fetch-Site: cross-site\r\n"), 403),
+        ("no Host", exchange(a, b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n"), 400),
+        ("the websocket", get_with(a, "/__quorum/ws", a, UPGRADE), 101),
+        (
+            "a foreign websocket",
+            get_with(a, "/__quorum/ws", a, &format!("{UPGRADE}Origin: http://evil.example\r\n")),
+            403,
+        ),
+    ];
+    for (what, reply, status) in cases {
+        assert_eq!(reply.status, status, "{what}:\n{}", reply.head);
+        assert_eq!(reply.header("cross-origin-resource-policy"), Some("same-origin"), "{what}:\n{}", reply.head);
+        assert_eq!(reply.header("x-content-type-options"), Some("nosniff"), "{what}:\n{}", reply.head);
+        assert_eq!(reply.head.matches("x-content-type-options").count(), 1, "{what}: sent once:\n{}", reply.head);
+    }
+}
+
+#[test]
+fn serve_marks_the_page_of_a_site_that_does_not_build_yet() {
+    let site = Site::new(&[("content/actions/A-1.md", "+++\ntitle = 3\n+++\n")]);
+    let server = Server::start(&site);
+    let reply = get_with(&server.addr, "/", &server.addr, "");
+    assert_eq!(reply.status, 503, "{}", reply.head);
+    assert_eq!(reply.header("cross-origin-resource-policy"), Some("same-origin"), "{}", reply.head);
+    assert_eq!(reply.header("x-content-type-options"), Some("nosniff"), "{}", reply.head);
+}
+
+#[test]
+fn serve_answers_its_own_pages_typed_addresses_and_followed_links_only() {
+    let site = Site::new(&[("content/actions/A-1.md", ACTION)]);
+    let server = Server::start(&site);
+    server.wait_for("/", "the home page", |b| b.contains("<html"));
+    let a = server.addr.as_str();
+    let script = "Sec-Fetch-Mode: no-cors\r\nSec-Fetch-Dest: script\r\n";
+    let navigate = "Sec-Fetch-Mode: navigate\r\nSec-Fetch-Dest: document\r\n";
+    let frame = "Sec-Fetch-Mode: navigate\r\nSec-Fetch-Dest: iframe\r\n";
+    for (site_header, mode, status) in [
+        ("cross-site", script, 403),
+        ("cross-site", navigate, 403),
+        // Another port of this machine is the same site: it may link here, not embed or read.
+        ("same-site", script, 403),
+        ("same-site", "Sec-Fetch-Mode: cors\r\nSec-Fetch-Dest: empty\r\n", 403),
+        ("same-site", frame, 403),
+        ("same-site", navigate, 200),
+        ("same-origin", script, 200),
+        ("none", navigate, 200),
+    ] {
+        let reply = get_with(a, "/search-index.js", a, &format!("Sec-Fetch-Site: {site_header}\r\n{mode}"));
+        assert_eq!(reply.status, status, "Sec-Fetch-Site: {site_header}, {mode:?}:\n{}", reply.head);
+        if status == 403 {
+            assert!(!reply.body.contains("QUORUM_SEARCH"), "a refusal carries no content:\n{}", reply.body);
+        }
+    }
+}
+
+#[test]
+fn serve_refuses_a_missing_repeated_or_non_ascii_host() {
+    let site = Site::new(&[("content/actions/A-1.md", ACTION)]);
+    let server = Server::start(&site);
+    server.wait_for("/", "the home page", |b| b.contains("<html"));
+    let a = server.addr.as_str();
+    let bad: [(&str, Vec<u8>); 5] = [
+        ("no Host", b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n".to_vec()),
+        (
+            "a non-ASCII Host",
+            [b"GET / HTTP/1.1\r\nHost: caf\xc3\xa9.localhost\r\nConnection: close\r\n\r\n".as_slice()].concat(),
+        ),
+        ("an empty Host", b"GET / HTTP/1.1\r\nHost:\r\nConnection: close\r\n\r\n".to_vec()),
+        ("two Hosts", format!("GET / HTTP/1.1\r\nHost: {a}\r\nHost: {a}\r\nConnection: close\r\n\r\n").into_bytes()),
+        ("HTTP/1.0 without Host", b"GET / HTTP/1.0\r\n\r\n".to_vec()),
+    ];
+    for (what, request) in bad {
+        let reply = exchange(a, &request);
+        assert_eq!(reply.status, 400, "{what}:\n{}", reply.head);
+        assert!(!reply.body.contains("<html"), "{what}: no page:\n{}", reply.body);
+    }
+    // The request line may name a host too: it is held to the same rule.
+    let reply =
+        exchange(a, format!("GET http://evil.example/ HTTP/1.1\r\nHost: {a}\r\nConnection: close\r\n\r\n").as_bytes());
+    assert_eq!(reply.status, 403, "{}", reply.head);
+    assert_eq!(get_with(a, "/", "localhost", "").status, 200);
+}
