@@ -157,7 +157,13 @@ fn attachments_are_published_as_they_are_and_not_judged() {
     let audit =
         "+++\ntitle = \"Audit\"\nkind = \"internal\"\nstart = 2025-04-01\n+++\nThe [findings](report.html#findings).\n";
     let report = "<!DOCTYPE html><title>r</title><a href=\"gone.html\">old</a><h2 id=\"findings\">F</h2>";
-    let site = Site::new(&[("content/audits/IA-1/index.md", audit), ("content/audits/IA-1/report.html", report)]);
+    // HTML attachments run in the reader's browser: only a site that trusts its authors has them.
+    let site_toml = format!("{}raw_html = \"trusted\"\n", crate::support::SITE_TOML);
+    let site = Site::new(&[
+        ("site.toml", &site_toml),
+        ("content/audits/IA-1/index.md", audit),
+        ("content/audits/IA-1/report.html", report),
+    ]);
     assert_no_problems_in(&site);
     let built = site.build_ok(&[]);
     assert_eq!(built.read("audits/IA-1/report.html"), report);

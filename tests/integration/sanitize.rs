@@ -174,3 +174,40 @@ fn a_confidential_section_ends_only_at_a_top_level_heading() {
     assert!(html.contains("shown"));
     assert_eq!(html.matches("<blockquote").count(), html.matches("</blockquote>").count(), "{html}");
 }
+
+/// A review folder with an attachment of the given name and content.
+fn review_with(name: &str, bytes: &str, site_toml: &str) -> Site {
+    let review = "+++\ntitle = \"Review\"\ndate = 2025-06-18\nstatus = \"held\"\nchair = \"CEO\"\n+++\nMinutes.\n";
+    Site::new(&[
+        ("site.toml", site_toml),
+        ("content/reviews/MR-1/index.md", review),
+        (&format!("content/reviews/MR-1/{name}"), bytes),
+    ])
+}
+
+#[test]
+fn attachments_a_browser_would_run_are_errors_unless_trusted() {
+    for (name, bytes, why) in [
+        ("report.html", "<p>Report</p>", "`.html` file"),
+        ("tool.js", "alert(1)", "`.js` file"),
+        ("chart.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>", "<script>"),
+        ("chart.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>", "onload"),
+    ] {
+        let site = review_with(name, bytes, SITE_TOML);
+        let errors = site.errors();
+        let e = errors.iter().find(|d| d.code == "active-file").unwrap_or_else(|| panic!("{name}: {errors:#?}"));
+        assert_eq!(e.file, format!("content/reviews/MR-1/{name}"));
+        assert!(e.message.contains(why), "{name}: {}", e.message);
+        assert!(e.hint.as_deref().is_some_and(|h| h.contains("PDF")), "{e:?}");
+        let trusted = review_with(name, bytes, &format!("{SITE_TOML}raw_html = \"trusted\"\n"));
+        trusted.assert_clean();
+    }
+}
+
+#[test]
+fn an_svg_picture_is_published() {
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"><title>Incidents</title><rect width=\"5\" height=\"5\"/></svg>";
+    let site = review_with("chart.svg", svg, SITE_TOML);
+    site.assert_clean();
+    assert_eq!(site.build_ok(&[]).read("reviews/MR-1/chart.svg"), svg);
+}
