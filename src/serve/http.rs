@@ -37,6 +37,7 @@ pub(crate) async fn serve(listener: tokio::net::TcpListener, shared: Shared, loo
         .fallback(file)
         .layer(middleware::from_fn_with_state(app.clone(), guard))
         .with_state(app);
+    let stopped = stop_signal();
     let mut quit = shutdown.clone();
     let server = axum::serve(listener, router).with_graceful_shutdown(async move {
         let _ = quit.wait_for(|stop| *stop).await;
@@ -44,7 +45,7 @@ pub(crate) async fn serve(listener: tokio::net::TcpListener, shared: Shared, loo
     let mut server = tokio::spawn(async move { server.await });
     tokio::select! {
         res = &mut server => return finished(res),
-        () = stop_signal() => {}
+        () = stopped => {}
     }
     eprintln!("Stopping…");
     let _ = stop.send(true);
@@ -63,23 +64,34 @@ fn finished(res: Result<std::io::Result<()>, tokio::task::JoinError>) -> Result<
     }
 }
 
-async fn stop_signal() {
+/// Ctrl-C or SIGTERM. The handlers are installed when this is called, not when the future is
+/// first polled: called before the server starts, so a signal sent as soon as the first page
+/// is answered is never missed (the default action would kill the process).
+fn stop_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            },
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+        let int = signal(SignalKind::interrupt());
+        let term = signal(SignalKind::terminate());
+        async move {
+            match (int, term) {
+                (Ok(mut int), Ok(mut term)) => {
+                    tokio::select! {
+                        _ = int.recv() => {}
+                        _ = term.recv() => {}
+                    }
+                }
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 
