@@ -202,7 +202,7 @@ pub fn attachments<T>(site: &Site, rec: &Record<T>) -> Vec<Attachment> {
         .iter()
         .filter_map(|a| {
             let out = site.assets.get(&format!("{}/{}", rec.dir, a.name))?;
-            Some(Attachment { name: a.name.clone(), href: crate::markdown::encode_path(out) })
+            Some(Attachment { name: a.name.clone(), href: crate::escape::url_path(out) })
         })
         .collect()
 }

@@ -5,6 +5,8 @@
 
 use std::borrow::Cow;
 
+use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+
 /// HTML element text and attribute values (double- or single-quoted): `& < > " '`.
 pub fn html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -75,12 +77,11 @@ pub fn ics_text(s: &str) -> String {
 /// some programs strip before looking for one): OWASP "CSV injection".
 const FORMULA_LEADS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
-/// One CSV cell: a cell that begins with `=`, `+`, `-`, `@`, tab or CR gets a leading `'`
-/// so spreadsheets show it as text (OWASP), then RFC 4180 quoting — enclosed in double
-/// quotes, inner quotes doubled, only when it holds a comma, a quote or a line break.
+/// The text of one CSV cell: a cell that begins with `=`, `+`, `-`, `@`, tab or CR gets a
+/// leading `'` so spreadsheets show it as text instead of running it as a formula (OWASP
+/// "CSV injection"). RFC 4180 quoting is the CSV writer's job (`csv` crate, in export).
 pub fn csv_cell(s: &str) -> Cow<'_, str> {
-    let text: Cow<'_, str> = if s.starts_with(FORMULA_LEADS) { Cow::Owned(format!("'{s}")) } else { Cow::Borrowed(s) };
-    if text.contains([',', '"', '\n', '\r']) { Cow::Owned(format!("\"{}\"", text.replace('"', "\"\""))) } else { text }
+    if s.starts_with(FORMULA_LEADS) { Cow::Owned(format!("'{s}")) } else { Cow::Borrowed(s) }
 }
 
 /// JSON text made safe to sit inside a `<script>` element or a `.js` file: `<`, `>`, `&`,
@@ -101,24 +102,51 @@ pub fn json_for_script(json: &str) -> String {
     out
 }
 
+/// Characters a URI cannot hold anywhere (RFC 3986): controls, space, `"<>\\^`{|}`; non-ASCII
+/// is always encoded.
+const NOT_IN_URI: &AsciiSet =
+    &CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>').add(b'\\').add(b'^').add(b'`').add(b'{').add(b'|').add(b'}');
+
 /// A URI built from configuration (`base_url`): every character RFC 3986 does not allow
-/// anywhere in a URI (controls, space, `"<>\^`{|}`, non-ASCII) is percent-encoded as UTF-8,
+/// anywhere in a URI (controls, space, `"<>\\^`{|}`, non-ASCII) is percent-encoded as UTF-8,
 /// so a URL can never end a line of a calendar or break out of a value. `%` is kept: an
 /// existing escape stays as written.
 pub fn uri(s: &str) -> Cow<'_, str> {
-    let allowed = |b: u8| b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&b);
-    if s.bytes().all(allowed) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for b in s.bytes() {
-        if allowed(b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    Cow::Owned(out)
+    utf8_percent_encode(s, NOT_IN_URI).into()
+}
+
+/// Encoded in a relative URL path: everything but letters, digits, the unreserved and
+/// sub-delimiter characters, `/`, `:`, `@` and `%` (an escape already present stays).
+const IN_PATH: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@')
+    .remove(b'%');
+
+/// A site-relative file path as an `href` (`files/a b.csv` → `files/a%20b.csv`).
+pub fn url_path(path: &str) -> String {
+    utf8_percent_encode(path, IN_PATH).to_string()
+}
+
+/// Decodes `%XX` escapes in a URL path or fragment; malformed escapes stay as written and
+/// bytes that are not UTF-8 become U+FFFD.
+pub fn percent_decode(s: &str) -> Cow<'_, str> {
+    percent_decode_str(s).decode_utf8_lossy()
 }
 
 #[cfg(test)]
@@ -151,14 +179,12 @@ mod tests {
     }
 
     #[test]
-    fn csv_cells_guard_formulas_and_quote_only_when_needed() {
+    fn csv_cells_guard_formulas() {
         assert_eq!(csv_cell("plain"), "plain");
-        assert_eq!(csv_cell("a, b"), "\"a, b\"");
-        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_cell("a, b"), "a, b");
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         for lead in ["+1", "-5", "@SUM(A1)", "\tx", "\rx"] {
-            let cell = csv_cell(lead);
-            assert!(cell.trim_start_matches('"').starts_with('\''), "{lead:?} → {cell:?}");
+            assert!(csv_cell(lead).starts_with('\''), "{lead:?}");
         }
         assert_eq!(csv_cell("-5"), "'-5");
         assert_eq!(csv_cell("a-b"), "a-b");

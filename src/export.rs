@@ -229,17 +229,21 @@ pub fn exports(site: &Site, figures: &Figures, base_url: Option<&str>) -> Vec<Ou
 }
 
 /// RFC 4180 text: CRLF line ends, a header row; a UTF-8 BOM so spreadsheets read accents
-/// right. Every cell goes through [`escape::csv_cell`] (quoting, and the formula guard).
+/// right. Cells are written by the `csv` crate (quoted only when needed) after the formula
+/// guard of [`escape::csv_cell`].
 fn csv(header: &[&str], rows: Vec<Vec<String>>) -> String {
-    let line = |cells: &mut dyn Iterator<Item = &str>| cells.map(escape::csv_cell).collect::<Vec<_>>().join(",");
-    let mut out = String::from("\u{feff}");
-    out.push_str(&line(&mut header.iter().copied()));
-    out.push_str("\r\n");
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer("\u{feff}".as_bytes().to_vec());
+    let header = header.iter().map(|h| escape::csv_cell(h));
+    // Writing into memory cannot fail, and every cell is UTF-8 text.
+    w.write_record(header.map(|c| c.into_owned())).expect("CSV into memory");
     for row in rows {
-        out.push_str(&line(&mut row.iter().map(String::as_str)));
-        out.push_str("\r\n");
+        w.write_record(row.iter().map(|c| escape::csv_cell(c).into_owned())).expect("CSV into memory");
     }
-    out
+    let bytes = w.into_inner().expect("CSV into memory");
+    String::from_utf8(bytes).expect("UTF-8 cells make UTF-8 CSV")
 }
 
 fn opt_date(d: &Option<Sp<Date>>, a: Date) -> String {

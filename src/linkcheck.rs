@@ -104,7 +104,7 @@ fn resolve(file: &str, link: &str, paths: &HashSet<&str>, scans: &HashMap<&str, 
     } else if path.starts_with('/') {
         return Err("is absolute: internal links are relative so the site works from any sub-path".into());
     } else {
-        join(file, &crate::markdown::percent_decode(path)).ok_or("leads outside the site")?
+        join(file, &crate::escape::percent_decode(path)).ok_or("leads outside the site")?
     };
     if !paths.contains(target.as_str()) {
         let folder_index = match target.trim_end_matches('/') {
@@ -118,7 +118,7 @@ fn resolve(file: &str, link: &str, paths: &HashSet<&str>, scans: &HashMap<&str, 
             format!("leads to `{target}`, which the build did not write")
         });
     }
-    match fragment.map(crate::markdown::percent_decode) {
+    match fragment.map(crate::escape::percent_decode) {
         Some(f) if !f.is_empty() => match scans.get(target.as_str()) {
             Some(s) if s.ids.binary_search_by(|id| id.as_ref().cmp(f.as_ref())).is_ok() => Ok(()),
             Some(_) => Err(format!("names `#{f}`, but `{target}` has no element with that id")),
@@ -350,6 +350,6 @@ mod tests {
         assert_eq!(decode_entities(b"a&amp;b&#x2F;c&#47;&bogus;&"), "a&b/c/&bogus;&");
         assert_eq!(join("a/b/c.html", "../d/./e.html"), Some("a/d/e.html".into()));
         assert_eq!(join("a.html", "../x"), None);
-        assert_eq!(crate::markdown::percent_decode("a%20b%zz%4"), "a b%zz%4");
+        assert_eq!(crate::escape::percent_decode("a%20b%zz%4"), "a b%zz%4");
     }
 }

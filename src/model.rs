@@ -1091,7 +1091,7 @@ impl<'a> Checker<'a> {
     /// record, or one of its decisions. Fragments of other files (`report.pdf#page=2`) are free.
     fn fragment<T>(&mut self, r: &Record<T>, l: &record::LocalLink, target: &str) {
         let Some(frag) =
-            l.dest.split_once('#').map(|(_, f)| crate::markdown::percent_decode(f)).filter(|f| !f.is_empty())
+            l.dest.split_once('#').map(|(_, f)| crate::escape::percent_decode(f)).filter(|f| !f.is_empty())
         else {
             return;
         };
@@ -1171,7 +1171,7 @@ pub fn normalize_local(dir: &str, dest: &str) -> Result<(String, String), (&'sta
             "link only to files under content/".to_string(),
         )
     };
-    let decoded = crate::markdown::percent_decode(path);
+    let decoded = crate::escape::percent_decode(path);
     let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
     for seg in decoded.split(['/', '\\']) {
         match seg {
@@ -1227,8 +1227,8 @@ mod tests {
 
     #[test]
     fn decodes_percent() {
-        assert_eq!(crate::markdown::percent_decode("a%20b.csv"), "a b.csv");
-        assert_eq!(crate::markdown::percent_decode("%zz%2"), "%zz%2");
-        assert_eq!(crate::markdown::percent_decode("%aé.csv"), "%aé.csv"); // no panic inside a multi-byte character
+        assert_eq!(crate::escape::percent_decode("a%20b.csv"), "a b.csv");
+        assert_eq!(crate::escape::percent_decode("%zz%2"), "%zz%2");
+        assert_eq!(crate::escape::percent_decode("%aé.csv"), "%aé.csv"); // no panic inside a multi-byte character
     }
 }

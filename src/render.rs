@@ -689,7 +689,7 @@ impl Resolver for Links<'_> {
             }
             return Some(format!("{}{}{suffix}", self.root, ctx::href(kind, id)));
         }
-        self.site.assets.get(&target).map(|out| format!("{}{}{suffix}", self.root, markdown::encode_path(out)))
+        self.site.assets.get(&target).map(|out| format!("{}{}{suffix}", self.root, crate::escape::url_path(out)))
     }
 
     fn panel(&self, heading_id: &str) -> Option<String> {
