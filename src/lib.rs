@@ -92,11 +92,7 @@ pub fn check(opts: &Options) -> Result<Checked, Failure> {
             opts.audience
         )));
     }
-    let (loaded, mut diags) = load::load(&opts.root).map_err(Failure::Fatal)?;
-    // A file that exists but cannot be read is an I/O error (exit 2), not a content error.
-    if let Some(d) = diags.0.iter().find(|d| d.code == "io") {
-        return Err(Failure::Fatal(format!("{}: {}", d.file, d.message)));
-    }
+    let (loaded, mut diags) = load::load(&opts.root).map_err(|e| Failure::Fatal(e.to_string()))?;
     log_stage("load", t);
     let t = Instant::now();
     let (parsed, parse_diags) = parse::parse(&loaded);

@@ -249,8 +249,9 @@ fn read_limited(reader: impl Read, hint: u64, limit: u64) -> Result<Vec<u8>, Rea
     Ok(bytes)
 }
 
-/// A [`ReadError`] of a file under the site as a diagnostic at the file: `not-a-file`,
-/// `file-too-large` (with `hint`) or `io`.
+/// A [`ReadError`] of a file under the site as a diagnostic at the file: `not-a-file` or
+/// `file-too-large` (with `hint`). Callers handle [`ReadError::Io`] as an I/O error first; if
+/// one reaches here it is reported as `io`.
 pub fn read_diagnostic(rel: &str, e: ReadError, hint: &str) -> Diagnostic {
     match e {
         ReadError::NotAFile(kind) => Diagnostic::file("not-a-file", rel, format!("{kind}, not a regular file"))
@@ -258,6 +259,21 @@ pub fn read_diagnostic(rel: &str, e: ReadError, hint: &str) -> Diagnostic {
         e @ ReadError::TooLarge { .. } => Diagnostic::file("file-too-large", rel, e.to_string()).hint(hint),
         ReadError::Io(e) => Diagnostic::file("io", rel, format!("cannot read file: {e}")),
     }
+}
+
+/// Why `content/` could not be read at all: not a site, or an I/O error (exit 2). Problems
+/// in the files themselves are diagnostics instead.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{} has no content/ folder (is --root a quorum site?)", .0.display())]
+    NotASite(PathBuf),
+    #[error("cannot read {}: {source}", .path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> LoadError {
+    let path = path.to_path_buf();
+    move |source| LoadError::Io { path, source }
 }
 
 struct Walk<'a> {
@@ -269,14 +285,14 @@ struct Walk<'a> {
 }
 
 /// Walks `ROOT/content` and reads every record.
-pub fn load(root: &Path) -> Result<(Loaded, Diagnostics), String> {
+pub fn load(root: &Path) -> Result<(Loaded, Diagnostics), LoadError> {
     let content = root.join("content");
     if !content.is_dir() {
-        return Err(format!("{} has no content/ folder (is --root a quorum site?)", root.display()));
+        return Err(LoadError::NotASite(root.to_path_buf()));
     }
-    let canonical_root = root.canonicalize().map_err(|e| format!("cannot resolve {}: {e}", root.display()))?;
+    let canonical_root = root.canonicalize().map_err(io_error(root))?;
     let mut walk = Walk { root, canonical_root, files: Vec::new(), assets: Vec::new(), diags: Diagnostics::default() };
-    for entry in read_dir_sorted(&content).map_err(|e| format!("cannot read {}: {e}", content.display()))? {
+    for entry in read_dir_sorted(&content).map_err(io_error(&content))? {
         let Some(name) = walk.name(&entry) else { continue };
         let path = entry.path();
         if ignored_name(&name) || !walk.admit(&path) {
@@ -314,7 +330,7 @@ pub fn load(root: &Path) -> Result<(Loaded, Diagnostics), String> {
     let read: Vec<Result<Source, Diagnostic>> = files
         .into_par_iter()
         .map(|(kind, id, path, attachments)| read_source(root, kind, id, &path, attachments))
-        .collect();
+        .collect::<Result<_, LoadError>>()?;
     let mut loaded = Loaded::default();
     for r in read {
         match r {
@@ -341,19 +357,27 @@ fn read_source(
     id: String,
     path: &Path,
     attachments: Vec<Attachment>,
-) -> Result<Source, Diagnostic> {
+) -> Result<Result<Source, Diagnostic>, LoadError> {
     let rel = rel_path(root, path);
-    let bytes = read_file(path, MAX_RECORD_BYTES).map_err(|e| {
-        let d = read_diagnostic(&rel, e, "move large material into an attachment beside a folder record's index.md");
-        let mut d = d;
-        if d.code == "file-too-large" {
-            d.message = format!("record {}", d.message);
+    let bytes = match read_file(path, MAX_RECORD_BYTES) {
+        Ok(bytes) => bytes,
+        // A file that exists but cannot be read is an I/O error (exit 2), not a content error.
+        Err(ReadError::Io(source)) => return Err(LoadError::Io { path: path.to_path_buf(), source }),
+        Err(e) => {
+            let mut d =
+                read_diagnostic(&rel, e, "move large material into an attachment beside a folder record's index.md");
+            if d.code == "file-too-large" {
+                d.message = format!("record {}", d.message);
+            }
+            return Ok(Err(d));
         }
-        d
-    })?;
-    let text = decode(&rel, bytes)?;
+    };
+    let text = match decode(&rel, bytes) {
+        Ok(text) => text,
+        Err(d) => return Ok(Err(d)),
+    };
     let dir = rel.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_string());
-    Ok(Source { kind, id, text: Arc::new(SourceText { file: rel, text }), dir, attachments })
+    Ok(Ok(Source { kind, id, text: Arc::new(SourceText { file: rel, text }), dir, attachments }))
 }
 
 impl Walk<'_> {
@@ -445,8 +469,8 @@ impl Walk<'_> {
         false
     }
 
-    fn folder(&mut self, kind: Kind, dir: &Path) -> Result<(), String> {
-        let entries = read_dir_sorted(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    fn folder(&mut self, kind: Kind, dir: &Path) -> Result<(), LoadError> {
+        let entries = read_dir_sorted(dir).map_err(io_error(dir))?;
         for entry in entries {
             let Some(name) = self.name(&entry) else { continue };
             let path = entry.path();
@@ -471,8 +495,8 @@ impl Walk<'_> {
         Ok(())
     }
 
-    fn attachments(&mut self, base: &Path, dir: &Path, out: &mut Vec<Attachment>) -> Result<(), String> {
-        for entry in read_dir_sorted(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))? {
+    fn attachments(&mut self, base: &Path, dir: &Path, out: &mut Vec<Attachment>) -> Result<(), LoadError> {
+        for entry in read_dir_sorted(dir).map_err(io_error(dir))? {
             let Some(name) = self.name(&entry) else { continue };
             let path = entry.path();
             if ignored_name(&name) || (dir == base && name == "index.md") || !self.admit(&path) {

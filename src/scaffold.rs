@@ -65,7 +65,7 @@ pub fn create(root: &Path, req: &Request) -> Result<Created, String> {
         crate::config::LoadError::Io(m) => m,
         crate::config::LoadError::Content(d) => format!("site.toml has errors:\n{}", d.render()),
     })?;
-    let (loaded, _) = crate::load::load(root)?;
+    let (loaded, _) = crate::load::load(root).map_err(|e| e.to_string())?;
     let taken: Vec<String> = loaded.sources.iter().map(|s| s.id.clone()).collect();
     let id = match req.id {
         Some(id) if !crate::load::valid_id(id) => {
