@@ -253,8 +253,11 @@ fn templates(root: &Path, theme: &str) -> Result<(tera::Tera, u64), RenderError>
                 continue;
             }
             let name = crate::load::rel_path(&dir, entry.path());
-            let text = std::fs::read_to_string(entry.path())
+            // Bounded and never blocking, like every read: a FIFO swapped in is refused.
+            let bytes = crate::load::read_file(entry.path(), crate::load::MAX_RECORD_BYTES)
                 .map_err(|e| RenderError(format!("cannot read template {}: {e}", entry.path().display())))?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| RenderError(format!("template {} is not valid UTF-8", entry.path().display())))?;
             sources.insert(name, text);
         }
     }
