@@ -745,7 +745,11 @@ impl<'a> Checker<'a> {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!(
                 "no {} has this ID; IDs are file names without `.md`",
-                kinds.first().map_or("record", |k| k.label())
+                // A link may name any kind: then no *record* has it.
+                match kinds {
+                    [k] => k.label(),
+                    _ => "record",
+                }
             ),
         }
     }

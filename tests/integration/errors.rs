@@ -807,6 +807,9 @@ fn unknown_wikilink_on_the_home_page() {
     let f = "content/_index.md";
     let d = only_error(&errors(&[(f, "+++\n+++\nWelcome. [[NOPE]]\n")]), "unknown-id", f, 3);
     assert_eq!(d.column, 10);
+    // A link may name a record of any kind: the hint must not speak of one kind.
+    let hint = d.hint.unwrap_or_default();
+    assert!(hint.starts_with("no record has this ID"), "{hint}");
 }
 
 #[test]
