@@ -6,8 +6,8 @@ use serde::Serialize;
 use crate::date::Date;
 use crate::load::Kind;
 use crate::metrics::{self, ActionStatus, Attainment, NcStatus};
-use crate::model::{Backlink, Site, page_dir};
-use crate::record::{self, Record, ReviewStatus};
+use crate::model::{Backlink, Published, Shown, page_dir};
+use crate::record::{self, ReviewStatus};
 
 /// A status shown as a word (never colour alone); `class` picks the style.
 #[derive(Clone, Debug, Serialize)]
@@ -31,7 +31,7 @@ pub fn action_badge(a: &record::Action, d: Date) -> Badge {
         ActionStatus::NotYetRaised => Badge::new("planned", "Not yet raised"),
         ActionStatus::Cancelled => Badge::new("cancelled", "Cancelled"),
         ActionStatus::Closed => {
-            let verified = a.verified.as_ref().is_some_and(|v| *v.get_ref() <= d);
+            let verified = metrics::verified_by(a, d);
             match (metrics::closed_on_time(a), verified) {
                 (Some(false), true) => Badge::new("closed-late", "Closed late, verified"),
                 (Some(false), false) => Badge::new("closed-late", "Closed late"),
@@ -92,19 +92,19 @@ pub fn href(kind: Kind, id: &str) -> String {
 }
 
 /// The status badge of any record kind, as of the site's date.
-pub fn badge_of(site: &Site, kind: Kind, i: usize) -> Option<Badge> {
+pub fn badge_of(site: &Published, kind: Kind, i: usize) -> Option<Badge> {
     let d = site.as_of;
     Some(match kind {
-        Kind::Review => review_badge(&site.reviews[i].fm, d),
-        Kind::Action => action_badge(&site.actions[i].fm, d),
-        Kind::Nonconformity => nc_badge(&site.nonconformities[i].fm, d),
-        Kind::Objective => attainment_badge(&site.objectives[i].fm, d),
+        Kind::Review => review_badge(&site.reviews[i].shown()?.fm, d),
+        Kind::Action => action_badge(&site.actions[i].shown()?.fm, d),
+        Kind::Nonconformity => nc_badge(&site.nonconformities[i].shown()?.fm, d),
+        Kind::Objective => attainment_badge(&site.objectives[i].shown()?.fm, d),
         _ => return None,
     })
 }
 
 /// Resolves `ID` or `REVIEW#D1` to a [`Ref`].
-pub fn reference(site: &Site, target: &str) -> Ref {
+pub fn reference(site: &Published, target: &str) -> Ref {
     let (id, frag) = match target.split_once('#') {
         Some((i, f)) => (i, Some(f)),
         None => (target, None),
@@ -123,21 +123,7 @@ pub fn reference(site: &Site, target: &str) -> Ref {
                 }
                 href = format!("{href}#{f}");
                 label_id = format!("{canonical}#{f}");
-                if let Some(dec) = site
-                    .reviews
-                    .get(i)
-                    .filter(|_| kind == Kind::Review)
-                    .and_then(|r| r.fm.decisions.iter().find(|d| d.id.get_ref() == f))
-                {
-                    if dec.confidential && site.redact() {
-                        return Ref {
-                            id: label_id,
-                            title: String::new(),
-                            href: String::new(),
-                            status: None,
-                            withheld: true,
-                        };
-                    }
+                if let Some(dec) = site.review(id).and_then(|r| r.fm.decisions.iter().find(|d| d.id.get_ref() == f)) {
                     title_out = dec.text.clone();
                 }
             }
@@ -159,7 +145,7 @@ pub struct BacklinkCtx {
     pub relation: String,
 }
 
-pub fn backlinks(site: &Site, id: &str) -> Vec<BacklinkCtx> {
+pub fn backlinks(site: &Published, id: &str) -> Vec<BacklinkCtx> {
     site.backlinks
         .get(&id.to_lowercase())
         .map(|v| {
@@ -197,7 +183,7 @@ pub struct Attachment {
     pub href: String,
 }
 
-pub fn attachments<T>(site: &Site, rec: &Record<T>) -> Vec<Attachment> {
+pub fn attachments<T>(site: &Published, rec: &Shown<T>) -> Vec<Attachment> {
     rec.attachments
         .iter()
         .filter_map(|a| {
@@ -242,7 +228,7 @@ pub fn action_kind_label(k: record::ActionKind) -> &'static str {
     }
 }
 
-pub fn action_row(site: &Site, r: &Record<record::Action>) -> ActionRow {
+pub fn action_row(site: &Published, r: &Shown<record::Action>) -> ActionRow {
     let a = &r.fm;
     let due = metrics::due_as_of(a, site.as_of);
     ActionRow {
@@ -255,7 +241,7 @@ pub fn action_row(site: &Site, r: &Record<record::Action>) -> ActionRow {
         due: due.to_string(),
         original_due: a.due.get_ref().to_string(),
         replanned: due != *a.due.get_ref(),
-        closed: opt_date(&a.closed).filter(|_| a.closed.as_ref().is_some_and(|c| *c.get_ref() <= site.as_of)),
+        closed: opt_date(&a.closed),
         status: action_badge(a, site.as_of),
         status_key: metrics::action_status(a, site.as_of).as_str(),
     }
@@ -285,29 +271,18 @@ pub struct ActionPage {
     pub confidential: bool,
 }
 
-pub fn action_page(site: &Site, r: &Record<record::Action>, body: String) -> ActionPage {
+pub fn action_page(site: &Published, r: &Shown<record::Action>, body: String) -> ActionPage {
     let a = &r.fm;
-    let d = site.as_of;
-    let mut updates: Vec<(Date, usize, &record::Update)> = a
-        .updates
-        .iter()
-        .enumerate()
-        .filter(|(_, u)| *u.date.get_ref() <= d)
-        .map(|(i, u)| (*u.date.get_ref(), i, u))
-        .collect();
+    let mut updates: Vec<(Date, usize, &record::Update)> =
+        a.updates.iter().enumerate().map(|(i, u)| (*u.date.get_ref(), i, u)).collect();
     updates.sort_by_key(|(date, i, _)| (*date, *i));
-    let closed = a.closed.as_ref().filter(|c| *c.get_ref() <= d);
     ActionPage {
         row: action_row(site, r),
         origin: a.origin.as_ref().map(|o| reference(site, o.get_ref())),
-        cancelled: opt_date(&a.cancelled).filter(|_| a.cancelled.as_ref().is_some_and(|c| *c.get_ref() <= d)),
-        cancel_reason: a
-            .cancel_reason
-            .as_ref()
-            .filter(|_| a.cancelled.as_ref().is_some_and(|c| *c.get_ref() <= d))
-            .map(|c| c.get_ref().clone()),
-        verified: opt_date(&a.verified).filter(|_| a.verified.as_ref().is_some_and(|v| *v.get_ref() <= d)),
-        closed_on_time: closed.map(|c| c.get_ref() <= a.due.get_ref()),
+        cancelled: opt_date(&a.cancelled),
+        cancel_reason: a.cancel_reason.as_ref().map(|c| c.get_ref().clone()),
+        verified: opt_date(&a.verified),
+        closed_on_time: metrics::closed_on_time(a),
         updates: updates
             .into_iter()
             .map(|(date, _, u)| UpdateCtx { date: date.to_string(), note: u.note.clone(), due: opt_date(&u.due) })
@@ -348,7 +323,7 @@ pub struct NcRow {
     pub status_key: &'static str,
 }
 
-pub fn nc_row(site: &Site, r: &Record<record::Nonconformity>) -> NcRow {
+pub fn nc_row(site: &Published, r: &Shown<record::Nonconformity>) -> NcRow {
     let n = &r.fm;
     NcRow {
         id: r.id.clone(),
@@ -357,7 +332,7 @@ pub fn nc_row(site: &Site, r: &Record<record::Nonconformity>) -> NcRow {
         severity: n.severity.get_ref().clone(),
         source: source_label(n.source),
         raised: n.raised.get_ref().to_string(),
-        closed: opt_date(&n.closed).filter(|_| n.closed.as_ref().is_some_and(|c| *c.get_ref() <= site.as_of)),
+        closed: opt_date(&n.closed),
         owner: n.owner.clone(),
         status: nc_badge(n, site.as_of),
         status_key: metrics::nc_status(n, site.as_of).as_str(),
@@ -384,9 +359,9 @@ pub struct NcPage {
     pub confidential: bool,
 }
 
-pub fn nc_page(site: &Site, r: &Record<record::Nonconformity>, body: String) -> NcPage {
+pub fn nc_page(site: &Published, r: &Shown<record::Nonconformity>, body: String) -> NcPage {
     let n = &r.fm;
-    let verified_by_date = n.verified.as_ref().is_some_and(|v| *v.get_ref() <= site.as_of);
+    let verified_by_date = n.verified.is_some();
     NcPage {
         row: nc_row(site, r),
         audit: n.audit.as_ref().map(|a| reference(site, a.get_ref())),
@@ -395,7 +370,7 @@ pub fn nc_page(site: &Site, r: &Record<record::Nonconformity>, body: String) -> 
         correction: n.correction.clone(),
         root_cause: n.root_cause.clone(),
         actions: n.actions.iter().map(|a| reference(site, a.get_ref())).collect(),
-        verified: opt_date(&n.verified).filter(|_| verified_by_date),
+        verified: opt_date(&n.verified),
         effective: if verified_by_date { Some(n.effective.as_ref().is_none_or(|e| *e.get_ref())) } else { None },
         repeat_of: n.repeat_of.iter().map(|a| reference(site, a.get_ref())).collect(),
         body,
@@ -420,7 +395,7 @@ pub struct ReviewRow {
     pub decision_count: usize,
 }
 
-pub fn review_row(site: &Site, r: &Record<record::Review>) -> ReviewRow {
+pub fn review_row(site: &Published, r: &Shown<record::Review>) -> ReviewRow {
     let f = &r.fm;
     ReviewRow {
         id: r.id.clone(),
@@ -434,7 +409,7 @@ pub fn review_row(site: &Site, r: &Record<record::Review>) -> ReviewRow {
         chair: f.chair.clone(),
         status: review_badge(f, site.as_of),
         // A count, so the same for every audience; the page lists the visible ones and the rest as withheld.
-        decision_count: f.decisions.len(),
+        decision_count: f.decisions.len() + r.decisions_withheld,
     }
 }
 
@@ -522,7 +497,7 @@ pub fn decision_kind_label(k: record::DecisionKind) -> String {
     }
 }
 
-pub fn review_page(site: &Site, r: &Record<record::Review>, body: String) -> ReviewPage {
+pub fn review_page(site: &Published, r: &Shown<record::Review>, body: String) -> ReviewPage {
     let f = &r.fm;
     let d = site.as_of;
     let fw_name = f.framework.as_ref().map_or(site.config.framework.clone(), |x| x.get_ref().clone());
@@ -533,11 +508,9 @@ pub fn review_page(site: &Site, r: &Record<record::Review>, body: String) -> Rev
         role: a.role.clone(),
         top_management: a.top_management,
     };
-    let redact = site.redact();
     let decisions: Vec<DecisionCtx> = f
         .decisions
         .iter()
-        .filter(|x| !(x.confidential && redact))
         .map(|x| DecisionCtx {
             id: x.id.get_ref().clone(),
             text: x.text.clone(),
@@ -555,10 +528,9 @@ pub fn review_page(site: &Site, r: &Record<record::Review>, body: String) -> Rev
     let updates: Vec<ActionUpdateCtx> = f
         .action_updates
         .iter()
-        .filter(|u| !(u.confidential && redact))
         .map(|u| ActionUpdateCtx { action: reference(site, u.action.get_ref()), note: u.note.clone() })
         .collect();
-    let approved_on = f.approved_on.as_ref().map(|a| *a.get_ref()).filter(|a| *a <= d);
+    let approved_on = f.approved_on.as_ref().map(|a| *a.get_ref());
     let status = metrics::review_status(*f.status.get_ref(), approved_on, d);
     ReviewPage {
         row: review_row(site, r),
@@ -573,9 +545,9 @@ pub fn review_page(site: &Site, r: &Record<record::Review>, body: String) -> Rev
         present: f.attendees.iter().filter(|a| a.present).map(att).collect(),
         absent: f.attendees.iter().filter(|a| !a.present).map(att).collect(),
         body,
-        decisions_withheld: f.decisions.len() - decisions.len(),
+        decisions_withheld: r.decisions_withheld,
         decisions,
-        updates_withheld: f.action_updates.len() - updates.len(),
+        updates_withheld: r.updates_withheld,
         action_updates: updates,
         conclusion: f.conclusion.as_ref().map(|c| ConclusionCtx {
             suitable: yes_no(c.suitable),
@@ -623,7 +595,7 @@ pub fn number(v: f64, unit: &Option<String>) -> String {
     }
 }
 
-pub fn objective_row(site: &Site, r: &Record<record::Objective>) -> ObjectiveRow {
+pub fn objective_row(site: &Published, r: &Shown<record::Objective>) -> ObjectiveRow {
     let o = &r.fm;
     ObjectiveRow {
         id: r.id.clone(),
@@ -656,10 +628,9 @@ pub struct ObjectivePage {
     pub attachments: Vec<Attachment>,
 }
 
-pub fn objective_page(site: &Site, r: &Record<record::Objective>, body: String) -> ObjectivePage {
+pub fn objective_page(site: &Published, r: &Shown<record::Objective>, body: String) -> ObjectivePage {
     let o = &r.fm;
-    let mut ms: Vec<(usize, &record::Measurement)> =
-        o.measurements.iter().enumerate().filter(|(_, m)| *m.date.get_ref() <= site.as_of).collect();
+    let mut ms: Vec<(usize, &record::Measurement)> = o.measurements.iter().enumerate().collect();
     ms.sort_by_key(|(i, m)| (*m.date.get_ref(), *i));
     ObjectivePage {
         row: objective_row(site, r),
@@ -701,16 +672,13 @@ pub fn audit_kind_label(k: record::AuditKind) -> &'static str {
     }
 }
 
-/// Every nonconformity raised against an audit, visible or not (counts never depend on the
-/// audience; lists filter and say how many they withheld).
-fn findings<'a>(site: &'a Site, id: &str) -> impl Iterator<Item = &'a Record<record::Nonconformity>> {
-    let id = id.to_string();
-    site.nonconformities
-        .iter()
-        .filter(move |n| n.fm.audit.as_ref().is_some_and(|a| a.get_ref().eq_ignore_ascii_case(&id)))
+/// Every nonconformity raised against an audit, shown or withheld (counts never depend on the
+/// audience; lists show the ones the reader may see and say how many they leave out).
+fn findings<'a>(site: &'a Published, id: &str) -> &'a [usize] {
+    site.lookup(id).and_then(|(_, i)| site.findings.get(i)).map_or(&[], Vec::as_slice)
 }
 
-pub fn audit_row(site: &Site, r: &Record<record::Audit>) -> AuditRow {
+pub fn audit_row(site: &Published, r: &Shown<record::Audit>) -> AuditRow {
     let a = &r.fm;
     AuditRow {
         id: r.id.clone(),
@@ -721,7 +689,7 @@ pub fn audit_row(site: &Site, r: &Record<record::Audit>) -> AuditRow {
         end: opt_date(&a.end),
         auditor: a.auditor.clone(),
         result: a.result.clone(),
-        findings: findings(site, &r.id).count(),
+        findings: findings(site, &r.id).len(),
     }
 }
 
@@ -739,13 +707,17 @@ pub struct AuditPage {
     pub attachments: Vec<Attachment>,
 }
 
-pub fn audit_page(site: &Site, r: &Record<record::Audit>, body: String) -> AuditPage {
+pub fn audit_page(site: &Published, r: &Shown<record::Audit>, body: String) -> AuditPage {
     AuditPage {
         row: audit_row(site, r),
         scope: r.fm.scope.clone(),
         requirements: r.fm.requirements.clone(),
-        findings: findings(site, &r.id).filter(|n| site.visible(&n.id)).map(|n| nc_row(site, n)).collect(),
-        findings_withheld: findings(site, &r.id).filter(|n| !site.visible(&n.id)).count(),
+        findings: findings(site, &r.id)
+            .iter()
+            .filter_map(|&n| site.nonconformities[n].shown())
+            .map(|n| nc_row(site, n))
+            .collect(),
+        findings_withheld: findings(site, &r.id).iter().filter(|&&n| site.nonconformities[n].shown().is_none()).count(),
         body,
         backlinks: backlinks(site, &r.id),
         extra: extra(&r.fm.extra),
@@ -763,7 +735,7 @@ pub struct PageCtx {
     pub attachments: Vec<Attachment>,
 }
 
-pub fn page_page(site: &Site, r: &Record<record::Page>, body: String) -> PageCtx {
+pub fn page_page(site: &Published, r: &Shown<record::Page>, body: String) -> PageCtx {
     PageCtx {
         id: r.id.clone(),
         title: r.fm.title.clone(),

@@ -9,8 +9,8 @@ use crate::context::{self as ctx, Badge, Ref};
 use crate::date::Date;
 use crate::load::Kind;
 use crate::metrics::{self, Figures, ReviewMetrics};
-use crate::model::Site;
-use crate::record::{self, Record};
+use crate::model::{Entry, Published, Shown};
+use crate::record;
 
 /// An action listed in the previous-actions panel.
 #[derive(Serialize)]
@@ -81,45 +81,24 @@ pub fn period_text(p: &metrics::Period) -> String {
     }
 }
 
-/// The series review before review `i` (by date, then ID), if any.
-fn previous_series(figures: &Figures, i: usize) -> Option<usize> {
-    figures.series.iter().copied().rfind(|&k| k < i)
-}
-
-/// Panels for review `i` of `site.reviews`.
-pub fn panels(site: &Site, figures: &Figures, i: usize) -> Panels {
-    let review = &site.reviews[i];
+/// Panels for review `i` of `site.reviews` (a shown review).
+pub fn panels(site: &Published, figures: &Figures, i: usize) -> Panels {
+    let Some(review) = site.reviews[i].shown() else { return Panels::default() };
     let p = figures.periods[i];
+    let e = &figures.evidence[i];
     let d = p.as_of;
-    let prev = previous_series(figures, i);
     let mut out = Panels {
         as_of: d.to_string(),
         period: period_text(&p.period),
-        previous_review: prev.map(|k| ctx::reference(site, &site.reviews[k].id)),
+        previous_review: e.previous_review.map(|k| ctx::reference(site, site.reviews[k].id())),
         ..Panels::default()
     };
-    // Previous actions: raised before this review and open at the previous one.
-    let prev_date = prev.map(|k| *site.reviews[k].fm.date.get_ref());
-    let review_date = *review.fm.date.get_ref();
-    for a in &site.actions {
-        let raised = *a.fm.raised.get_ref();
-        let relevant = raised < review_date
-            && match prev_date {
-                Some(pd) => metrics::action_status(&a.fm, pd).is_open(),
-                None => true,
-            };
-        if !relevant {
-            continue;
-        }
-        if !site.visible(&a.id) {
+    for &k in &e.previous_actions {
+        let Entry::Shown(a) = &site.actions[k] else {
             out.previous_actions_withheld += 1;
             continue;
-        }
-        let update = review
-            .fm
-            .action_updates
-            .iter()
-            .filter(|u| !(u.confidential && site.redact()))
+        };
+        let update = (review.fm.action_updates.iter())
             .find(|u| u.action.get_ref().eq_ignore_ascii_case(&a.id))
             .map(|u| u.note.clone());
         out.previous_actions.push(PanelAction {
@@ -131,57 +110,46 @@ pub fn panels(site: &Site, figures: &Figures, i: usize) -> Panels {
         });
     }
     let m = &figures.metrics[i];
-    out.nonconformities = severity_rows(site, m, &p.period);
+    out.nonconformities = severity_rows(site, m, &e.nc_closed);
     let upto: Vec<usize> = figures.series.iter().copied().filter(|&k| k <= i).collect();
     if !upto.is_empty() {
         out.nc_chart = Some(nc_chart(site, figures, &upto, &format!("nc-{}", review.id)));
     }
-    audits_in(site, &p.period, d, &mut out);
+    audits_in(site, e, d, &mut out);
     objectives_at(site, d, &mut out);
-    out.risk_missing = review.fm.risk.is_none();
-    if let Some(now) = &review.fm.risk {
-        let before = prev.and_then(|k| site.reviews[k].fm.risk.as_ref());
+    out.risk_missing = e.risk.is_none();
+    if let Some(now) = &e.risk {
+        let before = e.previous_review.and_then(|k| figures.evidence[k].risk.as_ref());
         out.risk = risk_rows(now, before);
     }
     out
 }
 
-fn severity_rows(site: &Site, m: &ReviewMetrics, p: &metrics::Period) -> Vec<SeverityRow> {
+fn severity_rows(site: &Published, m: &ReviewMetrics, closed: &metrics::SeverityCounts) -> Vec<SeverityRow> {
     site.config
         .severities
         .iter()
         .map(|s| SeverityRow {
             severity: s.clone(),
             raised: m.nc_raised.get(s),
-            closed: site
-                .nonconformities
-                .iter()
-                .filter(|n| {
-                    n.fm.severity.get_ref() == s && n.fm.closed.as_ref().is_some_and(|c| p.contains(*c.get_ref()))
-                })
-                .count() as u64,
+            closed: closed.get(s),
             open: m.nc_open.get(s),
         })
         .collect()
 }
 
-fn audits_in(site: &Site, p: &metrics::Period, d: Date, out: &mut Panels) {
-    for a in site.audits.iter().filter(|a| p.contains(*a.fm.start.get_ref())) {
-        if !site.visible(&a.id) {
+fn audits_in(site: &Published, e: &metrics::ReviewEvidence, d: Date, out: &mut Panels) {
+    for (k, findings) in &e.audits {
+        let Entry::Shown(a) = &site.audits[*k] else {
             out.audits_withheld += 1;
             continue;
-        }
-        let findings = site
-            .nonconformities
+        };
+        let findings = findings
             .iter()
-            .filter(|n| {
-                n.fm.audit.as_ref().is_some_and(|x| x.get_ref().eq_ignore_ascii_case(&a.id))
-                    && *n.fm.raised.get_ref() <= d
-            })
-            .map(|n| {
-                let mut r = ctx::reference(site, &n.id);
-                if !r.withheld {
-                    r.status = Some(ctx::nc_badge(&n.fm, d));
+            .map(|&n| {
+                let mut r = ctx::reference(site, site.nonconformities[n].id());
+                if let Some(nc) = site.nonconformities[n].shown() {
+                    r.status = Some(ctx::nc_badge(&nc.fm, d));
                 }
                 r
             })
@@ -200,12 +168,12 @@ fn audits_in(site: &Site, p: &metrics::Period, d: Date, out: &mut Panels) {
     }
 }
 
-fn objectives_at(site: &Site, d: Date, out: &mut Panels) {
+fn objectives_at(site: &Published, d: Date, out: &mut Panels) {
     for o in &site.objectives {
-        if !site.visible(&o.id) {
+        let Entry::Shown(o) = o else {
             out.objectives_withheld += 1;
             continue;
-        }
+        };
         let m = metrics::latest_measurement(&o.fm, d);
         out.objectives.push(ObjectiveRow {
             reference: Ref { status: None, ..ctx::reference(site, &o.id) },
@@ -241,12 +209,12 @@ fn risk_rows(now: &record::RiskSnapshot, before: Option<&record::RiskSnapshot>) 
 }
 
 /// Labels for series reviews on a chart axis: the review ID.
-fn series_labels(site: &Site, idx: &[usize]) -> Vec<String> {
-    idx.iter().map(|&k| site.reviews[k].id.clone()).collect()
+fn series_labels(site: &Published, idx: &[usize]) -> Vec<String> {
+    idx.iter().map(|&k| site.reviews[k].id().to_string()).collect()
 }
 
 /// Nonconformities raised per period by severity, with the open backlog.
-pub fn nc_chart(site: &Site, figures: &Figures, idx: &[usize], id: &str) -> Chart {
+pub fn nc_chart(site: &Published, figures: &Figures, idx: &[usize], id: &str) -> Chart {
     let labels = series_labels(site, idx);
     let stacks: Vec<Series> = site
         .config
@@ -269,7 +237,7 @@ pub fn nc_chart(site: &Site, figures: &Figures, idx: &[usize], id: &str) -> Char
         "Stacked bars show nonconformities raised in each review period by severity; the dashed line shows those open or ineffective at each review. {}",
         idx.last().map_or(String::new(), |&k| format!(
             "At {}: {} raised in the period, {} open.",
-            site.reviews[k].id,
+            site.reviews[k].id(),
             figures.metrics[k].nc_raised.total(),
             figures.metrics[k].nc_open.total()
         ))
@@ -282,7 +250,7 @@ pub fn nc_chart(site: &Site, figures: &Figures, idx: &[usize], id: &str) -> Char
         .iter()
         .map(|&k| {
             let m = &figures.metrics[k];
-            let mut row = vec![site.reviews[k].id.clone(), period_text(&figures.periods[k].period)];
+            let mut row = vec![site.reviews[k].id().to_string(), period_text(&figures.periods[k].period)];
             row.extend(site.config.severities.iter().map(|s| m.nc_raised.get(s).to_string()));
             row.push(m.nc_open.total().to_string());
             row
@@ -292,7 +260,7 @@ pub fn nc_chart(site: &Site, figures: &Figures, idx: &[usize], id: &str) -> Char
 }
 
 /// Action closure per period (closed, open, overdue) with the on-time closure rate.
-pub fn action_chart(site: &Site, figures: &Figures, idx: &[usize], id: &str) -> Chart {
+pub fn action_chart(site: &Published, figures: &Figures, idx: &[usize], id: &str) -> Chart {
     let labels = series_labels(site, idx);
     let get = |f: fn(&ReviewMetrics) -> u64| idx.iter().map(|&k| f(&figures.metrics[k]) as f64).collect::<Vec<_>>();
     let groups = vec![
@@ -313,7 +281,7 @@ pub fn action_chart(site: &Site, figures: &Figures, idx: &[usize], id: &str) -> 
         .map(|&k| {
             let m = &figures.metrics[k];
             vec![
-                site.reviews[k].id.clone(),
+                site.reviews[k].id().to_string(),
                 period_text(&figures.periods[k].period),
                 m.actions_raised.to_string(),
                 m.actions_closed.to_string(),
@@ -329,13 +297,13 @@ pub fn action_chart(site: &Site, figures: &Figures, idx: &[usize], id: &str) -> 
 }
 
 /// Risks above appetite and treatment progress from the reviews' `[risk]` snapshots.
-pub fn risk_chart(site: &Site, idx: &[usize], id: &str) -> Option<Chart> {
-    let with: Vec<usize> = idx.iter().copied().filter(|&k| site.reviews[k].fm.risk.is_some()).collect();
+pub fn risk_chart(site: &Published, figures: &Figures, idx: &[usize], id: &str) -> Option<Chart> {
+    let with: Vec<usize> = idx.iter().copied().filter(|&k| figures.evidence[k].risk.is_some()).collect();
     if with.is_empty() {
         return None;
     }
     let labels = series_labels(site, &with);
-    let snap = |k: usize| site.reviews[k].fm.risk.clone().expect("filtered");
+    let snap = |k: usize| figures.evidence[k].risk.clone().expect("filtered");
     let groups = vec![
         Series {
             name: "above appetite".into(),
@@ -368,7 +336,7 @@ pub fn risk_chart(site: &Site, idx: &[usize], id: &str) -> Option<Chart> {
         .map(|&k| {
             let r = snap(k);
             vec![
-                site.reviews[k].id.clone(),
+                site.reviews[k].id().to_string(),
                 opt(r.total),
                 opt(r.above_appetite),
                 opt(r.treatments_total),
@@ -381,9 +349,8 @@ pub fn risk_chart(site: &Site, idx: &[usize], id: &str) -> Option<Chart> {
 }
 
 /// One objective's measurements (up to the site's date) against its target.
-pub fn objective_chart(site: &Site, o: &Record<record::Objective>, id: &str) -> Chart {
-    let mut ms: Vec<(usize, &record::Measurement)> =
-        o.fm.measurements.iter().enumerate().filter(|(_, m)| *m.date.get_ref() <= site.as_of).collect();
+pub fn objective_chart(o: &Shown<record::Objective>, id: &str) -> Chart {
+    let mut ms: Vec<(usize, &record::Measurement)> = o.fm.measurements.iter().enumerate().collect();
     ms.sort_by_key(|(i, m)| (*m.date.get_ref(), *i));
     let points: Vec<(Date, f64)> = ms.iter().map(|(_, m)| (*m.date.get_ref(), m.value)).collect();
     let unit = o.fm.unit.clone().unwrap_or_default();
@@ -405,7 +372,7 @@ pub fn objective_chart(site: &Site, o: &Record<record::Objective>, id: &str) -> 
     let rows = points
         .iter()
         .map(|(d, v)| {
-            let status = attainment_word(&o.fm, *v);
+            let status = metrics::attainment_of(&o.fm, *v).as_str();
             vec![d.to_string(), ctx::number(*v, &o.fm.unit), status.to_string()]
         })
         .collect();
@@ -418,20 +385,6 @@ pub fn objective_chart(site: &Site, o: &Record<record::Objective>, id: &str) -> 
     }
 }
 
-fn attainment_word(o: &record::Objective, v: f64) -> &'static str {
-    let better = |a: f64, b: f64| match o.direction {
-        record::Direction::HigherBetter => a >= b,
-        record::Direction::LowerBetter => a <= b,
-    };
-    if better(v, o.target) {
-        "met"
-    } else if o.amber.as_ref().is_some_and(|a| better(v, *a.get_ref())) {
-        "amber"
-    } else {
-        "missed"
-    }
-}
-
 /// The review's own figures as rows (label, value) for its page.
 #[derive(Serialize)]
 pub struct FigureRow {
@@ -439,7 +392,7 @@ pub struct FigureRow {
     pub value: String,
 }
 
-pub fn figure_rows(site: &Site, m: &ReviewMetrics) -> Vec<FigureRow> {
+pub fn figure_rows(site: &Published, m: &ReviewMetrics) -> Vec<FigureRow> {
     let row = |label: &str, value: String| FigureRow { label: label.into(), value };
     let per_sev = |c: &metrics::SeverityCounts| {
         let parts: Vec<String> = c.0.iter().map(|(s, n)| format!("{n} {s}")).collect();
@@ -491,7 +444,7 @@ pub struct Matrix {
 
 /// Every series review × every input of the site's framework, decisions by kind, top
 /// management present, and actions raised and followed up.
-pub fn matrix(site: &Site, figures: &Figures) -> Matrix {
+pub fn matrix(site: &Published, figures: &Figures) -> Matrix {
     let fw_name = site.config.framework.clone();
     let fw = site.config.framework(&fw_name).cloned().unwrap_or_else(|| crate::framework::builtin().remove(0).1);
     let kinds: Vec<(String, String)> =
@@ -499,11 +452,11 @@ pub fn matrix(site: &Site, figures: &Figures) -> Matrix {
     let mut rows = Vec::new();
     let mut withheld = 0;
     for &k in &figures.series {
-        let r = &site.reviews[k];
-        if !site.visible(&r.id) {
+        let Entry::Shown(r) = &site.reviews[k] else {
             withheld += 1;
             continue;
-        }
+        };
+        let e = &figures.evidence[k];
         let own_fw = r.fm.framework.as_ref().map_or(fw_name.as_str(), |f| f.get_ref().as_str());
         let own = site.config.framework(own_fw);
         let cells = fw
@@ -513,18 +466,15 @@ pub fn matrix(site: &Site, figures: &Figures) -> Matrix {
                 if own.and_then(|f| f.input(&input.key)).is_none() {
                     return "n/a";
                 }
-                match r.scan.headings.iter().find(|h| h.explicit_id.as_deref() == Some(input.key.as_str())) {
-                    Some(h) if h.has_text => "covered",
+                match e.input_headings.iter().find(|(id, _)| *id == input.key) {
+                    Some((_, true)) => "covered",
                     Some(_) => "empty",
                     None => "missing",
                 }
             })
             .collect();
-        let decisions = kinds
-            .iter()
-            .map(|(kind, _)| r.fm.decisions.iter().filter(|d| d.kind.as_str() == kind).count() as u64)
-            .collect();
-        let (raised, followed) = follow_up(site, figures, k);
+        let decisions = e.decisions.clone();
+        let (raised, followed) = (e.actions_raised, e.followed_up);
         rows.push(MatrixRow {
             review: Ref { status: None, ..ctx::reference(site, &r.id) },
             date: r.fm.date.get_ref().to_string(),
@@ -557,46 +507,7 @@ fn decision_label(kind: &str) -> String {
     }
 }
 
-/// Actions a review raised (its decisions' actions and actions whose origin is the review or
-/// one of its decisions) and how many were followed up by the site's date: closed, cancelled,
-/// or reported on in a later review's action updates.
-fn follow_up(site: &Site, figures: &Figures, k: usize) -> (usize, usize) {
-    let r = &site.reviews[k];
-    let mut ids: Vec<String> =
-        r.fm.decisions.iter().flat_map(|d| d.actions.iter().map(|a| a.get_ref().to_lowercase())).collect();
-    for a in &site.actions {
-        if let Some(o) = &a.fm.origin {
-            let origin = o.get_ref().split('#').next().unwrap_or_default();
-            if origin.eq_ignore_ascii_case(&r.id) {
-                ids.push(a.id.to_lowercase());
-            }
-        }
-    }
-    ids.sort();
-    ids.dedup();
-    let later: Vec<&Record<record::Review>> =
-        figures.periods.iter().enumerate().filter(|(j, _)| *j > k).map(|(j, _)| &site.reviews[j]).collect();
-    let mut raised = 0;
-    let mut followed = 0;
-    for id in &ids {
-        let Some(a) = site.actions.iter().find(|a| a.id.to_lowercase() == *id) else { continue };
-        raised += 1;
-        let done = !matches!(
-            metrics::action_status(&a.fm, site.as_of),
-            metrics::ActionStatus::Open | metrics::ActionStatus::Overdue
-        );
-        let reported = later.iter().any(|l| {
-            *l.fm.status.get_ref() != record::ReviewStatus::Planned
-                && l.fm.action_updates.iter().any(|u| u.action.get_ref().eq_ignore_ascii_case(&a.id))
-        });
-        if done || reported {
-            followed += 1;
-        }
-    }
-    (raised, followed)
-}
-
 /// Which kind a record link resolves to, for templates that need the section name.
-pub fn kind_of(site: &Site, id: &str) -> Option<Kind> {
+pub fn kind_of(site: &Published, id: &str) -> Option<Kind> {
     site.lookup(id).map(|(k, _)| k)
 }

@@ -9,7 +9,7 @@ use crate::escape::{self, ics_text};
 use crate::load::Kind;
 use crate::metrics;
 use crate::metrics::Figures;
-use crate::model::Site;
+use crate::model::{Published, Shown, shown, shown_at};
 use crate::record::{self, Sp};
 use crate::render::OutputFile;
 
@@ -30,26 +30,18 @@ fn extra(t: &Option<toml::Table>) -> Value {
     t.as_ref().map_or(Value::Object(Map::new()), |t| toml_to_json(&toml::Value::Table(t.clone())))
 }
 
-/// A date field, if it is dated on or before `a`.
-fn until(d: &Option<Sp<Date>>, a: Date) -> Value {
-    match d {
-        Some(x) if *x.get_ref() <= a => json!(x.get_ref().to_string()),
-        _ => Value::Null,
-    }
+/// A date field (the published view holds none dated after the as-of date).
+fn date(d: &Option<Sp<Date>>) -> Value {
+    d.as_ref().map_or(Value::Null, |x| json!(x.get_ref().to_string()))
 }
 
-pub fn site_json(site: &Site, figures: &Figures) -> String {
+pub fn site_json(site: &Published, figures: &Figures) -> String {
     let a = site.as_of;
-    let redact = site.redact();
-    let reviews: Vec<Value> = site
-        .reviews
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| site.visible(&r.id))
+    let reviews: Vec<Value> = shown_at(&site.reviews)
         .map(|(i, r)| {
             let f = &r.fm;
             let p = &figures.periods[i];
-            let approved_on = f.approved_on.as_ref().map(|x| *x.get_ref()).filter(|x| *x <= a);
+            let approved_on = f.approved_on.as_ref().map(|x| *x.get_ref());
             json!({
                 "id": r.id,
                 "url": href(Kind::Review, &r.id),
@@ -68,7 +60,7 @@ pub fn site_json(site: &Site, figures: &Figures) -> String {
                 "attendees": f.attendees.iter().map(|x| json!({"name": x.name, "role": x.role, "top_management": x.top_management, "present": x.present})).collect::<Vec<_>>(),
                 "conclusion": f.conclusion,
                 "risk": f.risk,
-                "decisions": f.decisions.iter().filter(|d| !(d.confidential && redact)).map(|d| json!({
+                "decisions": f.decisions.iter().map(|d| json!({
                     "id": d.id.get_ref(),
                     "text": d.text,
                     "kind": d.kind,
@@ -77,7 +69,7 @@ pub fn site_json(site: &Site, figures: &Figures) -> String {
                     "requirements": d.requirements,
                     "confidential": d.confidential,
                 })).collect::<Vec<_>>(),
-                "action_updates": f.action_updates.iter().filter(|u| !(u.confidential && redact)).map(|u| json!({
+                "action_updates": f.action_updates.iter().map(|u| json!({
                     "action": u.action.get_ref(), "note": u.note, "confidential": u.confidential,
                 })).collect::<Vec<_>>(),
                 "extra": extra(&f.extra),
@@ -91,14 +83,10 @@ pub fn site_json(site: &Site, figures: &Figures) -> String {
             })
         })
         .collect();
-    let actions: Vec<Value> = site.actions.iter().filter(|r| site.visible(&r.id)).map(|r| action_json(r, a)).collect();
-    let ncs: Vec<Value> = site.nonconformities.iter().filter(|r| site.visible(&r.id)).map(|r| nc_json(r, a)).collect();
-    let objectives: Vec<Value> =
-        site.objectives.iter().filter(|r| site.visible(&r.id)).map(|r| objective_json(r, a)).collect();
-    let audits: Vec<Value> = site
-        .audits
-        .iter()
-        .filter(|r| site.visible(&r.id))
+    let actions: Vec<Value> = shown(&site.actions).map(|r| action_json(r, a)).collect();
+    let ncs: Vec<Value> = shown(&site.nonconformities).map(|r| nc_json(r, a)).collect();
+    let objectives: Vec<Value> = shown(&site.objectives).map(|r| objective_json(r, a)).collect();
+    let audits: Vec<Value> = shown(&site.audits)
         .map(|r| {
             let f = &r.fm;
             json!({
@@ -109,10 +97,7 @@ pub fn site_json(site: &Site, figures: &Figures) -> String {
             })
         })
         .collect();
-    let pages: Vec<Value> = site
-        .pages
-        .iter()
-        .filter(|r| site.visible(&r.id))
+    let pages: Vec<Value> = shown(&site.pages)
         .map(|r| json!({"id": r.id, "url": href(Kind::Page, &r.id), "title": r.fm.title, "weight": r.fm.weight, "confidential": r.fm.confidential, "extra": extra(&r.fm.extra)}))
         .collect();
     let doc = json!({
@@ -139,13 +124,10 @@ pub fn site_json(site: &Site, figures: &Figures) -> String {
     s
 }
 
-fn action_json(r: &record::Record<record::Action>, a: Date) -> Value {
+fn action_json(r: &Shown<record::Action>, a: Date) -> Value {
     let f = &r.fm;
-    let mut updates: Vec<(usize, &record::Update)> =
-        f.updates.iter().enumerate().filter(|(_, u)| *u.date.get_ref() <= a).collect();
+    let mut updates: Vec<(usize, &record::Update)> = f.updates.iter().enumerate().collect();
     updates.sort_by_key(|(i, u)| (*u.date.get_ref(), *i));
-    let cancelled = f.cancelled.as_ref().is_some_and(|c| *c.get_ref() <= a);
-    let closed = f.closed.as_ref().is_some_and(|c| *c.get_ref() <= a);
     json!({
         "id": r.id,
         "url": href(Kind::Action, &r.id),
@@ -156,21 +138,21 @@ fn action_json(r: &record::Record<record::Action>, a: Date) -> Value {
         "raised": f.raised.get_ref().to_string(),
         "due": f.due.get_ref().to_string(),
         "due_as_of": metrics::due_as_of(f, a).to_string(),
-        "closed": until(&f.closed, a),
-        "cancelled": until(&f.cancelled, a),
-        "cancel_reason": if cancelled { json!(f.cancel_reason.as_ref().map(|c| c.get_ref())) } else { Value::Null },
-        "verified": until(&f.verified, a),
+        "closed": date(&f.closed),
+        "cancelled": date(&f.cancelled),
+        "cancel_reason": f.cancel_reason.as_ref().map(|c| c.get_ref()),
+        "verified": date(&f.verified),
         "status": metrics::action_status(f, a),
-        "closed_on_time": if closed { json!(metrics::closed_on_time(f)) } else { Value::Null },
+        "closed_on_time": metrics::closed_on_time(f),
         "confidential": f.confidential,
         "updates": updates.iter().map(|(_, u)| json!({"date": u.date.get_ref().to_string(), "note": u.note, "due": u.due.as_ref().map(|d| d.get_ref().to_string())})).collect::<Vec<_>>(),
         "extra": extra(&f.extra),
     })
 }
 
-fn nc_json(r: &record::Record<record::Nonconformity>, a: Date) -> Value {
+fn nc_json(r: &Shown<record::Nonconformity>, a: Date) -> Value {
     let f = &r.fm;
-    let verified = f.verified.as_ref().is_some_and(|v| *v.get_ref() <= a);
+    let verified = f.verified.is_some();
     json!({
         "id": r.id,
         "url": href(Kind::Nonconformity, &r.id),
@@ -185,8 +167,8 @@ fn nc_json(r: &record::Record<record::Nonconformity>, a: Date) -> Value {
         "correction": f.correction,
         "root_cause": f.root_cause,
         "actions": f.actions.iter().map(|x| x.get_ref()).collect::<Vec<_>>(),
-        "closed": until(&f.closed, a),
-        "verified": until(&f.verified, a),
+        "closed": date(&f.closed),
+        "verified": date(&f.verified),
         "effective": if verified { json!(f.effective.as_ref().is_none_or(|e| *e.get_ref())) } else { Value::Null },
         "repeat_of": f.repeat_of.iter().map(|x| x.get_ref()).collect::<Vec<_>>(),
         "status": metrics::nc_status(f, a),
@@ -195,10 +177,9 @@ fn nc_json(r: &record::Record<record::Nonconformity>, a: Date) -> Value {
     })
 }
 
-fn objective_json(r: &record::Record<record::Objective>, a: Date) -> Value {
+fn objective_json(r: &Shown<record::Objective>, a: Date) -> Value {
     let f = &r.fm;
-    let mut ms: Vec<(usize, &record::Measurement)> =
-        f.measurements.iter().enumerate().filter(|(_, m)| *m.date.get_ref() <= a).collect();
+    let mut ms: Vec<(usize, &record::Measurement)> = f.measurements.iter().enumerate().collect();
     ms.sort_by_key(|(i, m)| (*m.date.get_ref(), *i));
     json!({
         "id": r.id,
@@ -217,7 +198,7 @@ fn objective_json(r: &record::Record<record::Objective>, a: Date) -> Value {
 }
 
 /// Every file under `exports/` plus the Atom feed.
-pub fn exports(site: &Site, figures: &Figures, base_url: Option<&str>) -> Vec<OutputFile> {
+pub fn exports(site: &Published, figures: &Figures, base_url: Option<&str>) -> Vec<OutputFile> {
     let base = base_url.or(site.config.base_url.as_deref());
     vec![
         OutputFile { path: "exports/site.json".into(), bytes: site_json(site, figures).into_bytes() },
@@ -246,16 +227,13 @@ fn csv(header: &[&str], rows: Vec<Vec<String>>) -> String {
     String::from_utf8(bytes).expect("UTF-8 cells make UTF-8 CSV")
 }
 
-fn opt_date(d: &Option<Sp<Date>>, a: Date) -> String {
-    d.as_ref().map(|x| *x.get_ref()).filter(|x| *x <= a).map_or(String::new(), |x| x.to_string())
+fn opt_date(d: &Option<Sp<Date>>) -> String {
+    d.as_ref().map_or(String::new(), |x| x.get_ref().to_string())
 }
 
-fn actions_csv(site: &Site) -> String {
+fn actions_csv(site: &Published) -> String {
     let a = site.as_of;
-    let rows = site
-        .actions
-        .iter()
-        .filter(|r| site.visible(&r.id))
+    let rows = shown(&site.actions)
         .map(|r| {
             let f = &r.fm;
             vec![
@@ -267,9 +245,9 @@ fn actions_csv(site: &Site) -> String {
                 f.raised.get_ref().to_string(),
                 f.due.get_ref().to_string(),
                 metrics::due_as_of(f, a).to_string(),
-                opt_date(&f.closed, a),
-                opt_date(&f.cancelled, a),
-                opt_date(&f.verified, a),
+                opt_date(&f.closed),
+                opt_date(&f.cancelled),
+                opt_date(&f.verified),
                 metrics::action_status(f, a).as_str().to_string(),
                 href(Kind::Action, &r.id),
             ]
@@ -295,12 +273,9 @@ fn actions_csv(site: &Site) -> String {
     )
 }
 
-fn nonconformities_csv(site: &Site) -> String {
+fn nonconformities_csv(site: &Published) -> String {
     let a = site.as_of;
-    let rows = site
-        .nonconformities
-        .iter()
-        .filter(|r| site.visible(&r.id))
+    let rows = shown(&site.nonconformities)
         .map(|r| {
             let f = &r.fm;
             vec![
@@ -311,8 +286,8 @@ fn nonconformities_csv(site: &Site) -> String {
                 f.audit.as_ref().map_or(String::new(), |x| x.get_ref().clone()),
                 f.owner.clone().unwrap_or_default(),
                 f.raised.get_ref().to_string(),
-                opt_date(&f.closed, a),
-                opt_date(&f.verified, a),
+                opt_date(&f.closed),
+                opt_date(&f.verified),
                 metrics::nc_status(f, a).as_str().to_string(),
                 f.actions.iter().map(|x| x.get_ref().as_str()).collect::<Vec<_>>().join(" "),
                 f.requirements.join("; "),
@@ -360,7 +335,7 @@ fn compact(d: Date) -> String {
 }
 
 /// One all-day event per open action, on its due date as of the site's date.
-fn actions_ics(site: &Site, base: Option<&str>) -> String {
+fn actions_ics(site: &Published, base: Option<&str>) -> String {
     let a = site.as_of;
     let mut out = String::new();
     let host = base.and_then(|b| b.split("//").nth(1)).and_then(|h| h.split('/').next()).unwrap_or("quorum.invalid");
@@ -368,7 +343,7 @@ fn actions_ics(site: &Site, base: Option<&str>) -> String {
         ics_line(&mut out, l);
     }
     ics_line(&mut out, &format!("X-WR-CALNAME:{}", ics_text(&format!("{}: open actions", site.config.title))));
-    for r in site.actions.iter().filter(|r| site.visible(&r.id)) {
+    for r in shown(&site.actions) {
         let status = metrics::action_status(&r.fm, a);
         if !status.is_open() {
             continue;
@@ -396,7 +371,7 @@ fn actions_ics(site: &Site, base: Option<&str>) -> String {
 }
 
 /// An Atom feed of the reviews held by the site's date, newest first.
-fn atom(site: &Site, base: Option<&str>) -> String {
+fn atom(site: &Published, base: Option<&str>) -> String {
     let xml = escape::xml;
     let base = base.map(|b| escape::uri(b.trim_end_matches('/')).into_owned());
     let link = |path: &str| match &base {
@@ -407,11 +382,8 @@ fn atom(site: &Site, base: Option<&str>) -> String {
         Some(b) => format!("{b}/{path}"),
         None => format!("urn:quorum:{}", path.trim_end_matches("/index.html").replace('/', ":")),
     };
-    let mut reviews: Vec<_> = site
-        .reviews
-        .iter()
-        .filter(|r| site.visible(&r.id) && *r.fm.status.get_ref() != crate::record::ReviewStatus::Planned)
-        .collect();
+    let mut reviews: Vec<_> =
+        shown(&site.reviews).filter(|r| *r.fm.status.get_ref() != crate::record::ReviewStatus::Planned).collect();
     reviews.reverse();
     let updated = reviews.first().map_or(site.as_of, |r| *r.fm.date.get_ref());
     let mut out =
@@ -437,7 +409,7 @@ fn atom(site: &Site, base: Option<&str>) -> String {
             if r.fm.kind == crate::record::ReviewKind::Extraordinary { "Extraordinary" } else { "Scheduled" },
             r.fm.date.get_ref(),
             r.fm.chair.as_ref().map_or(String::new(), |c| format!(", chaired by {c}")),
-            r.fm.decisions.len(),
+            r.fm.decisions.len() + r.decisions_withheld,
             match status {
                 crate::record::ReviewStatus::Approved => "approved",
                 crate::record::ReviewStatus::Held => "held, not approved",

@@ -1,7 +1,8 @@
 //! quorum: a static-site generator for information-security governance records.
 //!
 //! The build is one pass through stages, each a module with a data type at its boundary:
-//! [`load`] → [`parse`] → [`model`] → [`metrics`] → [`render`] → [`write`].
+//! [`load`] → [`parse`] → [`model`] (checks) → [`metrics`] (figures, from every record) →
+//! [`model::publish`] (what the audience may see, as of the date) → [`render`] → [`write`].
 
 // A diagnostic is the error path of every content stage and is cheap next to file I/O;
 // boxing it everywhere would only add noise.
@@ -68,7 +69,10 @@ pub enum Failure {
 
 /// The checked site model, its figures and what the checks found (warnings only).
 pub struct Checked {
+    /// Every record present as of the as-of date, unredacted: what the checks and figures read.
     pub site: model::Site,
+    /// What the audience may see: the only input of the render side.
+    pub published: model::Published,
     pub figures: metrics::Figures,
     pub warnings: warnings::Warnings,
     pub diagnostics: Diagnostics,
@@ -113,7 +117,10 @@ pub fn check(opts: &Options) -> Result<Checked, Failure> {
     let warnings = warnings::check(&site, &figures);
     diags.extend(warnings.diagnostics.iter().cloned());
     log_stage("metrics", t);
-    Ok(Checked { site, figures, warnings, diagnostics: diags.sorted(), records })
+    let t = Instant::now();
+    let published = model::publish(&site, &loaded);
+    log_stage("publish", t);
+    Ok(Checked { site, published, figures, warnings, diagnostics: diags.sorted(), records })
 }
 
 /// check → render: the whole site in memory.
@@ -123,7 +130,7 @@ pub fn build(
 ) -> Result<(Checked, Vec<render::OutputFile>), Failure> {
     let checked = check(opts)?;
     let t = Instant::now();
-    let files = render::render(&checked.site, &checked.figures, &checked.warnings, &opts.root, render_opts)
+    let files = render::render(&checked.published, &checked.figures, &checked.warnings, &opts.root, render_opts)
         .map_err(|e| Failure::Render(e.0))?;
     log_stage("render", t);
     let checked = if render_opts.skip_link_check {
@@ -141,7 +148,7 @@ pub fn build(
 /// from a template, not from a record, whose links are checked at their line), and in debug
 /// builds a failure, so every test that builds a site catches it.
 fn verify_links(mut checked: Checked, files: &[render::OutputFile]) -> Result<Checked, Failure> {
-    let problems = linkcheck::check_site(&checked.site, files);
+    let problems = linkcheck::check_site(&checked.published, files);
     if problems.is_empty() {
         return Ok(checked);
     }

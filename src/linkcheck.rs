@@ -44,7 +44,7 @@ pub fn check(files: &[OutputFile]) -> Vec<Problem> {
 }
 
 /// The build's own output: [`check_made`] with the site's attachments as the copied files.
-pub fn check_site(site: &crate::model::Site, files: &[OutputFile]) -> Vec<Problem> {
+pub fn check_site(site: &crate::model::Published, files: &[OutputFile]) -> Vec<Problem> {
     let copied: HashSet<&str> = site.assets.values().map(String::as_str).collect();
     check_made(files, &|path| copied.contains(path))
 }

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::config::RawHtml;
 use crate::diagnostics::{Diagnostic, SourceText};
@@ -286,28 +286,6 @@ fn mark_text(out: &mut BodyScan, t: &str) {
     }
 }
 
-/// Ids of the headings a redacting render removes: each top-level heading with the class
-/// `.confidential` and every heading under it (nested ones included), up to the next
-/// top-level heading of the same or higher rank. A nested `.confidential` heading (an error)
-/// is removed too.
-pub fn confidential_ids(headings: &[Heading]) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut limit: Option<u8> = None;
-    for h in headings {
-        if !h.nested && limit.is_some_and(|l| h.level <= l) {
-            limit = None;
-        }
-        let confidential = h.classes.iter().any(|c| c == "confidential");
-        if limit.is_none() && confidential && !h.nested {
-            limit = Some(h.level);
-        }
-        if limit.is_some() || confidential {
-            out.push(h.id.as_str());
-        }
-    }
-    out
-}
-
 /// Byte ranges (in the file) of the sections a redacting render removes: from each top-level
 /// `.confidential` heading to the next top-level heading of the same or higher rank, or to the
 /// end of the body (`usize::MAX`).
@@ -338,22 +316,15 @@ pub trait Resolver {
     fn link(&self, dest: &str) -> Option<String>;
     /// HTML to show at the end of the section under the heading with this id.
     fn panel(&self, heading_id: &str) -> Option<String>;
-    /// Whether sections under headings with the class `.confidential` are removed.
-    fn redact(&self) -> bool;
+    /// The ids of the body's headings, in order, as the whole record's scan gave them: a
+    /// redacted body keeps the ids its headings have in the full one. Empty: derive them.
+    fn heading_ids(&self) -> &[crate::record::Heading] {
+        &[]
+    }
     /// What happens to raw HTML in the body (`raw_html` in site.toml).
     fn raw_html(&self) -> RawHtml {
         RawHtml::Sanitize
     }
-}
-
-/// What a redacting render is leaving out.
-#[derive(Clone, Copy)]
-enum Skip {
-    /// A top-level confidential section: up to the next top-level heading of this rank or higher.
-    Section(HeadingLevel),
-    /// A nested `.confidential` heading (an error at check): the rest of the block quote, list
-    /// item or footnote it is in, which is open while the container depth is at least this.
-    Container(usize),
 }
 
 /// Renders a body to HTML.
@@ -364,6 +335,9 @@ pub fn render(body: &str, resolver: &dyn Resolver) -> String {
         _ => None,
     });
     let mut ids = HeadingIds::new(explicit.collect::<Vec<_>>());
+    let given = resolver.heading_ids();
+    let headings = parsed.iter().filter(|e| matches!(e, Event::Start(Tag::Heading { .. }))).count();
+    let mut given = (given.len() == headings).then(|| given.iter().map(|h| h.id.clone()));
     // Raw HTML is sanitised after rendering; evidence panels (quorum's own HTML) are spliced in
     // afterwards at markers, so the sanitiser never sees them.
     let sanitize = resolver.raw_html() == RawHtml::Sanitize
@@ -382,29 +356,12 @@ pub fn render(body: &str, resolver: &dyn Resolver) -> String {
     };
     let mut out: Vec<Event> = Vec::with_capacity(parsed.len());
     let mut pending_panel: Option<String> = None;
-    let mut skip: Option<Skip> = None;
-    let mut depth = 0usize;
     let mut alerts: Vec<bool> = Vec::new();
     // Per open link / image: whether it was withheld (its text kept, the element dropped).
     let (mut links, mut images): (Vec<bool>, Vec<bool>) = (Vec::new(), Vec::new());
     let mut i = 0;
     while i < parsed.len() {
         let event = &parsed[i];
-        match event {
-            Event::Start(Tag::BlockQuote(_) | Tag::Item | Tag::FootnoteDefinition(_)) => depth += 1,
-            Event::End(TagEnd::BlockQuote(_) | TagEnd::Item | TagEnd::FootnoteDefinition) => {
-                depth = depth.saturating_sub(1)
-            }
-            _ => {}
-        }
-        if let Some(Skip::Container(d)) = skip {
-            if depth >= d {
-                i += 1;
-                continue;
-            }
-            // The container's own end is kept, so the page stays balanced.
-            skip = None;
-        }
         if let Event::Start(Tag::Heading { level, id, classes, .. }) = event {
             let end = parsed[i..]
                 .iter()
@@ -417,27 +374,15 @@ pub fn render(body: &str, resolver: &dyn Resolver) -> String {
                     _ => None,
                 })
                 .collect();
-            // Removed headings take their ids too, so a section's id is the same in every
-            // edition (and the same as the parse stage's scan, which the checks use).
-            let final_id = match id {
+            // The ids of the whole body's scan when given (a redacted body's headings keep the
+            // ids they have in every edition); else derived, as the scan derives them.
+            let derived = match id {
                 Some(x) => x.to_string(),
                 None => ids.derive(&text),
             };
-            if let Some(Skip::Section(limit)) = skip {
-                // Headings inside block quotes and lists do not end a section.
-                if depth > 0 || *level > limit {
-                    i += 1;
-                    continue;
-                }
-                skip = None;
-            }
+            let final_id = given.as_mut().and_then(Iterator::next).unwrap_or(derived);
             if let Some(p) = pending_panel.take() {
                 place_panel(p, &mut out);
-            }
-            if resolver.redact() && classes.iter().any(|c| c.as_ref() == "confidential") {
-                skip = Some(if depth == 0 { Skip::Section(*level) } else { Skip::Container(depth) });
-                i = end + 1;
-                continue;
             }
             pending_panel = resolver.panel(&final_id);
             // Attributes other than the id and classes are errors at check, and never rendered.
@@ -447,10 +392,6 @@ pub fn render(body: &str, resolver: &dyn Resolver) -> String {
                 classes: classes.clone(),
                 attrs: Vec::new(),
             }));
-            i += 1;
-            continue;
-        }
-        if skip.is_some() {
             i += 1;
             continue;
         }
@@ -675,14 +616,11 @@ mod tests {
         fn panel(&self, id: &str) -> Option<String> {
             (id == "risk").then(|| "<div>PANEL</div>".into())
         }
-        fn redact(&self) -> bool {
-            true
-        }
     }
 
     #[test]
-    fn renders_links_panels_and_redacts() {
-        let md = "## Risk {#risk}\n\nText [[A-1]] and [[A-1|this]] and `[[A-2]]` and [[B]].\n\n## Secret {.confidential}\n\nhidden\n\n### deeper\n\nhidden too\n\n## Risk\n\n[f](file.csv)\n\n> [!NOTE]\n> hi\n\n- [x] done\n";
+    fn renders_links_and_panels() {
+        let md = "## Risk {#risk}\n\nText [[A-1]] and [[A-1|this]] and `[[A-2]]` and [[B]].\n\n## Risk\n\n[f](file.csv)\n\n> [!NOTE]\n> hi\n\n- [x] done\n";
         let html = render(md, &R);
         assert!(
             html.contains("<a class=\"ref\" href=\"../a/\">A-1 Fix</a> <span class=\"badge badge-open\">Open</span>"),
@@ -691,7 +629,6 @@ mod tests {
         assert!(html.contains(">this</a>"));
         assert!(html.contains("<code>[[A-2]]</code>"));
         assert!(html.contains("<span class=\"ref-withheld\">B</span>"));
-        assert!(!html.contains("hidden"));
         assert!(html.contains("<h2 id=\"risk-1\">Risk</h2>"), "{html}");
         let panel = html.find("PANEL").unwrap();
         assert!(panel > html.find("[[A-2]]").unwrap() && panel < html.find("risk-1").unwrap());
@@ -754,9 +691,6 @@ mod tests {
             (id == "risk")
                 .then(|| "<div class=\"panel\"><svg aria-hidden=\"true\"><rect width=\"1\"/></svg></div>\n".into())
         }
-        fn redact(&self) -> bool {
-            true
-        }
         fn raw_html(&self) -> RawHtml {
             self.0
         }
@@ -770,12 +704,6 @@ mod tests {
         );
         // The image's alt text stays, as for an image withheld from a build.
         assert_eq!(html, "<h2 id=\"h\" class=\"wide\">H</h2>\n<p>x i</p>\n");
-    }
-
-    #[test]
-    fn nested_confidential_heading_removes_the_rest_of_its_container() {
-        let html = render("> a\n>\n> ## S {.confidential}\n>\n> hidden\n\nafter\n", &Plain(RawHtml::Sanitize));
-        assert_eq!(html, "<blockquote>\n<p>a</p>\n</blockquote>\n<p>after</p>\n");
     }
 
     #[test]

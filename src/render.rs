@@ -13,8 +13,7 @@ use crate::fingerprint::{Part, fingerprint};
 use crate::load::Kind;
 use crate::markdown::{self, Resolver, WikiTarget};
 use crate::metrics::Figures;
-use crate::model::{Site, normalize_local};
-use crate::record::Record;
+use crate::model::{Published, Shown, normalize_local, shown, shown_at, withheld};
 use crate::warnings::Warnings;
 
 /// One file of the built site.
@@ -141,7 +140,7 @@ struct Shared {
 
 struct Renderer<'a> {
     shared: Shared,
-    site: &'a Site,
+    site: &'a Published,
     figures: &'a Figures,
     warnings: &'a Warnings,
     tera: tera::Tera,
@@ -152,7 +151,7 @@ struct Renderer<'a> {
 
 /// Renders the whole site into memory, sorted by path.
 pub fn render(
-    site: &Site,
+    site: &Published,
     figures: &Figures,
     warnings: &Warnings,
     root: &Path,
@@ -171,7 +170,7 @@ pub fn render(
             organization: site.config.organization.as_deref(),
             as_of: site.as_of.to_string(),
             audience: &site.audience_name,
-            redacted: site.redact(),
+            redacted: site.redacted,
             generator: concat!("quorum ", env!("CARGO_PKG_VERSION")),
             extra: site
                 .config
@@ -179,10 +178,8 @@ pub fn render(
                 .as_ref()
                 .map_or(serde_json::Value::Null, |t| crate::export::toml_to_json(&toml::Value::Table(t.clone()))),
         },
-        nav_pages: site
-            .pages
-            .iter()
-            .filter(|p| p.fm.weight.is_some() && site.visible(&p.id))
+        nav_pages: shown(&site.pages)
+            .filter(|p| p.fm.weight.is_some())
             .map(|p| (p.fm.title.clone(), ctx::href(Kind::Page, &p.id)))
             .collect(),
     };
@@ -206,15 +203,12 @@ pub fn render(
     for kind in [Kind::Review, Kind::Action, Kind::Nonconformity, Kind::Objective, Kind::Audit] {
         jobs.push(Job::List(kind));
     }
-    let visible = |kind, ids: Vec<&String>| -> Vec<Job> {
-        ids.into_iter().enumerate().filter(|(_, id)| site.visible(id)).map(|(i, _)| Job::Record(kind, i)).collect()
-    };
-    jobs.extend(visible(Kind::Review, site.reviews.iter().map(|r| &r.id).collect()));
-    jobs.extend(visible(Kind::Action, site.actions.iter().map(|r| &r.id).collect()));
-    jobs.extend(visible(Kind::Nonconformity, site.nonconformities.iter().map(|r| &r.id).collect()));
-    jobs.extend(visible(Kind::Objective, site.objectives.iter().map(|r| &r.id).collect()));
-    jobs.extend(visible(Kind::Audit, site.audits.iter().map(|r| &r.id).collect()));
-    jobs.extend(visible(Kind::Page, site.pages.iter().map(|r| &r.id).collect()));
+    jobs.extend(shown_at(&site.reviews).map(|(i, _)| Job::Record(Kind::Review, i)));
+    jobs.extend(shown_at(&site.actions).map(|(i, _)| Job::Record(Kind::Action, i)));
+    jobs.extend(shown_at(&site.nonconformities).map(|(i, _)| Job::Record(Kind::Nonconformity, i)));
+    jobs.extend(shown_at(&site.objectives).map(|(i, _)| Job::Record(Kind::Objective, i)));
+    jobs.extend(shown_at(&site.audits).map(|(i, _)| Job::Record(Kind::Audit, i)));
+    jobs.extend(shown_at(&site.pages).map(|(i, _)| Job::Record(Kind::Page, i)));
 
     let mut files: Vec<OutputFile> = jobs.par_iter().map(|job| r.page(*job)).collect::<Result<_, _>>()?;
     if let Some(cache) = &opts.cache {
@@ -405,17 +399,22 @@ impl Renderer<'_> {
         .collect()
     }
 
-    fn body<T>(&self, rec: &Record<T>, kind: Kind) -> String {
+    fn body<T>(&self, rec: &Shown<T>, kind: Kind) -> String {
         let depth = ctx::href(kind, &rec.id).matches('/').count();
-        let links = Links { site: self.site, dir: &rec.dir, root: "../".repeat(depth), panels: HashMap::new() };
+        let links = Links {
+            site: self.site,
+            dir: &rec.dir,
+            root: "../".repeat(depth),
+            panels: HashMap::new(),
+            headings: &rec.scan.headings,
+        };
         markdown::render(&rec.body, &links)
     }
 
     /// A review page: minutes with each input's evidence panel under its heading, the
     /// figures of its period, and the panels of inputs the minutes lack.
-    fn review(&self, i: usize) -> Result<Box<dyn Part>, RenderError> {
+    fn review(&self, i: usize, r: &Shown<crate::record::Review>) -> Result<Box<dyn Part>, RenderError> {
         let site = self.site;
-        let r = &site.reviews[i];
         let fw_name = r.fm.framework.as_ref().map_or(site.config.framework.as_str(), |f| f.get_ref().as_str());
         let panels = tera::Value::from_serializable(&crate::evidence::panels(site, self.figures, i));
         let mut html = HashMap::new();
@@ -448,7 +447,7 @@ impl Renderer<'_> {
                 _ => {}
             }
         }
-        let links = Links { site, dir: &r.dir, root: root.into(), panels: html };
+        let links = Links { site, dir: &r.dir, root: root.into(), panels: html, headings: &r.scan.headings };
         let body = markdown::render(&r.body, &links);
         #[derive(Serialize)]
         struct Full {
@@ -475,19 +474,15 @@ impl Renderer<'_> {
         let site = self.site;
         let f = self.figures;
         let idx: Vec<usize> = f.series.clone();
-        let objectives: Vec<_> = site
-            .objectives
-            .iter()
-            .filter(|o| site.visible(&o.id))
-            .map(|o| crate::evidence::objective_chart(site, o, &format!("obj-{}", o.id)))
-            .collect();
+        let objectives: Vec<_> =
+            shown(&site.objectives).map(|o| crate::evidence::objective_chart(o, &format!("obj-{}", o.id))).collect();
         serde_json::json!({
             "reviews": idx.len(),
             "nc": (!idx.is_empty()).then(|| crate::evidence::nc_chart(site, f, &idx, "trend-nc")),
             "actions": (!idx.is_empty()).then(|| crate::evidence::action_chart(site, f, &idx, "trend-actions")),
-            "risk": crate::evidence::risk_chart(site, &idx, "trend-risk"),
+            "risk": crate::evidence::risk_chart(site, f, &idx, "trend-risk"),
             "objectives": objectives,
-            "objectives_withheld": site.objectives.iter().filter(|o| !site.visible(&o.id)).count(),
+            "objectives_withheld": withheld(&site.objectives),
         })
     }
 
@@ -496,21 +491,22 @@ impl Renderer<'_> {
         fn json<T: Part + 'static>(v: T) -> Box<dyn Part> {
             Box::new(v)
         }
+        let gone = || RenderError(format!("{} {i} is not shown in this edition", kind.label()));
         match kind {
             Kind::Review => {
-                let r = &site.reviews[i];
-                Ok((r.id.clone(), r.fm.title.clone(), self.review(i)?))
+                let r = site.reviews[i].shown().ok_or_else(gone)?;
+                Ok((r.id.clone(), r.fm.title.clone(), self.review(i, r)?))
             }
             Kind::Action => {
-                let r = &site.actions[i];
+                let r = site.actions[i].shown().ok_or_else(gone)?;
                 Ok((r.id.clone(), r.fm.title.clone(), json(ctx::action_page(site, r, self.body(r, kind)))))
             }
             Kind::Nonconformity => {
-                let r = &site.nonconformities[i];
+                let r = site.nonconformities[i].shown().ok_or_else(gone)?;
                 Ok((r.id.clone(), r.fm.title.clone(), json(ctx::nc_page(site, r, self.body(r, kind)))))
             }
             Kind::Objective => {
-                let r = &site.objectives[i];
+                let r = site.objectives[i].shown().ok_or_else(gone)?;
                 #[derive(Serialize)]
                 struct WithChart {
                     #[serde(flatten)]
@@ -518,15 +514,15 @@ impl Renderer<'_> {
                     chart: crate::chart::Chart,
                 }
                 let page = ctx::objective_page(site, r, self.body(r, kind));
-                let chart = crate::evidence::objective_chart(site, r, &format!("obj-{}", r.id));
+                let chart = crate::evidence::objective_chart(r, &format!("obj-{}", r.id));
                 Ok((r.id.clone(), r.fm.title.clone(), json(WithChart { page, chart })))
             }
             Kind::Audit => {
-                let r = &site.audits[i];
+                let r = site.audits[i].shown().ok_or_else(gone)?;
                 Ok((r.id.clone(), r.fm.title.clone(), json(ctx::audit_page(site, r, self.body(r, kind)))))
             }
             Kind::Page | Kind::Home => {
-                let r = &site.pages[i];
+                let r = site.pages[i].shown().ok_or_else(gone)?;
                 Ok((r.id.clone(), r.fm.title.clone(), json(ctx::page_page(site, r, self.body(r, Kind::Page)))))
             }
         }
@@ -534,12 +530,10 @@ impl Renderer<'_> {
 
     fn list(&self, kind: Kind) -> (&'static str, &'static str, Box<dyn Part>) {
         let site = self.site;
-        let withheld = |total: usize, shown: usize| total - shown;
         macro_rules! rows {
             ($list:expr, $row:path) => {{
-                let rows: Vec<_> = $list.iter().filter(|r| site.visible(&r.id)).map(|r| $row(site, r)).collect();
-                let hidden = withheld($list.len(), rows.len());
-                Box::new(ListCtx { rows, withheld: hidden }) as Box<dyn Part>
+                let rows: Vec<_> = shown(&$list).map(|r| $row(site, r)).collect();
+                Box::new(ListCtx { rows, withheld: withheld(&$list) }) as Box<dyn Part>
             }};
         }
         match kind {
@@ -555,38 +549,25 @@ impl Renderer<'_> {
         let site = self.site;
         let d = site.as_of;
         let intro = site.home.as_ref().map(|h| {
-            let links = Links { site, dir: &h.dir, root: String::new(), panels: HashMap::new() };
+            let links =
+                Links { site, dir: &h.dir, root: String::new(), panels: HashMap::new(), headings: &h.scan.headings };
             markdown::render(&h.body, &links)
         });
-        let series: Vec<&Record<crate::record::Review>> = site
-            .reviews
-            .iter()
-            .filter(|r| site.visible(&r.id) && *r.fm.status.get_ref() != crate::record::ReviewStatus::Planned)
-            .collect();
+        let series: Vec<&Shown<crate::record::Review>> =
+            shown(&site.reviews).filter(|r| *r.fm.status.get_ref() != crate::record::ReviewStatus::Planned).collect();
         let latest = series.last().map(|r| ctx::review_row(site, r));
-        let next = site
-            .reviews
-            .iter()
-            .filter(|r| {
-                site.visible(&r.id)
-                    && *r.fm.status.get_ref() == crate::record::ReviewStatus::Planned
-                    && *r.fm.date.get_ref() >= d
-            })
+        let next = shown(&site.reviews)
+            .filter(|r| *r.fm.status.get_ref() == crate::record::ReviewStatus::Planned && *r.fm.date.get_ref() >= d)
             .map(|r| ctx::review_row(site, r))
             .next();
         let next_due = series.last().and_then(|r| r.fm.next_review.as_ref().map(|n| n.get_ref().to_string()));
         // Headline figures count every record present, whatever the audience (DESIGN §3);
         // only the lists leave withheld records out, and say how many.
-        use crate::metrics::{ActionStatus, action_status, nc_status};
-        let all_overdue: Vec<_> =
-            site.actions.iter().filter(|a| action_status(&a.fm, d) == ActionStatus::Overdue).collect();
+        let dash = &self.figures.dashboard;
         let overdue: Vec<_> =
-            all_overdue.iter().filter(|a| site.visible(&a.id)).map(|a| ctx::action_row(site, a)).collect();
-        let overdue_withheld = all_overdue.len() - overdue.len();
-        let open_actions = site.actions.iter().filter(|a| action_status(&a.fm, d).is_open()).count();
-        let open_ncs = site.nonconformities.iter().filter(|n| nc_status(&n.fm, d).is_open()).count();
-        let pages: Vec<Ref> =
-            site.pages.iter().filter(|p| site.visible(&p.id)).map(|p| ctx::reference(site, &p.id)).collect();
+            dash.overdue.iter().filter_map(|&k| site.actions[k].shown()).map(|a| ctx::action_row(site, a)).collect();
+        let overdue_withheld = dash.overdue.len() - overdue.len();
+        let pages: Vec<Ref> = shown(&site.pages).map(|p| ctx::reference(site, &p.id)).collect();
         let title = site.home.as_ref().and_then(|h| h.fm.title.clone());
         let recent: Vec<usize> = self.figures.series.iter().rev().take(6).rev().copied().collect();
         serde_json::json!({
@@ -598,14 +579,14 @@ impl Renderer<'_> {
             "next": next,
             "next_due": next_due,
             "overdue": overdue,
-            "open_actions": open_actions,
-            "overdue_actions": all_overdue.len(),
+            "open_actions": dash.open_actions,
+            "overdue_actions": dash.overdue.len(),
             "overdue_withheld": overdue_withheld,
-            "open_ncs": open_ncs,
+            "open_ncs": dash.open_ncs,
             "reviews": self.figures.series.len(),
-            "objectives": site.objectives.iter().filter(|o| site.visible(&o.id)).map(|o| ctx::objective_row(site, o)).collect::<Vec<_>>(),
-            "objectives_withheld": site.objectives.iter().filter(|o| !site.visible(&o.id)).count(),
-            "pages_withheld": site.pages.iter().filter(|p| !site.visible(&p.id)).count(),
+            "objectives": shown(&site.objectives).map(|o| ctx::objective_row(site, o)).collect::<Vec<_>>(),
+            "objectives_withheld": withheld(&site.objectives),
+            "pages_withheld": withheld(&site.pages),
             "pages": pages,
         })
     }
@@ -642,13 +623,15 @@ fn record_template(kind: Kind) -> &'static str {
 
 /// Resolves links in one record's body, relative to its page.
 struct Links<'a> {
-    site: &'a Site,
+    site: &'a Published,
     /// Evidence panel HTML by input key (review pages only).
     panels: HashMap<String, String>,
     /// Site-relative folder of the record's file.
     dir: &'a str,
     /// From the page to the output root.
     root: String,
+    /// The body's headings, with the ids they have in every edition.
+    headings: &'a [crate::record::Heading],
 }
 
 impl Resolver for Links<'_> {
@@ -699,8 +682,8 @@ impl Resolver for Links<'_> {
         self.panels.get(heading_id).cloned()
     }
 
-    fn redact(&self) -> bool {
-        self.site.redact()
+    fn heading_ids(&self) -> &[crate::record::Heading] {
+        self.headings
     }
 
     fn raw_html(&self) -> crate::config::RawHtml {
@@ -742,7 +725,7 @@ fn static_files(root: &Path, theme: &str) -> Result<Vec<OutputFile>, RenderError
     Ok(out.into_iter().map(|(path, bytes)| OutputFile { path, bytes }).collect())
 }
 
-fn assets(site: &Site) -> Result<Vec<OutputFile>, RenderError> {
+fn assets(site: &Published) -> Result<Vec<OutputFile>, RenderError> {
     site.assets
         .par_iter()
         .map(|(src, out)| {
@@ -758,7 +741,7 @@ fn assets(site: &Site) -> Result<Vec<OutputFile>, RenderError> {
 /// `search-index.js`: every visible record as a small object, loaded by the search page as a
 /// script (browsers refuse `fetch` from `file://`), JSON escaped for a script. One file, so it grows with the records
 /// once, not on every page.
-fn search_index(site: &Site) -> OutputFile {
+fn search_index(site: &Published) -> OutputFile {
     #[derive(Serialize)]
     struct Entry<'a> {
         id: &'a str,
@@ -770,9 +753,6 @@ fn search_index(site: &Site) -> OutputFile {
     }
     let mut entries = Vec::new();
     let mut add = |kind: Kind, i: usize, id: &str, title: &str, extra: &str| {
-        if !site.visible(id) {
-            return;
-        }
         let status = ctx::badge_of(site, kind, i).map_or(String::new(), |b| b.label);
         let text = format!("{id} {title} {} {status} {extra}", kind.label()).to_lowercase();
         entries.push(serde_json::json!(Entry {
@@ -784,23 +764,23 @@ fn search_index(site: &Site) -> OutputFile {
             text,
         }));
     };
-    for (i, r) in site.reviews.iter().enumerate() {
+    for (i, r) in shown_at(&site.reviews) {
         add(Kind::Review, i, &r.id, &r.fm.title, r.fm.chair.as_deref().unwrap_or_default());
     }
-    for (i, r) in site.actions.iter().enumerate() {
+    for (i, r) in shown_at(&site.actions) {
         add(Kind::Action, i, &r.id, &r.fm.title, &r.fm.owner);
     }
-    for (i, r) in site.nonconformities.iter().enumerate() {
+    for (i, r) in shown_at(&site.nonconformities) {
         let extra = format!("{} {}", r.fm.severity.get_ref(), r.fm.owner.as_deref().unwrap_or_default());
         add(Kind::Nonconformity, i, &r.id, &r.fm.title, &extra);
     }
-    for (i, r) in site.objectives.iter().enumerate() {
+    for (i, r) in shown_at(&site.objectives) {
         add(Kind::Objective, i, &r.id, &r.fm.title, r.fm.owner.as_deref().unwrap_or_default());
     }
-    for (i, r) in site.audits.iter().enumerate() {
+    for (i, r) in shown_at(&site.audits) {
         add(Kind::Audit, i, &r.id, &r.fm.title, r.fm.auditor.as_deref().unwrap_or_default());
     }
-    for (i, r) in site.pages.iter().enumerate() {
+    for (i, r) in shown_at(&site.pages) {
         add(Kind::Page, i, &r.id, &r.fm.title, "");
     }
     // Safe to inline in a page as well: no `<`, `>`, `&`, U+2028 or U+2029 left raw.

@@ -22,7 +22,7 @@ fn problems(root: &Path, audience: &str, as_of: Option<&str>) -> Vec<String> {
     let render = RenderOptions::default();
     match quorum::build(&opts, &render) {
         Ok((checked, files)) => {
-            quorum::linkcheck::check_site(&checked.site, &files).iter().map(ToString::to_string).collect()
+            quorum::linkcheck::check_site(&checked.published, &files).iter().map(ToString::to_string).collect()
         }
         Err(quorum::Failure::Content(d)) => panic!("{} does not build:\n{}", root.display(), d.render()),
         Err(quorum::Failure::Render(m) | quorum::Failure::Fatal(m)) => panic!("{} does not build: {m}", root.display()),

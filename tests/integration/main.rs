@@ -16,6 +16,7 @@ mod links;
 mod new;
 mod output;
 mod props;
+mod published;
 mod sanitize;
 mod serve;
 mod support;

@@ -3,6 +3,10 @@
 
 use serde::Serialize;
 
+mod facts;
+
+pub use facts::{Dashboard, ReviewEvidence, findings};
+
 use crate::date::Date;
 use crate::record::{Action, Direction, Nonconformity, Objective, ReviewStatus};
 
@@ -62,6 +66,11 @@ pub fn action_status(a: &Action, d: Date) -> ActionStatus {
     } else {
         ActionStatus::Open
     }
+}
+
+/// Whether an action's closure was verified by `d`.
+pub fn verified_by(a: &Action, d: Date) -> bool {
+    a.verified.as_ref().is_some_and(|v| *v.get_ref() <= d)
 }
 
 /// Closed on or before its original `due` (re-plans don't count).
@@ -144,16 +153,21 @@ pub fn latest_measurement(o: &Objective, d: Date) -> Option<&crate::record::Meas
 }
 
 pub fn attainment(o: &Objective, d: Date) -> Attainment {
-    let Some(m) = latest_measurement(o, d) else {
-        return Attainment::None;
-    };
+    match latest_measurement(o, d) {
+        Some(m) => attainment_of(o, m.value),
+        None => Attainment::None,
+    }
+}
+
+/// How a measured value stands against the objective's target and amber threshold.
+pub fn attainment_of(o: &Objective, value: f64) -> Attainment {
     let better_or_equal = |a: f64, b: f64| match o.direction {
         Direction::HigherBetter => a >= b,
         Direction::LowerBetter => a <= b,
     };
-    if better_or_equal(m.value, o.target) {
+    if better_or_equal(value, o.target) {
         Attainment::Met
-    } else if o.amber.as_ref().is_some_and(|amber| better_or_equal(m.value, *amber.get_ref())) {
+    } else if o.amber.as_ref().is_some_and(|amber| better_or_equal(value, *amber.get_ref())) {
         Attainment::Amber
     } else {
         Attainment::Missed
@@ -445,6 +459,11 @@ pub struct Figures {
     pub series: Vec<usize>,
     /// Carry-over at the as-of date, by lower-cased action ID.
     pub carry_over: std::collections::HashMap<String, usize>,
+    /// Per review in `site.reviews` order: what its evidence panels and matrix row count.
+    pub evidence: Vec<ReviewEvidence>,
+    /// Per audit in `site.audits` order: the nonconformities raised against it.
+    pub findings: Vec<Vec<usize>>,
+    pub dashboard: Dashboard,
 }
 
 impl Figures {
@@ -479,7 +498,9 @@ pub fn compute(site: &crate::model::Site) -> Figures {
     let dates: Vec<Date> = series.iter().map(|&i| periods[i].period.end).collect();
     let carry_over =
         site.actions.iter().map(|a| (a.id.to_lowercase(), carry_over(&a.fm, &dates, site.as_of))).collect();
-    Figures { periods, metrics, series, carry_over }
+    let mut figures = Figures { periods, metrics, series, carry_over, ..Figures::default() };
+    facts::compute(site, &mut figures);
+    figures
 }
 
 /// Hand-computed figures for a small fixture (every number below was worked out on paper

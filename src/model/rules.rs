@@ -1,85 +1,17 @@
-//! Records → [`Site`]: one ID index across kinds, every reference resolved and every rule of
-//! DESIGN §2 checked (on the unredacted content), then records dated after the as-of date
-//! left out and the audience applied.
+//! The rules of DESIGN §2, checked on the unredacted content before anything is left out:
+//! unique IDs, references between records, fragments, dates in order, active files.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
-use serde::Serialize;
-
-use crate::config::{Audience, Config};
+use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{Kind, Loaded};
 use crate::parse::Parsed;
 use crate::record::{self, Record, ReviewStatus, Sp};
 
-/// Top-level output names: a page may not take one of these as its ID.
-pub const RESERVED: &[&str] = &[
-    "reviews",
-    "actions",
-    "nonconformities",
-    "objectives",
-    "audits",
-    "trends",
-    "evidence",
-    "search",
-    "exports",
-    "files",
-    "static",
-    "atom.xml",
-    "SHA256SUMS",
-    "index.html",
-    "404.html",
-    "search-index.js",
-];
-
-/// How one record mentions another.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Backlink {
-    pub from: String,
-    pub kind: Kind,
-    /// e.g. "mentioned", "decision D1", "action update", "corrective action".
-    pub relation: String,
-}
-
-/// The resolved site: every record present as of the as-of date, in display order.
-#[derive(Debug)]
-pub struct Site {
-    pub config: Config,
-    pub as_of: Date,
-    pub audience_name: String,
-    pub audience: Audience,
-    pub reviews: Vec<Record<record::Review>>,
-    pub actions: Vec<Record<record::Action>>,
-    pub nonconformities: Vec<Record<record::Nonconformity>>,
-    pub objectives: Vec<Record<record::Objective>>,
-    pub audits: Vec<Record<record::Audit>>,
-    pub pages: Vec<Record<record::Page>>,
-    pub home: Option<Record<record::Home>>,
-    /// Lower-cased ID → kind and index in its list.
-    pub index: HashMap<String, (Kind, usize)>,
-    /// Lower-cased IDs of records present but withheld from this audience.
-    pub withheld: HashSet<String>,
-    /// Lower-cased ID → who mentions it (visible records only).
-    pub backlinks: HashMap<String, Vec<Backlink>>,
-    /// Lower-cased ID → how many withheld records or entries mention it.
-    pub backlinks_withheld: HashMap<String, usize>,
-    /// Site-relative path → output path, for every publishable file under `content/`.
-    pub assets: BTreeMap<String, String>,
-    /// Absolute source paths of `assets`.
-    pub asset_sources: BTreeMap<String, std::path::PathBuf>,
-    /// Site-relative record file → record ID (targets of Markdown links to `.md` files).
-    pub record_files: HashMap<String, String>,
-}
-
-/// What every record kind offers the index.
-pub trait Entry {
-    fn confidential(&self) -> bool;
-}
-macro_rules! entry {
-    ($($t:ty),*) => {$(impl Entry for $t { fn confidential(&self) -> bool { self.confidential } })*};
-}
-entry!(record::Review, record::Action, record::Nonconformity, record::Objective, record::Audit, record::Page);
+use super::links::resolve_local;
+use super::{RESERVED, with_article};
 
 struct Known {
     kind: Kind,
@@ -88,7 +20,7 @@ struct Known {
 }
 
 /// Everything needed to check references before anything is left out.
-struct Checker<'a> {
+pub(super) struct Checker<'a> {
     config: &'a Config,
     ids: HashMap<String, Known>,
     decisions: HashMap<String, Vec<String>>,
@@ -99,415 +31,7 @@ struct Checker<'a> {
     /// Site-relative record file → lower-cased ID (targets of `[x](other.md#heading)`).
     files: HashMap<String, String>,
     loaded: &'a Loaded,
-    diags: Diagnostics,
-}
-
-/// Builds the site model. Errors in `diags` mean no site.
-pub fn build(
-    config: Config,
-    parsed: Parsed,
-    loaded: &Loaded,
-    as_of: Date,
-    audience_name: &str,
-) -> (Option<Site>, Diagnostics) {
-    let mut checker = Checker::new(&config, &parsed, loaded);
-    checker.check_all(&parsed);
-    let diags = checker.diags;
-    let Some(audience) = config.audience(audience_name) else {
-        let mut diags = diags;
-        let names: Vec<&str> = config.audiences.keys().map(String::as_str).collect();
-        diags.push(
-            Diagnostic::file("unknown-audience", "site.toml", format!("unknown audience `{audience_name}`"))
-                .hint(format!("audiences: {} (define others as [audiences.NAME] in site.toml)", names.join(", "))),
-        );
-        return (None, diags);
-    };
-    if diags.has_errors() {
-        return (None, diags);
-    }
-    let site = assemble(config, parsed, loaded, as_of, audience_name, audience);
-    (Some(site), diags)
-}
-
-fn assemble(config: Config, p: Parsed, loaded: &Loaded, as_of: Date, audience_name: &str, audience: Audience) -> Site {
-    let mut reviews: Vec<_> = p
-        .reviews
-        .into_iter()
-        .filter(|r| *r.fm.status.get_ref() == ReviewStatus::Planned || *r.fm.date.get_ref() <= as_of)
-        .collect();
-    reviews.sort_by(|a, b| (a.fm.date.get_ref(), &a.id).cmp(&(b.fm.date.get_ref(), &b.id)));
-    let mut actions: Vec<_> = p.actions.into_iter().filter(|a| *a.fm.raised.get_ref() <= as_of).collect();
-    actions.sort_by(|a, b| natural_cmp(&a.id, &b.id));
-    let mut ncs: Vec<_> = p.nonconformities.into_iter().filter(|n| *n.fm.raised.get_ref() <= as_of).collect();
-    ncs.sort_by(|a, b| natural_cmp(&a.id, &b.id));
-    let mut objectives = p.objectives;
-    objectives.sort_by(|a, b| natural_cmp(&a.id, &b.id));
-    let mut audits: Vec<_> = p.audits.into_iter().filter(|a| *a.fm.start.get_ref() <= as_of).collect();
-    audits.sort_by(|a, b| (a.fm.start.get_ref(), &a.id).cmp(&(b.fm.start.get_ref(), &b.id)));
-    let mut pages = p.pages;
-    pages.sort_by(|a, b| {
-        (a.fm.weight.unwrap_or(i64::MAX), &a.fm.title, &a.id).cmp(&(
-            b.fm.weight.unwrap_or(i64::MAX),
-            &b.fm.title,
-            &b.id,
-        ))
-    });
-
-    let mut index = HashMap::new();
-    let mut withheld = HashSet::new();
-    let mut add = |kind: Kind, list: &mut dyn Iterator<Item = (String, bool)>| {
-        for (i, (id, hidden)) in list.enumerate() {
-            let key = id.to_lowercase();
-            if hidden {
-                withheld.insert(key.clone());
-            }
-            index.insert(key, (kind, i));
-        }
-    };
-    let hide = |confidential: bool| confidential && !audience.include_confidential;
-    add(
-        Kind::Review,
-        &mut reviews.iter().map(|r| {
-            let planned = *r.fm.status.get_ref() == ReviewStatus::Planned && !audience.include_planned;
-            (r.id.clone(), hide(r.fm.confidential) || planned)
-        }),
-    );
-    add(Kind::Action, &mut actions.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))));
-    add(Kind::Nonconformity, &mut ncs.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))));
-    add(Kind::Objective, &mut objectives.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))));
-    add(Kind::Audit, &mut audits.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))));
-    add(Kind::Page, &mut pages.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))));
-
-    let mut site = Site {
-        config,
-        as_of,
-        audience_name: audience_name.to_string(),
-        audience,
-        reviews,
-        actions,
-        nonconformities: ncs,
-        objectives,
-        audits,
-        pages,
-        home: p.home,
-        index,
-        withheld,
-        backlinks: HashMap::new(),
-        backlinks_withheld: HashMap::new(),
-        assets: BTreeMap::new(),
-        asset_sources: BTreeMap::new(),
-        record_files: HashMap::new(),
-    };
-    site.record_files = site.views().map(|v| (v.file.to_string(), v.id.to_string())).collect();
-    site.assets = publish_assets(&site, loaded);
-    site.asset_sources = loaded.asset_paths.clone();
-    (site.backlinks, site.backlinks_withheld) = backlinks(&site);
-    site
-}
-
-/// Where each file under `content/` is published: a folder record's attachments beside its
-/// page, other files under `files/`; withheld records' attachments nowhere.
-fn publish_assets(site: &Site, loaded: &Loaded) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    let mut attached = HashSet::new();
-    let mut attach = |kind: Kind, id: &str, dir: &str, atts: &[crate::load::Attachment]| {
-        for a in atts {
-            let src = format!("{dir}/{}", a.name);
-            attached.insert(src.clone());
-            if site.visible(id) {
-                out.insert(src, format!("{}/{}", page_dir(kind, id), a.name));
-            }
-        }
-    };
-    for v in site.views() {
-        attach(v.kind, v.id, v.dir, v.attachments);
-    }
-    // A loose file (outside any folder record) belongs to no record: it is published only
-    // when a record shown in this build links to it, so withheld material never leaks.
-    let mut linked = HashSet::new();
-    let mut note_links = |id: Option<&str>, dir: &str, scan: &crate::record::BodyScan| {
-        if id.is_none_or(|id| site.visible(id)) {
-            let hidden = if site.redact() { confidential_sections(scan) } else { Vec::new() };
-            for l in scan.links.iter().filter(|l| !hidden.iter().any(|r| r.contains(&l.span.start))) {
-                if let Ok((target, _)) = normalize_local(dir, &l.dest) {
-                    linked.insert(target);
-                }
-            }
-        }
-    };
-    for v in site.views() {
-        note_links(Some(v.id), v.dir, v.scan);
-    }
-    if let Some(h) = &site.home {
-        note_links(None, &h.dir, &h.scan);
-    }
-    for asset in loaded.assets.iter().filter(|a| linked.contains(*a)) {
-        // Attachments of records left out (or failed) are never published under files/.
-        let in_record_folder =
-            std::iter::successors(asset.rsplit_once('/').map(|(d, _)| d), |d| d.rsplit_once('/').map(|(p, _)| p))
-                .any(|dir| loaded.record_folders.contains(dir));
-        if !attached.contains(asset) && !in_record_folder {
-            out.insert(asset.clone(), format!("files/{}", asset.trim_start_matches("content/")));
-        }
-    }
-    out
-}
-
-/// Byte ranges of a body's sections under `.confidential` headings (each up to the next
-/// top-level heading of the same or higher rank): removed from redacted pages, so links in
-/// them do not publish anything either.
-fn confidential_sections(scan: &crate::record::BodyScan) -> Vec<std::ops::Range<usize>> {
-    crate::markdown::confidential_sections(&scan.headings)
-}
-
-/// The output folder of a record's page (`actions/A-1`, `scope`).
-pub fn page_dir(kind: Kind, id: &str) -> String {
-    match kind.folder() {
-        "" => id.to_string(),
-        f => format!("{f}/{id}"),
-    }
-}
-
-/// What every record kind has in common, for code that treats them alike.
-pub struct View<'a> {
-    pub kind: Kind,
-    pub id: &'a str,
-    pub file: &'a str,
-    pub dir: &'a str,
-    pub scan: &'a crate::record::BodyScan,
-    pub attachments: &'a [crate::load::Attachment],
-}
-
-fn view<T>(kind: Kind, r: &Record<T>) -> View<'_> {
-    View { kind, id: &r.id, file: r.file(), dir: &r.dir, scan: &r.scan, attachments: &r.attachments }
-}
-
-impl Site {
-    /// Every record of every kind (not the home page), in kind order.
-    pub fn views(&self) -> impl Iterator<Item = View<'_>> {
-        (self.reviews.iter().map(|r| view(Kind::Review, r)))
-            .chain(self.actions.iter().map(|r| view(Kind::Action, r)))
-            .chain(self.nonconformities.iter().map(|r| view(Kind::Nonconformity, r)))
-            .chain(self.objectives.iter().map(|r| view(Kind::Objective, r)))
-            .chain(self.audits.iter().map(|r| view(Kind::Audit, r)))
-            .chain(self.pages.iter().map(|r| view(Kind::Page, r)))
-    }
-
-    /// Whether a record is present in this build and shown to this audience.
-    pub fn visible(&self, id: &str) -> bool {
-        let key = id.to_lowercase();
-        self.index.contains_key(&key) && !self.withheld.contains(&key)
-    }
-
-    pub fn lookup(&self, id: &str) -> Option<(Kind, usize)> {
-        let key = id.to_lowercase();
-        if self.withheld.contains(&key) { None } else { self.index.get(&key).copied() }
-    }
-
-    /// Whether confidential parts (decisions, updates, sections) are removed.
-    pub fn redact(&self) -> bool {
-        !self.audience.include_confidential
-    }
-
-    /// Whether `#frag` of a visible record is left out of this edition: a confidential
-    /// decision, or a heading in a confidential section. Links to it keep only their text.
-    pub fn fragment_withheld(&self, id: &str, frag: &str) -> bool {
-        if !self.redact() {
-            return false;
-        }
-        let headings = match self.lookup(id) {
-            Some((Kind::Review, i)) => {
-                let r = &self.reviews[i];
-                if r.fm.decisions.iter().any(|d| d.confidential && d.id.get_ref() == frag) {
-                    return true;
-                }
-                &r.scan.headings
-            }
-            Some((Kind::Action, i)) => &self.actions[i].scan.headings,
-            Some((Kind::Nonconformity, i)) => &self.nonconformities[i].scan.headings,
-            Some((Kind::Objective, i)) => &self.objectives[i].scan.headings,
-            Some((Kind::Audit, i)) => &self.audits[i].scan.headings,
-            Some((Kind::Page, i)) => &self.pages[i].scan.headings,
-            Some((Kind::Home, _)) | None => return false,
-        };
-        crate::markdown::confidential_ids(headings).contains(&frag)
-    }
-
-    pub fn review(&self, id: &str) -> Option<&Record<record::Review>> {
-        match self.lookup(id) {
-            Some((Kind::Review, i)) => Some(&self.reviews[i]),
-            _ => None,
-        }
-    }
-
-    pub fn action(&self, id: &str) -> Option<&Record<record::Action>> {
-        match self.lookup(id) {
-            Some((Kind::Action, i)) => Some(&self.actions[i]),
-            _ => None,
-        }
-    }
-
-    /// The title of a visible record.
-    pub fn title_of(&self, id: &str) -> Option<&str> {
-        let (kind, i) = self.lookup(id)?;
-        Some(match kind {
-            Kind::Review => &self.reviews[i].fm.title,
-            Kind::Action => &self.actions[i].fm.title,
-            Kind::Nonconformity => &self.nonconformities[i].fm.title,
-            Kind::Objective => &self.objectives[i].fm.title,
-            Kind::Audit => &self.audits[i].fm.title,
-            Kind::Page => &self.pages[i].fm.title,
-            Kind::Home => return None,
-        })
-    }
-
-    /// The text of a heading of a visible record, by its id.
-    pub fn heading_text(&self, id: &str, heading_id: &str) -> Option<&str> {
-        let (kind, i) = self.lookup(id)?;
-        let scan = match kind {
-            Kind::Review => &self.reviews[i].scan,
-            Kind::Action => &self.actions[i].scan,
-            Kind::Nonconformity => &self.nonconformities[i].scan,
-            Kind::Objective => &self.objectives[i].scan,
-            Kind::Audit => &self.audits[i].scan,
-            Kind::Page => &self.pages[i].scan,
-            Kind::Home => return None,
-        };
-        scan.headings.iter().find(|h| h.id == heading_id).map(|h| h.text.as_str())
-    }
-
-    /// The exact-case ID of a visible record.
-    pub fn canonical_id(&self, id: &str) -> Option<&str> {
-        let (kind, i) = self.lookup(id)?;
-        Some(match kind {
-            Kind::Review => &self.reviews[i].id,
-            Kind::Action => &self.actions[i].id,
-            Kind::Nonconformity => &self.nonconformities[i].id,
-            Kind::Objective => &self.objectives[i].id,
-            Kind::Audit => &self.audits[i].id,
-            Kind::Page => &self.pages[i].id,
-            Kind::Home => return None,
-        })
-    }
-}
-
-/// Who mentions each visible record, and how many withheld sources mention it too.
-fn backlinks(site: &Site) -> (HashMap<String, Vec<Backlink>>, HashMap<String, usize>) {
-    let mut out: HashMap<String, Vec<Backlink>> = HashMap::new();
-    let mut hidden: HashMap<String, std::collections::BTreeSet<String>> = HashMap::new();
-    let mut add = |to: &str, from: &str, kind: Kind, relation: String| {
-        let to = to.split('#').next().unwrap_or(to);
-        if !site.visible(to) || to.eq_ignore_ascii_case(from) {
-            return;
-        }
-        if site.visible(from) {
-            out.entry(to.to_lowercase()).or_default().push(Backlink { from: from.to_string(), kind, relation });
-        } else if site.index.contains_key(&from.split('#').next().unwrap_or(from).to_lowercase()) {
-            hidden.entry(to.to_lowercase()).or_default().insert(from.to_lowercase());
-        }
-    };
-    for r in &site.reviews {
-        for w in &r.scan.wikilinks {
-            add(&w.target, &r.id, Kind::Review, "mentioned in the minutes".into());
-        }
-        for d in &r.fm.decisions {
-            // A withheld decision counts as a withheld source of its own.
-            let from =
-                if d.confidential && site.redact() { format!("{}#{}", r.id, d.id.get_ref()) } else { r.id.clone() };
-            for a in &d.actions {
-                add(a.get_ref(), &from, Kind::Review, format!("decision {}", d.id.get_ref()));
-            }
-        }
-        for (n, u) in r.fm.action_updates.iter().enumerate() {
-            let from = if u.confidential && site.redact() { format!("{}#update-{n}", r.id) } else { r.id.clone() };
-            add(u.action.get_ref(), &from, Kind::Review, "action update".into());
-        }
-    }
-    for n in &site.nonconformities {
-        for w in &n.scan.wikilinks {
-            add(&w.target, &n.id, Kind::Nonconformity, "mentioned".into());
-        }
-        for a in &n.fm.actions {
-            add(a.get_ref(), &n.id, Kind::Nonconformity, "corrective action".into());
-        }
-        if let Some(a) = &n.fm.audit {
-            add(a.get_ref(), &n.id, Kind::Nonconformity, "finding".into());
-        }
-        for r in &n.fm.repeat_of {
-            add(r.get_ref(), &n.id, Kind::Nonconformity, "repeated by".into());
-        }
-    }
-    for a in &site.actions {
-        for w in &a.scan.wikilinks {
-            add(&w.target, &a.id, Kind::Action, "mentioned".into());
-        }
-        if let Some(o) = &a.fm.origin {
-            add(o.get_ref(), &a.id, Kind::Action, "raised action".into());
-        }
-    }
-    for list in [
-        site.objectives.iter().map(|r| (&r.id, &r.scan, Kind::Objective)).collect::<Vec<_>>(),
-        site.audits.iter().map(|r| (&r.id, &r.scan, Kind::Audit)).collect(),
-        site.pages.iter().map(|r| (&r.id, &r.scan, Kind::Page)).collect(),
-    ] {
-        for (id, scan, kind) in list {
-            for w in &scan.wikilinks {
-                add(&w.target, id, kind, "mentioned".into());
-            }
-        }
-    }
-    for v in out.values_mut() {
-        v.sort_by(|a, b| natural_cmp(&a.from, &b.from).then(a.relation.cmp(&b.relation)));
-        v.dedup();
-        // One line per mentioning record, its relations joined.
-        let mut merged: Vec<Backlink> = Vec::with_capacity(v.len());
-        for b in v.drain(..) {
-            match merged.last_mut() {
-                Some(last) if last.from == b.from => {
-                    last.relation.push_str("; ");
-                    last.relation.push_str(&b.relation);
-                }
-                _ => merged.push(b),
-            }
-        }
-        *v = merged;
-    }
-    (out, hidden.into_iter().map(|(k, v)| (k, v.len())).collect())
-}
-
-/// "an action", "a review".
-fn with_article(noun: &str) -> String {
-    let an = noun.starts_with(['a', 'e', 'i', 'o', 'u']);
-    format!("{} {noun}", if an { "an" } else { "a" })
-}
-
-/// Orders `A-2` before `A-10`.
-pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    fn chunks(s: &str) -> Vec<(bool, &str)> {
-        let mut out = Vec::new();
-        let mut start = 0;
-        let bytes = s.as_bytes();
-        for i in 1..=bytes.len() {
-            if i == bytes.len() || bytes[i].is_ascii_digit() != bytes[i - 1].is_ascii_digit() {
-                out.push((bytes[start].is_ascii_digit(), &s[start..i]));
-                start = i;
-            }
-        }
-        out
-    }
-    let (ca, cb) = (chunks(a), chunks(b));
-    for (x, y) in ca.iter().zip(&cb) {
-        let ord = match (x.0, y.0) {
-            (true, true) => {
-                x.1.trim_start_matches('0').len().cmp(&y.1.trim_start_matches('0').len()).then(x.1.cmp(y.1))
-            }
-            _ => x.1.to_lowercase().cmp(&y.1.to_lowercase()),
-        };
-        if ord.is_ne() {
-            return ord;
-        }
-    }
-    ca.len().cmp(&cb.len()).then(a.cmp(b))
+    pub(super) diags: Diagnostics,
 }
 
 /// Extensions of files a browser runs as a document that can hold scripts (HTML, SVG, XML
@@ -584,7 +108,7 @@ pub fn active_svg(bytes: &[u8]) -> Option<String> {
 }
 
 impl<'a> Checker<'a> {
-    fn new(config: &'a Config, p: &Parsed, loaded: &'a Loaded) -> Self {
+    pub(super) fn new(config: &'a Config, p: &Parsed, loaded: &'a Loaded) -> Self {
         let mut c = Checker {
             config,
             ids: HashMap::new(),
@@ -641,7 +165,7 @@ impl<'a> Checker<'a> {
         c
     }
 
-    fn check_all(&mut self, p: &Parsed) {
+    pub(super) fn check_all(&mut self, p: &Parsed) {
         for r in &p.reviews {
             self.review(r);
             self.body(r);
@@ -1138,63 +662,6 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// A local link's target, site-relative: a file under `content/` or a record file.
-pub fn resolve_local(dir: &str, dest: &str, loaded: &Loaded) -> Result<String, (&'static str, String, String)> {
-    let (target, _) = normalize_local(dir, dest)?;
-    if target.is_empty() {
-        return Ok(target);
-    }
-    let is_record =
-        loaded.record_files.contains(&target) || loaded.record_files.contains(&format!("{target}/index.md"));
-    if loaded.assets.contains(&target) || is_record {
-        Ok(target)
-    } else {
-        Err((
-            "broken-link",
-            format!("link `{dest}` points to `{target}`, which does not exist"),
-            "relative links resolve from the folder of the record's file; use [[ID]] to link a record".into(),
-        ))
-    }
-}
-
-/// Splits a local link into its site-relative target path and its `#fragment` (or `?query`),
-/// rejecting absolute paths and paths that leave `content/`.
-pub fn normalize_local(dir: &str, dest: &str) -> Result<(String, String), (&'static str, String, String)> {
-    let cut = dest.find(['#', '?']).unwrap_or(dest.len());
-    let (path, suffix) = dest.split_at(cut);
-    if path.is_empty() {
-        return Ok((String::new(), suffix.to_string()));
-    }
-    if path.starts_with('/') || path.starts_with('\\') {
-        return Err(("absolute-link", format!("link `{dest}` is an absolute path"), "links are relative to the record's file so the site works from any sub-path; use a relative path or [[ID]]".into()));
-    }
-    let outside = || {
-        (
-            "link-outside",
-            format!("link `{dest}` leads outside the site's content"),
-            "link only to files under content/".to_string(),
-        )
-    };
-    let decoded = crate::escape::percent_decode(path);
-    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
-    for seg in decoded.split(['/', '\\']) {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-                if parts.is_empty() {
-                    return Err(outside());
-                }
-            }
-            s => parts.push(s),
-        }
-    }
-    if parts.first() != Some(&"content") || parts.len() < 2 {
-        return Err(outside());
-    }
-    Ok((parts.join("/"), suffix.to_string()))
-}
-
 mod record_date {
     pub type D = crate::date::Date;
 }
@@ -1202,6 +669,7 @@ mod record_date {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::natural_cmp;
 
     #[test]
     fn svg_pictures_pass_and_active_svg_is_named() {

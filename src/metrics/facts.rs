@@ -1,0 +1,156 @@
+//! Facts the evidence panels, the matrix and the dashboard show that count records whatever
+//! the audience (DESIGN §3: figures never depend on who reads them). Computed once, from the
+//! full site; the render side looks each record up in the published view, shows the ones the
+//! reader may see and says how many it leaves out.
+
+use crate::model::Site;
+use crate::record::{self, ReviewStatus};
+
+use super::{ActionStatus, Figures, SeverityCounts, action_status, nc_status};
+
+/// What one review's evidence shows, by index into the site's lists.
+#[derive(Clone, Debug, Default)]
+pub struct ReviewEvidence {
+    /// Actions raised before the review and open at the previous series review (all of them,
+    /// if there is none), in `site.actions` order.
+    pub previous_actions: Vec<usize>,
+    /// The series review before this one, if any.
+    pub previous_review: Option<usize>,
+    /// Nonconformities closed in the period, by severity.
+    pub nc_closed: SeverityCounts,
+    /// Audits started in the period, each with the nonconformities raised against it by the
+    /// review's figures date.
+    pub audits: Vec<(usize, Vec<usize>)>,
+    /// Decisions per kind of [`crate::framework::DECISION_KINDS`], confidential ones counted.
+    pub decisions: Vec<u64>,
+    /// Actions the review raised (series reviews only), and how many were followed up by the
+    /// as-of date: closed, cancelled, or reported on in a later review's action updates.
+    pub actions_raised: usize,
+    pub followed_up: usize,
+    /// Explicit heading ids of the minutes (the whole body), each with whether prose follows.
+    pub input_headings: Vec<(String, bool)>,
+    /// The review's `[risk]` snapshot.
+    pub risk: Option<record::RiskSnapshot>,
+}
+
+/// The dashboard's headline figures as of the site's date.
+#[derive(Clone, Debug, Default)]
+pub struct Dashboard {
+    /// Overdue actions, in `site.actions` order.
+    pub overdue: Vec<usize>,
+    pub open_actions: usize,
+    pub open_ncs: usize,
+}
+
+/// Per-review evidence facts, every audit's findings and the dashboard figures.
+pub(super) fn compute(site: &Site, figures: &mut Figures) {
+    figures.findings = findings(site);
+    let evidence = (0..site.reviews.len()).map(|i| review(site, figures, i)).collect();
+    figures.evidence = evidence;
+    let d = site.as_of;
+    figures.dashboard = Dashboard {
+        overdue: (site.actions.iter().enumerate())
+            .filter(|(_, a)| action_status(&a.fm, d) == ActionStatus::Overdue)
+            .map(|(i, _)| i)
+            .collect(),
+        open_actions: site.actions.iter().filter(|a| action_status(&a.fm, d).is_open()).count(),
+        open_ncs: site.nonconformities.iter().filter(|n| nc_status(&n.fm, d).is_open()).count(),
+    };
+}
+
+/// Per audit in `site.audits` order: the nonconformities raised against it.
+pub fn findings(site: &Site) -> Vec<Vec<usize>> {
+    let mut by_audit: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+    for (i, n) in site.nonconformities.iter().enumerate() {
+        if let Some(a) = &n.fm.audit {
+            by_audit.entry(a.get_ref().to_lowercase()).or_default().push(i);
+        }
+    }
+    site.audits.iter().map(|a| by_audit.remove(&a.id.to_lowercase()).unwrap_or_default()).collect()
+}
+
+fn review(site: &Site, figures: &Figures, i: usize) -> ReviewEvidence {
+    let r = &site.reviews[i];
+    let p = figures.periods[i];
+    let prev = figures.series.iter().copied().rfind(|&k| k < i);
+    let prev_date = prev.map(|k| *site.reviews[k].fm.date.get_ref());
+    let review_date = *r.fm.date.get_ref();
+    let previous_actions = (site.actions.iter().enumerate())
+        .filter(|(_, a)| {
+            *a.fm.raised.get_ref() < review_date && prev_date.is_none_or(|pd| action_status(&a.fm, pd).is_open())
+        })
+        .map(|(k, _)| k)
+        .collect();
+    let nc_closed = SeverityCounts(
+        (site.config.severities.iter())
+            .map(|s| {
+                let n = (site.nonconformities.iter())
+                    .filter(|n| {
+                        n.fm.severity.get_ref() == s
+                            && n.fm.closed.as_ref().is_some_and(|c| p.period.contains(*c.get_ref()))
+                    })
+                    .count();
+                (s.clone(), n as u64)
+            })
+            .collect(),
+    );
+    let audits = (site.audits.iter().enumerate())
+        .filter(|(_, a)| p.period.contains(*a.fm.start.get_ref()))
+        .map(|(k, _)| {
+            let raised = |n: &usize| *site.nonconformities[*n].fm.raised.get_ref() <= p.as_of;
+            (k, figures.findings[k].iter().copied().filter(raised).collect())
+        })
+        .collect();
+    let decisions = (crate::framework::DECISION_KINDS.iter())
+        .map(|kind| r.fm.decisions.iter().filter(|d| d.kind.as_str() == *kind).count() as u64)
+        .collect();
+    let (actions_raised, followed_up) = if p.in_series { follow_up(site, figures, i) } else { (0, 0) };
+    ReviewEvidence {
+        previous_actions,
+        previous_review: prev,
+        nc_closed,
+        audits,
+        decisions,
+        actions_raised,
+        followed_up,
+        input_headings: (r.scan.headings.iter())
+            .filter_map(|h| h.explicit_id.clone().map(|id| (id, h.has_text)))
+            .collect(),
+        risk: r.fm.risk.clone(),
+    }
+}
+
+/// Actions a review raised (its decisions' actions and actions whose origin is the review or
+/// one of its decisions) and how many were followed up by the site's date.
+fn follow_up(site: &Site, figures: &Figures, k: usize) -> (usize, usize) {
+    let r = &site.reviews[k];
+    let mut ids: Vec<String> =
+        r.fm.decisions.iter().flat_map(|d| d.actions.iter().map(|a| a.get_ref().to_lowercase())).collect();
+    for a in &site.actions {
+        if let Some(o) = &a.fm.origin {
+            let origin = o.get_ref().split('#').next().unwrap_or_default();
+            if origin.eq_ignore_ascii_case(&r.id) {
+                ids.push(a.id.to_lowercase());
+            }
+        }
+    }
+    ids.sort();
+    ids.dedup();
+    let later: Vec<&record::Record<record::Review>> =
+        figures.periods.iter().enumerate().filter(|(j, _)| *j > k).map(|(j, _)| &site.reviews[j]).collect();
+    let mut raised = 0;
+    let mut followed = 0;
+    for id in &ids {
+        let Some(a) = site.actions.iter().find(|a| a.id.to_lowercase() == *id) else { continue };
+        raised += 1;
+        let done = !matches!(action_status(&a.fm, site.as_of), ActionStatus::Open | ActionStatus::Overdue);
+        let reported = later.iter().any(|l| {
+            *l.fm.status.get_ref() != ReviewStatus::Planned
+                && l.fm.action_updates.iter().any(|u| u.action.get_ref().eq_ignore_ascii_case(&a.id))
+        });
+        if done || reported {
+            followed += 1;
+        }
+    }
+    (raised, followed)
+}

@@ -1,0 +1,246 @@
+//! Records → [`Site`]: one ID index across kinds, every reference resolved and every rule of
+//! DESIGN §2 checked (on the unredacted content), then records dated after the as-of date
+//! left out and the audience applied.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::config::{Audience, Config};
+use crate::date::Date;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::{Kind, Loaded};
+use crate::parse::Parsed;
+use crate::record::{self, Record, ReviewStatus};
+
+mod links;
+mod publish;
+mod rules;
+
+pub use links::{normalize_local, resolve_local};
+pub use publish::{Entry, Published, Shown, publish, shown, shown_at, withheld};
+use rules::Checker;
+pub use rules::active_svg;
+
+/// Top-level output names: a page may not take one of these as its ID.
+pub const RESERVED: &[&str] = &[
+    "reviews",
+    "actions",
+    "nonconformities",
+    "objectives",
+    "audits",
+    "trends",
+    "evidence",
+    "search",
+    "exports",
+    "files",
+    "static",
+    "atom.xml",
+    "SHA256SUMS",
+    "index.html",
+    "404.html",
+    "search-index.js",
+];
+
+/// How one record mentions another.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Backlink {
+    pub from: String,
+    pub kind: Kind,
+    /// e.g. "mentioned", "decision D1", "action update", "corrective action".
+    pub relation: String,
+}
+
+/// The resolved site: every record present as of the as-of date, in display order.
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    pub as_of: Date,
+    pub audience_name: String,
+    pub audience: Audience,
+    pub reviews: Vec<Record<record::Review>>,
+    pub actions: Vec<Record<record::Action>>,
+    pub nonconformities: Vec<Record<record::Nonconformity>>,
+    pub objectives: Vec<Record<record::Objective>>,
+    pub audits: Vec<Record<record::Audit>>,
+    pub pages: Vec<Record<record::Page>>,
+    pub home: Option<Record<record::Home>>,
+    /// Lower-cased ID → kind and index in its list.
+    pub index: HashMap<String, (Kind, usize)>,
+    /// Lower-cased IDs of records present but withheld from this audience.
+    pub withheld: HashSet<String>,
+}
+
+/// Builds the site model. Errors in `diags` mean no site.
+pub fn build(
+    config: Config,
+    parsed: Parsed,
+    loaded: &Loaded,
+    as_of: Date,
+    audience_name: &str,
+) -> (Option<Site>, Diagnostics) {
+    let mut checker = Checker::new(&config, &parsed, loaded);
+    checker.check_all(&parsed);
+    let diags = checker.diags;
+    let Some(audience) = config.audience(audience_name) else {
+        let mut diags = diags;
+        let names: Vec<&str> = config.audiences.keys().map(String::as_str).collect();
+        diags.push(
+            Diagnostic::file("unknown-audience", "site.toml", format!("unknown audience `{audience_name}`"))
+                .hint(format!("audiences: {} (define others as [audiences.NAME] in site.toml)", names.join(", "))),
+        );
+        return (None, diags);
+    };
+    if diags.has_errors() {
+        return (None, diags);
+    }
+    let site = assemble(config, parsed, as_of, audience_name, audience);
+    (Some(site), diags)
+}
+
+fn assemble(config: Config, p: Parsed, as_of: Date, audience_name: &str, audience: Audience) -> Site {
+    let mut reviews: Vec<_> = p
+        .reviews
+        .into_iter()
+        .filter(|r| *r.fm.status.get_ref() == ReviewStatus::Planned || *r.fm.date.get_ref() <= as_of)
+        .collect();
+    reviews.sort_by(|a, b| (a.fm.date.get_ref(), &a.id).cmp(&(b.fm.date.get_ref(), &b.id)));
+    let mut actions: Vec<_> = p.actions.into_iter().filter(|a| *a.fm.raised.get_ref() <= as_of).collect();
+    actions.sort_by(|a, b| natural_cmp(&a.id, &b.id));
+    let mut ncs: Vec<_> = p.nonconformities.into_iter().filter(|n| *n.fm.raised.get_ref() <= as_of).collect();
+    ncs.sort_by(|a, b| natural_cmp(&a.id, &b.id));
+    let mut objectives = p.objectives;
+    objectives.sort_by(|a, b| natural_cmp(&a.id, &b.id));
+    let mut audits: Vec<_> = p.audits.into_iter().filter(|a| *a.fm.start.get_ref() <= as_of).collect();
+    audits.sort_by(|a, b| (a.fm.start.get_ref(), &a.id).cmp(&(b.fm.start.get_ref(), &b.id)));
+    let mut pages = p.pages;
+    pages.sort_by(|a, b| {
+        (a.fm.weight.unwrap_or(i64::MAX), &a.fm.title, &a.id).cmp(&(
+            b.fm.weight.unwrap_or(i64::MAX),
+            &b.fm.title,
+            &b.id,
+        ))
+    });
+
+    let mut index = HashMap::new();
+    let mut withheld = HashSet::new();
+    let mut add = |kind: Kind, list: &mut dyn Iterator<Item = (String, bool)>| {
+        for (i, (id, hidden)) in list.enumerate() {
+            let key = id.to_lowercase();
+            if hidden {
+                withheld.insert(key.clone());
+            }
+            index.insert(key, (kind, i));
+        }
+    };
+    let hide = |confidential: bool| confidential && !audience.include_confidential;
+    add(
+        Kind::Review,
+        &mut reviews.iter().map(|r| {
+            let planned = *r.fm.status.get_ref() == ReviewStatus::Planned && !audience.include_planned;
+            (r.id.clone(), hide(r.fm.confidential) || planned)
+        }),
+    );
+    add(Kind::Action, &mut actions.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))));
+    add(Kind::Nonconformity, &mut ncs.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))));
+    add(Kind::Objective, &mut objectives.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))));
+    add(Kind::Audit, &mut audits.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))));
+    add(Kind::Page, &mut pages.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))));
+
+    Site {
+        config,
+        as_of,
+        audience_name: audience_name.to_string(),
+        audience,
+        reviews,
+        actions,
+        nonconformities: ncs,
+        objectives,
+        audits,
+        pages,
+        home: p.home,
+        index,
+        withheld,
+    }
+}
+
+/// The output folder of a record's page (`actions/A-1`, `scope`).
+pub fn page_dir(kind: Kind, id: &str) -> String {
+    match kind.folder() {
+        "" => id.to_string(),
+        f => format!("{f}/{id}"),
+    }
+}
+
+/// What every record kind has in common, for code that treats them alike.
+pub struct View<'a> {
+    pub kind: Kind,
+    pub id: &'a str,
+    pub file: &'a str,
+    pub dir: &'a str,
+    pub scan: &'a crate::record::BodyScan,
+    pub attachments: &'a [crate::load::Attachment],
+}
+
+fn view<T>(kind: Kind, r: &Record<T>) -> View<'_> {
+    View { kind, id: &r.id, file: r.file(), dir: &r.dir, scan: &r.scan, attachments: &r.attachments }
+}
+
+impl Site {
+    /// Every record of every kind (not the home page), in kind order.
+    pub fn views(&self) -> impl Iterator<Item = View<'_>> {
+        (self.reviews.iter().map(|r| view(Kind::Review, r)))
+            .chain(self.actions.iter().map(|r| view(Kind::Action, r)))
+            .chain(self.nonconformities.iter().map(|r| view(Kind::Nonconformity, r)))
+            .chain(self.objectives.iter().map(|r| view(Kind::Objective, r)))
+            .chain(self.audits.iter().map(|r| view(Kind::Audit, r)))
+            .chain(self.pages.iter().map(|r| view(Kind::Page, r)))
+    }
+
+    /// Whether a record is present in this build and shown to this audience (the published
+    /// view's one test: nothing outside the model asks).
+    fn visible(&self, id: &str) -> bool {
+        let key = id.to_lowercase();
+        self.index.contains_key(&key) && !self.withheld.contains(&key)
+    }
+
+    /// Whether confidential parts (decisions, updates, sections) are removed.
+    fn redact(&self) -> bool {
+        !self.audience.include_confidential
+    }
+}
+
+/// "an action", "a review".
+fn with_article(noun: &str) -> String {
+    let an = noun.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {noun}", if an { "an" } else { "a" })
+}
+
+/// Orders `A-2` before `A-10`.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn chunks(s: &str) -> Vec<(bool, &str)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let bytes = s.as_bytes();
+        for i in 1..=bytes.len() {
+            if i == bytes.len() || bytes[i].is_ascii_digit() != bytes[i - 1].is_ascii_digit() {
+                out.push((bytes[start].is_ascii_digit(), &s[start..i]));
+                start = i;
+            }
+        }
+        out
+    }
+    let (ca, cb) = (chunks(a), chunks(b));
+    for (x, y) in ca.iter().zip(&cb) {
+        let ord = match (x.0, y.0) {
+            (true, true) => {
+                x.1.trim_start_matches('0').len().cmp(&y.1.trim_start_matches('0').len()).then(x.1.cmp(y.1))
+            }
+            _ => x.1.to_lowercase().cmp(&y.1.to_lowercase()),
+        };
+        if ord.is_ne() {
+            return ord;
+        }
+    }
+    ca.len().cmp(&cb.len()).then(a.cmp(b))
+}

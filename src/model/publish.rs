@@ -1,0 +1,468 @@
+//! The published view: what one audience may see as of one date, built once from the
+//! checked [`Site`]. Records the audience may not see are stubs (their ID only); shown records
+//! have confidential decisions, action updates and `.confidential` sections removed, and facts
+//! dated after the as-of date dropped. The render side (pages, exports, search, evidence)
+//! reads only this view, so nothing it does can leak what the view does not hold. Figures are
+//! computed from the full site, by [`crate::metrics`].
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
+
+use crate::config::Config;
+use crate::date::Date;
+use crate::load::{Attachment, Kind, Loaded};
+use crate::record::{self, BodyScan, Record};
+
+use super::{Backlink, Site, natural_cmp, normalize_local, page_dir};
+
+/// One record as this edition shows it.
+#[derive(Clone, Debug)]
+pub struct Shown<T> {
+    pub id: String,
+    /// Site-relative source file.
+    pub file: String,
+    /// Site-relative folder of the file.
+    pub dir: String,
+    /// Front matter without confidential decisions and updates, or facts dated after the
+    /// as-of date.
+    pub fm: T,
+    /// The body without its `.confidential` sections (in a redacted edition).
+    pub body: String,
+    /// What is left of the body's headings and links; headings keep the ids they have in
+    /// the whole body, so anchors are the same in every edition.
+    pub scan: BodyScan,
+    /// Attachments published with the page.
+    pub attachments: Vec<Attachment>,
+    /// How many confidential decisions this edition leaves out (reviews).
+    pub decisions_withheld: usize,
+    /// How many confidential action updates this edition leaves out (reviews).
+    pub updates_withheld: usize,
+}
+
+/// A record present in the site: shown, or withheld from this audience (its ID only, so links
+/// to it render as plain text and lists can say how many they leave out).
+#[derive(Clone, Debug)]
+pub enum Entry<T> {
+    Shown(Box<Shown<T>>),
+    Withheld(String),
+}
+
+impl<T> Entry<T> {
+    pub fn shown(&self) -> Option<&Shown<T>> {
+        match self {
+            Entry::Shown(s) => Some(s),
+            Entry::Withheld(_) => None,
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        match self {
+            Entry::Shown(s) => &s.id,
+            Entry::Withheld(id) => id,
+        }
+    }
+}
+
+/// The shown records of a list.
+pub fn shown<T>(list: &[Entry<T>]) -> impl Iterator<Item = &Shown<T>> {
+    list.iter().filter_map(Entry::shown)
+}
+
+/// The shown records of a list with their index (the index of figures by record).
+pub fn shown_at<T>(list: &[Entry<T>]) -> impl Iterator<Item = (usize, &Shown<T>)> {
+    list.iter().enumerate().filter_map(|(i, e)| e.shown().map(|s| (i, s)))
+}
+
+/// How many records of a list this edition withholds.
+pub fn withheld<T>(list: &[Entry<T>]) -> usize {
+    list.iter().filter(|e| e.shown().is_none()).count()
+}
+
+/// The site as one audience sees it on one date. Lists are in the order, and of the length,
+/// of the [`Site`]'s, so figures indexed by record apply to them unchanged.
+#[derive(Debug)]
+pub struct Published {
+    pub config: Config,
+    pub as_of: Date,
+    pub audience_name: String,
+    /// Whether confidential parts are left out (an audience without `include_confidential`).
+    pub redacted: bool,
+    pub reviews: Vec<Entry<record::Review>>,
+    pub actions: Vec<Entry<record::Action>>,
+    pub nonconformities: Vec<Entry<record::Nonconformity>>,
+    pub objectives: Vec<Entry<record::Objective>>,
+    pub audits: Vec<Entry<record::Audit>>,
+    pub pages: Vec<Entry<record::Page>>,
+    pub home: Option<Shown<record::Home>>,
+    /// Lower-cased ID → kind and index of a shown record.
+    index: HashMap<String, (Kind, usize)>,
+    /// Lower-cased ID → who mentions it (shown sources only).
+    pub backlinks: HashMap<String, Vec<Backlink>>,
+    /// Lower-cased ID → how many withheld records or parts mention it.
+    pub backlinks_withheld: HashMap<String, usize>,
+    /// Site-relative path → output path, for every file under `content/` this edition copies.
+    pub assets: BTreeMap<String, String>,
+    /// Absolute source paths of `assets`.
+    pub asset_sources: BTreeMap<String, std::path::PathBuf>,
+    /// Site-relative record file → record ID (targets of Markdown links to `.md` files).
+    pub record_files: HashMap<String, String>,
+    /// Per audit in `audits` order: the nonconformities raised against it (indices into
+    /// `nonconformities`, shown or withheld).
+    pub findings: Vec<Vec<usize>>,
+}
+
+/// The published view of a checked site for its audience and as-of date.
+pub fn publish(site: &Site, loaded: &Loaded) -> Published {
+    let a = site.as_of;
+    let redact = site.redact();
+    let mut index = HashMap::new();
+    let mut entries = |kind: Kind, list: Vec<(String, bool)>| {
+        for (i, (id, shown)) in list.into_iter().enumerate() {
+            if shown {
+                index.insert(id.to_lowercase(), (kind, i));
+            }
+        }
+    };
+    let ids = |v: Vec<&str>| v.into_iter().map(|id| (id.to_string(), site.visible(id))).collect::<Vec<_>>();
+    entries(Kind::Review, ids(site.reviews.iter().map(|r| r.id.as_str()).collect()));
+    entries(Kind::Action, ids(site.actions.iter().map(|r| r.id.as_str()).collect()));
+    entries(Kind::Nonconformity, ids(site.nonconformities.iter().map(|r| r.id.as_str()).collect()));
+    entries(Kind::Objective, ids(site.objectives.iter().map(|r| r.id.as_str()).collect()));
+    entries(Kind::Audit, ids(site.audits.iter().map(|r| r.id.as_str()).collect()));
+    entries(Kind::Page, ids(site.pages.iter().map(|r| r.id.as_str()).collect()));
+    let assets = publish_assets(site, loaded);
+    let (backlinks, backlinks_withheld) = backlinks(site);
+    Published {
+        config: site.config.clone(),
+        as_of: a,
+        audience_name: site.audience_name.clone(),
+        redacted: redact,
+        reviews: site.reviews.iter().map(|r| entry(site, r, |fm| review_fm(fm, a, redact))).collect(),
+        actions: site.actions.iter().map(|r| entry(site, r, |fm| (action_fm(fm, a), 0, 0))).collect(),
+        nonconformities: site.nonconformities.iter().map(|r| entry(site, r, |fm| (nc_fm(fm, a), 0, 0))).collect(),
+        objectives: site.objectives.iter().map(|r| entry(site, r, |fm| (objective_fm(fm, a), 0, 0))).collect(),
+        audits: site.audits.iter().map(|r| entry(site, r, |fm| (fm.clone(), 0, 0))).collect(),
+        pages: site.pages.iter().map(|r| entry(site, r, |fm| (fm.clone(), 0, 0))).collect(),
+        home: site.home.as_ref().map(|h| shown_record(h, h.fm.clone(), redact, (0, 0))),
+        index,
+        backlinks,
+        backlinks_withheld,
+        assets,
+        asset_sources: loaded.asset_paths.clone(),
+        record_files: site.views().map(|v| (v.file.to_string(), v.id.to_string())).collect(),
+        findings: crate::metrics::findings(site),
+    }
+}
+
+impl Published {
+    /// The kind and list index of a shown record; `None` for a withheld or unknown ID.
+    pub fn lookup(&self, id: &str) -> Option<(Kind, usize)> {
+        self.index.get(&id.to_lowercase()).copied()
+    }
+
+    /// Whether `#frag` of a shown record is left out of this edition: a decision or a heading
+    /// the record had but this view no longer holds (links to it keep only their text).
+    pub fn fragment_withheld(&self, id: &str, frag: &str) -> bool {
+        if !self.redacted {
+            return false;
+        }
+        let Some(v) = self.view(id) else { return false };
+        let decision = self.review(id).is_some_and(|r| r.fm.decisions.iter().any(|d| d.id.get_ref() == frag));
+        // The checks proved `#frag` exists in the whole record: absent here means removed.
+        !decision && !v.scan.headings.iter().any(|h| h.id == frag)
+    }
+
+    pub fn review(&self, id: &str) -> Option<&Shown<record::Review>> {
+        match self.lookup(id) {
+            Some((Kind::Review, i)) => self.reviews[i].shown(),
+            _ => None,
+        }
+    }
+
+    /// What every shown record kind has in common, by ID.
+    pub fn view(&self, id: &str) -> Option<View<'_>> {
+        let (kind, i) = self.lookup(id)?;
+        match kind {
+            Kind::Review => self.reviews[i].shown().map(|r| view(kind, r, &r.fm.title)),
+            Kind::Action => self.actions[i].shown().map(|r| view(kind, r, &r.fm.title)),
+            Kind::Nonconformity => self.nonconformities[i].shown().map(|r| view(kind, r, &r.fm.title)),
+            Kind::Objective => self.objectives[i].shown().map(|r| view(kind, r, &r.fm.title)),
+            Kind::Audit => self.audits[i].shown().map(|r| view(kind, r, &r.fm.title)),
+            Kind::Page => self.pages[i].shown().map(|r| view(kind, r, &r.fm.title)),
+            Kind::Home => None,
+        }
+    }
+
+    /// The title of a shown record.
+    pub fn title_of(&self, id: &str) -> Option<&str> {
+        self.view(id).map(|v| v.title)
+    }
+
+    /// The text of a heading of a shown record, by its id.
+    pub fn heading_text(&self, id: &str, heading_id: &str) -> Option<&str> {
+        self.view(id)?.scan.headings.iter().find(|h| h.id == heading_id).map(|h| h.text.as_str())
+    }
+
+    /// The exact-case ID of a shown record.
+    pub fn canonical_id(&self, id: &str) -> Option<&str> {
+        self.view(id).map(|v| v.id)
+    }
+}
+
+/// What every shown record kind has in common, for code that treats them alike.
+pub struct View<'a> {
+    pub kind: Kind,
+    pub id: &'a str,
+    pub title: &'a str,
+    pub scan: &'a BodyScan,
+}
+
+fn view<'a, T>(kind: Kind, r: &'a Shown<T>, title: &'a str) -> View<'a> {
+    View { kind, id: &r.id, title, scan: &r.scan }
+}
+
+/// A record's entry: its ID alone when withheld, else the redacted record.
+fn entry<T>(site: &Site, r: &Record<T>, fm: impl Fn(&T) -> (T, usize, usize)) -> Entry<T> {
+    if !site.visible(&r.id) {
+        return Entry::Withheld(r.id.clone());
+    }
+    let (fm, decisions, updates) = fm(&r.fm);
+    Entry::Shown(Box::new(shown_record(r, fm, site.redact(), (decisions, updates))))
+}
+
+fn shown_record<T, U>(r: &Record<T>, fm: U, redact: bool, (decisions, updates): (usize, usize)) -> Shown<U> {
+    let (body, scan) = if redact { cut_sections(r) } else { (r.body.clone(), r.scan.clone()) };
+    Shown {
+        id: r.id.clone(),
+        file: r.file().to_string(),
+        dir: r.dir.clone(),
+        fm,
+        body,
+        scan,
+        attachments: r.attachments.clone(),
+        decisions_withheld: decisions,
+        updates_withheld: updates,
+    }
+}
+
+/// The body without its `.confidential` sections, and the scan of what is left (headings
+/// keep their ids). The one place where sections are redacted.
+fn cut_sections<T>(r: &Record<T>) -> (String, BodyScan) {
+    let hidden = confidential_sections(&r.scan);
+    if hidden.is_empty() {
+        return (r.body.clone(), r.scan.clone());
+    }
+    let inside = |at: usize| hidden.iter().any(|h| h.contains(&at));
+    let mut body = String::with_capacity(r.body.len());
+    let mut from = 0;
+    for h in &hidden {
+        let start = h.start.saturating_sub(r.body_offset).min(r.body.len());
+        let end = h.end.saturating_sub(r.body_offset).min(r.body.len());
+        body.push_str(&r.body[from..start.max(from)]);
+        from = from.max(end);
+    }
+    body.push_str(&r.body[from..]);
+    let scan = BodyScan {
+        headings: r.scan.headings.iter().filter(|h| !inside(h.span.start)).cloned().collect(),
+        wikilinks: r.scan.wikilinks.iter().filter(|w| !inside(w.span.start)).cloned().collect(),
+        links: r.scan.links.iter().filter(|l| !inside(l.span.start)).cloned().collect(),
+    };
+    (body, scan)
+}
+
+/// `Some(d)` when `d` is on or before the as-of date.
+fn until(d: &Option<record::Sp<Date>>, a: Date) -> Option<record::Sp<Date>> {
+    d.as_ref().filter(|x| *x.get_ref() <= a).cloned()
+}
+
+fn review_fm(f: &record::Review, a: Date, redact: bool) -> (record::Review, usize, usize) {
+    let mut fm = f.clone();
+    fm.decisions.retain(|d| !(d.confidential && redact));
+    fm.action_updates.retain(|u| !(u.confidential && redact));
+    fm.approved_on = until(&f.approved_on, a);
+    let (decisions, updates) =
+        (f.decisions.len() - fm.decisions.len(), f.action_updates.len() - fm.action_updates.len());
+    (fm, decisions, updates)
+}
+
+fn action_fm(f: &record::Action, a: Date) -> record::Action {
+    let mut fm = f.clone();
+    fm.updates.retain(|u| *u.date.get_ref() <= a);
+    fm.closed = until(&f.closed, a);
+    fm.cancelled = until(&f.cancelled, a);
+    if fm.cancelled.is_none() {
+        fm.cancel_reason = None;
+    }
+    fm.verified = until(&f.verified, a);
+    fm
+}
+
+fn nc_fm(f: &record::Nonconformity, a: Date) -> record::Nonconformity {
+    let mut fm = f.clone();
+    fm.closed = until(&f.closed, a);
+    fm.verified = until(&f.verified, a);
+    fm
+}
+
+fn objective_fm(f: &record::Objective, a: Date) -> record::Objective {
+    let mut fm = f.clone();
+    fm.measurements.retain(|m| *m.date.get_ref() <= a);
+    fm
+}
+
+/// Where each file under `content/` is published: a folder record's attachments beside its
+/// page, other files under `files/`; withheld records' attachments nowhere.
+pub(super) fn publish_assets(site: &Site, loaded: &Loaded) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut attached = HashSet::new();
+    let mut attach = |kind: Kind, id: &str, dir: &str, atts: &[crate::load::Attachment]| {
+        for a in atts {
+            let src = format!("{dir}/{}", a.name);
+            attached.insert(src.clone());
+            if site.visible(id) {
+                out.insert(src, format!("{}/{}", page_dir(kind, id), a.name));
+            }
+        }
+    };
+    for v in site.views() {
+        attach(v.kind, v.id, v.dir, v.attachments);
+    }
+    // A loose file (outside any folder record) belongs to no record: it is published only
+    // when a record shown in this build links to it, so withheld material never leaks.
+    let mut linked = HashSet::new();
+    let mut note_links = |id: Option<&str>, dir: &str, scan: &crate::record::BodyScan| {
+        if id.is_none_or(|id| site.visible(id)) {
+            let hidden = if site.redact() { confidential_sections(scan) } else { Vec::new() };
+            for l in scan.links.iter().filter(|l| !hidden.iter().any(|r| r.contains(&l.span.start))) {
+                if let Ok((target, _)) = normalize_local(dir, &l.dest) {
+                    linked.insert(target);
+                }
+            }
+        }
+    };
+    for v in site.views() {
+        note_links(Some(v.id), v.dir, v.scan);
+    }
+    if let Some(h) = &site.home {
+        note_links(None, &h.dir, &h.scan);
+    }
+    for asset in loaded.assets.iter().filter(|a| linked.contains(*a)) {
+        // Attachments of records left out (or failed) are never published under files/.
+        let in_record_folder =
+            std::iter::successors(asset.rsplit_once('/').map(|(d, _)| d), |d| d.rsplit_once('/').map(|(p, _)| p))
+                .any(|dir| loaded.record_folders.contains(dir));
+        if !attached.contains(asset) && !in_record_folder {
+            out.insert(asset.clone(), format!("files/{}", asset.trim_start_matches("content/")));
+        }
+    }
+    out
+}
+
+/// Byte ranges of a body's sections under `.confidential` headings (each up to the next
+/// top-level heading of the same or higher rank): removed from redacted pages, so links in
+/// them do not publish anything either.
+fn confidential_sections(scan: &BodyScan) -> Vec<Range<usize>> {
+    crate::markdown::confidential_sections(&scan.headings)
+}
+
+/// Who mentions each visible record, and how many withheld sources mention it too.
+pub(super) fn backlinks(site: &Site) -> (HashMap<String, Vec<Backlink>>, HashMap<String, usize>) {
+    let mut out: HashMap<String, Vec<Backlink>> = HashMap::new();
+    let mut hidden: HashMap<String, std::collections::BTreeSet<String>> = HashMap::new();
+    let mut add = |to: &str, from: &str, kind: Kind, relation: String| {
+        let to = to.split('#').next().unwrap_or(to);
+        if !site.visible(to) || to.eq_ignore_ascii_case(from.split('#').next().unwrap_or(from)) {
+            return;
+        }
+        if site.visible(from) {
+            out.entry(to.to_lowercase()).or_default().push(Backlink { from: from.to_string(), kind, relation });
+        } else if site.index.contains_key(&from.split('#').next().unwrap_or(from).to_lowercase()) {
+            hidden.entry(to.to_lowercase()).or_default().insert(from.to_lowercase());
+        }
+    };
+    for r in &site.reviews {
+        for (w, from) in mentions(site, &r.id, r) {
+            add(&w.target, &from, Kind::Review, "mentioned in the minutes".into());
+        }
+        for d in &r.fm.decisions {
+            // A withheld decision counts as a withheld source of its own.
+            let from =
+                if d.confidential && site.redact() { format!("{}#{}", r.id, d.id.get_ref()) } else { r.id.clone() };
+            for a in &d.actions {
+                add(a.get_ref(), &from, Kind::Review, format!("decision {}", d.id.get_ref()));
+            }
+        }
+        for (n, u) in r.fm.action_updates.iter().enumerate() {
+            let from = if u.confidential && site.redact() { format!("{}#update-{n}", r.id) } else { r.id.clone() };
+            add(u.action.get_ref(), &from, Kind::Review, "action update".into());
+        }
+    }
+    for n in &site.nonconformities {
+        for (w, from) in mentions(site, &n.id, n) {
+            add(&w.target, &from, Kind::Nonconformity, "mentioned".into());
+        }
+        for a in &n.fm.actions {
+            add(a.get_ref(), &n.id, Kind::Nonconformity, "corrective action".into());
+        }
+        if let Some(a) = &n.fm.audit {
+            add(a.get_ref(), &n.id, Kind::Nonconformity, "finding".into());
+        }
+        for r in &n.fm.repeat_of {
+            add(r.get_ref(), &n.id, Kind::Nonconformity, "repeated by".into());
+        }
+    }
+    for a in &site.actions {
+        for (w, from) in mentions(site, &a.id, a) {
+            add(&w.target, &from, Kind::Action, "mentioned".into());
+        }
+        if let Some(o) = &a.fm.origin {
+            add(o.get_ref(), &a.id, Kind::Action, "raised action".into());
+        }
+    }
+    let mut bodies = |kind: Kind, list: Vec<(&str, Vec<(&record::WikiRef, String)>)>| {
+        for (_, links) in list {
+            for (w, from) in links {
+                add(&w.target, &from, kind, "mentioned".into());
+            }
+        }
+    };
+    bodies(Kind::Objective, site.objectives.iter().map(|r| (r.id.as_str(), mentions(site, &r.id, r))).collect());
+    bodies(Kind::Audit, site.audits.iter().map(|r| (r.id.as_str(), mentions(site, &r.id, r))).collect());
+    bodies(Kind::Page, site.pages.iter().map(|r| (r.id.as_str(), mentions(site, &r.id, r))).collect());
+    for v in out.values_mut() {
+        v.sort_by(|a, b| natural_cmp(&a.from, &b.from).then(a.relation.cmp(&b.relation)));
+        v.dedup();
+        // One line per mentioning record, its relations joined.
+        let mut merged: Vec<Backlink> = Vec::with_capacity(v.len());
+        for b in v.drain(..) {
+            match merged.last_mut() {
+                Some(last) if last.from == b.from => {
+                    last.relation.push_str("; ");
+                    last.relation.push_str(&b.relation);
+                }
+                _ => merged.push(b),
+            }
+        }
+        *v = merged;
+    }
+    (out, hidden.into_iter().map(|(k, v)| (k, v.len())).collect())
+}
+
+/// The `[[links]]` of a record's body, each with the source it counts as: the record, or, for
+/// a link inside a `.confidential` section of a redacted edition, a withheld source
+/// `ID#confidential` (so it is counted, never shown).
+fn mentions<'a, T>(site: &Site, id: &str, r: &'a Record<T>) -> Vec<(&'a record::WikiRef, String)> {
+    let hidden = if site.redact() { confidential_sections(&r.scan) } else { Vec::new() };
+    r.scan
+        .wikilinks
+        .iter()
+        .map(|w| {
+            let from = if hidden.iter().any(|h| h.contains(&w.span.start)) {
+                format!("{id}#confidential")
+            } else {
+                id.to_string()
+            };
+            (w, from)
+        })
+        .collect()
+}
