@@ -4,10 +4,11 @@
 use serde::Serialize;
 
 use crate::date::Date;
-use crate::load::Kind;
 use crate::metrics::{self, ActionStatus, Attainment, NcStatus};
-use crate::model::{Backlink, Published, Shown, page_dir};
+use crate::model::{Backlink, Published, Shown};
+use crate::record::Kind;
 use crate::record::{self, ReviewStatus};
+use crate::site_map::href;
 
 /// A status shown as a word (never colour alone); `class` picks the style.
 #[derive(Clone, Debug, Serialize)]
@@ -84,11 +85,6 @@ pub struct Ref {
     pub href: String,
     pub status: Option<Badge>,
     pub withheld: bool,
-}
-
-/// Site-relative href of a record page.
-pub fn href(kind: Kind, id: &str) -> String {
-    format!("{}/index.html", page_dir(kind, id))
 }
 
 /// The status badge of any record kind, as of the site's date.
@@ -171,7 +167,7 @@ pub fn extra(table: &Option<toml::Table>) -> Vec<ExtraField> {
             key: k.clone(),
             value: match v {
                 toml::Value::String(s) => s.clone(),
-                other => crate::export::toml_to_json(other).to_string(),
+                other => crate::output::toml_to_json(other).to_string(),
             },
         })
         .collect()

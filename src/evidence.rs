@@ -7,10 +7,10 @@ use serde::Serialize;
 use crate::chart::{self, Chart, Series, Table};
 use crate::context::{self as ctx, Badge, Ref};
 use crate::date::Date;
-use crate::load::Kind;
 use crate::metrics::{self, Figures, ReviewMetrics};
 use crate::model::{Entry, Published, Shown};
 use crate::record;
+use crate::record::Kind;
 
 /// An action listed in the previous-actions panel.
 #[derive(Serialize)]

@@ -3,28 +3,15 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::context::href;
 use crate::date::Date;
 use crate::escape::{self, ics_text};
-use crate::load::Kind;
 use crate::metrics;
 use crate::metrics::Figures;
 use crate::model::{Published, Shown, shown, shown_at};
+use crate::output::{OutputFile, toml_to_json};
+use crate::record::Kind;
 use crate::record::{self, Sp};
-use crate::render::OutputFile;
-
-/// TOML → JSON, dates as `YYYY-MM-DD` strings.
-pub fn toml_to_json(v: &toml::Value) -> Value {
-    match v {
-        toml::Value::String(s) => Value::String(s.clone()),
-        toml::Value::Integer(i) => json!(i),
-        toml::Value::Float(f) => json!(f),
-        toml::Value::Boolean(b) => json!(b),
-        toml::Value::Datetime(d) => Value::String(d.to_string()),
-        toml::Value::Array(a) => Value::Array(a.iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => Value::Object(t.iter().map(|(k, v)| (k.clone(), toml_to_json(v))).collect()),
-    }
-}
+use crate::site_map::{self, href};
 
 fn extra(t: &Option<toml::Table>) -> Value {
     t.as_ref().map_or(Value::Object(Map::new()), |t| toml_to_json(&toml::Value::Table(t.clone())))
@@ -201,11 +188,11 @@ fn objective_json(r: &Shown<record::Objective>, a: Date) -> Value {
 pub fn exports(site: &Published, figures: &Figures, base_url: Option<&str>) -> Vec<OutputFile> {
     let base = base_url.or(site.config.base_url.as_deref());
     vec![
-        OutputFile { path: "exports/site.json".into(), bytes: site_json(site, figures).into_bytes() },
-        OutputFile { path: "exports/actions.csv".into(), bytes: actions_csv(site).into_bytes() },
-        OutputFile { path: "exports/nonconformities.csv".into(), bytes: nonconformities_csv(site).into_bytes() },
-        OutputFile { path: "exports/actions.ics".into(), bytes: actions_ics(site, base).into_bytes() },
-        OutputFile { path: "atom.xml".into(), bytes: atom(site, base).into_bytes() },
+        OutputFile { path: site_map::SITE_JSON.into(), bytes: site_json(site, figures).into_bytes() },
+        OutputFile { path: site_map::ACTIONS_CSV.into(), bytes: actions_csv(site).into_bytes() },
+        OutputFile { path: site_map::NONCONFORMITIES_CSV.into(), bytes: nonconformities_csv(site).into_bytes() },
+        OutputFile { path: site_map::ACTIONS_ICS.into(), bytes: actions_ics(site, base).into_bytes() },
+        OutputFile { path: site_map::FEED.into(), bytes: atom(site, base).into_bytes() },
     ]
 }
 
@@ -389,10 +376,11 @@ fn atom(site: &Published, base: Option<&str>) -> String {
     let mut out =
         String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
     out.push_str(&format!("  <title>{}: management reviews</title>\n", xml(&site.config.title)));
-    out.push_str(&format!("  <id>{}</id>\n", xml(&id_of("reviews/index.html"))));
-    out.push_str(&format!("  <link rel=\"alternate\" href=\"{}\"/>\n", xml(&link("reviews/index.html"))));
+    let reviews_list = site_map::register(Kind::Review).map_or("reviews/index.html", |l| l.path);
+    out.push_str(&format!("  <id>{}</id>\n", xml(&id_of(reviews_list))));
+    out.push_str(&format!("  <link rel=\"alternate\" href=\"{}\"/>\n", xml(&link(reviews_list))));
     if base.is_some() {
-        out.push_str(&format!("  <link rel=\"self\" href=\"{}\"/>\n", xml(&link("atom.xml"))));
+        out.push_str(&format!("  <link rel=\"self\" href=\"{}\"/>\n", xml(&link(site_map::FEED))));
     }
     out.push_str(&format!("  <updated>{updated}T00:00:00Z</updated>\n"));
     out.push_str(&format!(

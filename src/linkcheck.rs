@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use memchr::{memchr, memmem};
 use rayon::prelude::*;
 
-use crate::render::OutputFile;
+use crate::output::OutputFile;
 
 /// One broken link (or ambiguous target) in the output.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceText};
+use crate::record::Kind;
 
 /// Record files (and `site.toml`) larger than this are refused: no governance record is 8 MiB
 /// of text.
@@ -19,56 +20,6 @@ pub const MAX_RECORD_BYTES: u64 = 8 * 1024 * 1024;
 /// files) larger than this are refused: the site is published whole, and a slide deck or a
 /// signed PDF fits well under 64 MiB.
 pub const MAX_ATTACHMENT_BYTES: u64 = 64 * 1024 * 1024;
-
-/// The kinds of record, by their `content/` folder.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Review,
-    Action,
-    Nonconformity,
-    Objective,
-    Audit,
-    Page,
-    /// `content/_index.md`
-    Home,
-}
-
-impl Kind {
-    pub const FOLDERS: [(&'static str, Kind); 6] = [
-        ("reviews", Kind::Review),
-        ("actions", Kind::Action),
-        ("nonconformities", Kind::Nonconformity),
-        ("objectives", Kind::Objective),
-        ("audits", Kind::Audit),
-        ("pages", Kind::Page),
-    ];
-
-    /// The folder under `content/` and under the output root (`""` for pages and home).
-    pub fn folder(self) -> &'static str {
-        match self {
-            Kind::Review => "reviews",
-            Kind::Action => "actions",
-            Kind::Nonconformity => "nonconformities",
-            Kind::Objective => "objectives",
-            Kind::Audit => "audits",
-            Kind::Page | Kind::Home => "",
-        }
-    }
-
-    /// A reader's name for the kind.
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Review => "review",
-            Kind::Action => "action",
-            Kind::Nonconformity => "nonconformity",
-            Kind::Objective => "objective",
-            Kind::Audit => "audit",
-            Kind::Page => "page",
-            Kind::Home => "home page",
-        }
-    }
-}
 
 /// A file that belongs to a folder record and is published beside its page.
 #[derive(Clone, Debug)]

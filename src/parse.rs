@@ -7,7 +7,8 @@ use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceText, did_you_mean};
-use crate::load::{Kind, Loaded, Source};
+use crate::load::{Loaded, Source};
+use crate::record::Kind;
 use crate::record::{self, Record};
 
 /// Every record of the site, by kind, each list in file order.

@@ -295,6 +295,56 @@ pub struct Home {
     pub extra: Option<toml::Table>,
 }
 
+/// The kinds of record, by their `content/` folder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Review,
+    Action,
+    Nonconformity,
+    Objective,
+    Audit,
+    Page,
+    /// `content/_index.md`
+    Home,
+}
+
+impl Kind {
+    pub const FOLDERS: [(&'static str, Kind); 6] = [
+        ("reviews", Kind::Review),
+        ("actions", Kind::Action),
+        ("nonconformities", Kind::Nonconformity),
+        ("objectives", Kind::Objective),
+        ("audits", Kind::Audit),
+        ("pages", Kind::Page),
+    ];
+
+    /// The folder under `content/` and under the output root (`""` for pages and home).
+    pub fn folder(self) -> &'static str {
+        match self {
+            Kind::Review => "reviews",
+            Kind::Action => "actions",
+            Kind::Nonconformity => "nonconformities",
+            Kind::Objective => "objectives",
+            Kind::Audit => "audits",
+            Kind::Page | Kind::Home => "",
+        }
+    }
+
+    /// A reader's name for the kind.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Review => "review",
+            Kind::Action => "action",
+            Kind::Nonconformity => "nonconformity",
+            Kind::Objective => "objective",
+            Kind::Audit => "audit",
+            Kind::Page => "page",
+            Kind::Home => "home page",
+        }
+    }
+}
+
 /// A heading found in a record's Markdown body.
 #[derive(Clone, Debug)]
 pub struct Heading {

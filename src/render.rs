@@ -6,23 +6,17 @@ use std::path::Path;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::context::{self as ctx, Ref};
 use crate::fingerprint::{Part, fingerprint};
-use crate::load::Kind;
 use crate::markdown::{self, Resolver, WikiTarget};
 use crate::metrics::Figures;
 use crate::model::{Published, Shown, normalize_local, shown, shown_at, withheld};
+pub use crate::output::OutputFile;
+use crate::output::sha256sums;
+use crate::record::Kind;
+use crate::site_map;
 use crate::warnings::Warnings;
-
-/// One file of the built site.
-#[derive(Clone, Debug)]
-pub struct OutputFile {
-    /// Output-relative path with `/` separators.
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
 
 /// Render settings that are not part of the content.
 #[derive(Clone, Debug, Default)]
@@ -121,11 +115,7 @@ struct SiteCtx<'a> {
 /// Every page the site has, before rendering.
 #[derive(Clone, Copy)]
 enum Job {
-    Home,
-    Trends,
-    Evidence,
-    Search,
-    List(Kind),
+    Section(&'static site_map::Section),
     Record(Kind, usize),
 }
 
@@ -176,17 +166,15 @@ pub fn render(
                 .config
                 .extra
                 .as_ref()
-                .map_or(serde_json::Value::Null, |t| crate::export::toml_to_json(&toml::Value::Table(t.clone()))),
+                .map_or(serde_json::Value::Null, |t| crate::output::toml_to_json(&toml::Value::Table(t.clone()))),
         },
         nav_pages: shown(&site.pages)
             .filter(|p| p.fm.weight.is_some())
-            .map(|p| (p.fm.title.clone(), ctx::href(Kind::Page, &p.id)))
+            .map(|p| (p.fm.title.clone(), site_map::href(Kind::Page, &p.id)))
             .collect(),
     };
     r.shared.site = tera::Value::from_serializable(&r.site_ctx);
-    for section in
-        ["home", "reviews", "actions", "nonconformities", "objectives", "audits", "trends", "evidence", "search", ""]
-    {
+    for section in site_map::SECTIONS.iter().map(|s| s.key).chain([""]) {
         r.shared.nav.insert(section, tera::Value::from_serializable(&r.nav(section)));
     }
     let pages: Vec<NavItem> =
@@ -199,10 +187,7 @@ pub fn render(
     };
     r.shared.seed = fingerprint(templates_fp, &[&r.shared.site, &navs, &r.shared.nav_pages, &opts.serve]);
     let r = r;
-    let mut jobs = vec![Job::Home, Job::Trends, Job::Evidence, Job::Search];
-    for kind in [Kind::Review, Kind::Action, Kind::Nonconformity, Kind::Objective, Kind::Audit] {
-        jobs.push(Job::List(kind));
-    }
+    let mut jobs: Vec<Job> = site_map::SECTIONS.iter().map(Job::Section).collect();
     jobs.extend(shown_at(&site.reviews).map(|(i, _)| Job::Record(Kind::Review, i)));
     jobs.extend(shown_at(&site.actions).map(|(i, _)| Job::Record(Kind::Action, i)));
     jobs.extend(shown_at(&site.nonconformities).map(|(i, _)| Job::Record(Kind::Nonconformity, i)));
@@ -278,46 +263,23 @@ impl Renderer<'_> {
         let mut backlinks_withheld = 0;
         let (path, template, section, title, crumbs, data): (String, &str, &str, String, Vec<Crumb>, Box<dyn Part>) =
             match job {
-                Job::Home => {
-                    let data: Box<dyn Part> = Box::new(self.home());
-                    ("index.html".into(), "index.html", "home", site.config.title.clone(), vec![], data)
-                }
-                Job::Trends => {
-                    let data: Box<dyn Part> = Box::new(self.trends());
-                    ("trends/index.html".into(), "trends.html", "trends", "Trends".into(), vec![], data)
-                }
-                Job::Evidence => (
-                    "evidence/index.html".into(),
-                    "evidence.html",
-                    "evidence",
-                    "Clause 9.3 evidence".into(),
-                    vec![],
-                    Box::new(crate::evidence::matrix(site, self.figures)),
-                ),
-                Job::Search => {
-                    let data: Box<dyn Part> = Box::new(serde_json::json!({}));
-                    ("search/index.html".into(), "search.html", "search", "Search".into(), vec![], data)
-                }
-                Job::List(kind) => {
-                    let (tpl, title, data) = self.list(kind);
-                    (format!("{}/index.html", kind.folder()), tpl, kind.folder(), title.to_string(), vec![], data)
+                Job::Section(sec) => {
+                    let data = self.section(sec);
+                    let title = if sec.title.is_empty() { site.config.title.clone() } else { sec.title.to_string() };
+                    (sec.path.to_string(), sec.template, sec.key, title, vec![], data)
                 }
                 Job::Record(kind, i) => {
                     let (id, title, data) = self.record(kind, i)?;
                     notices = self.warnings.of(&id);
                     backlinks_withheld = site.backlinks_withheld.get(&id.to_lowercase()).copied().unwrap_or(0);
-                    let path = ctx::href(kind, &id);
-                    let crumbs = match kind {
-                        Kind::Page => vec![],
-                        _ => vec![Crumb {
-                            label: list_title(kind).into(),
-                            href: format!("{}/index.html", kind.folder()),
-                        }],
-                    };
+                    let path = site_map::href(kind, &id);
+                    let list = site_map::register(kind);
+                    let crumbs =
+                        list.map(|l| Crumb { label: l.title.into(), href: l.path.into() }).into_iter().collect();
                     (
                         path,
-                        record_template(kind),
-                        if kind == Kind::Page { "" } else { kind.folder() },
+                        site_map::record_template(kind),
+                        list.map_or("", |l| l.key),
                         format!("{id} {title}"),
                         crumbs,
                         data,
@@ -383,24 +345,24 @@ impl Renderer<'_> {
     }
 
     fn nav(&self, section: &str) -> Vec<NavItem> {
-        [
-            ("home", "Dashboard", "index.html"),
-            ("reviews", "Reviews", "reviews/index.html"),
-            ("actions", "Actions", "actions/index.html"),
-            ("nonconformities", "Nonconformities", "nonconformities/index.html"),
-            ("objectives", "Objectives", "objectives/index.html"),
-            ("audits", "Audits", "audits/index.html"),
-            ("trends", "Trends", "trends/index.html"),
-            ("evidence", "Evidence", "evidence/index.html"),
-            ("search", "Search", "search/index.html"),
-        ]
-        .into_iter()
-        .map(|(key, label, href)| NavItem { label: label.into(), href: href.into(), current: key == section })
-        .collect()
+        (site_map::SECTIONS.iter())
+            .map(|s| NavItem { label: s.nav.into(), href: s.path.into(), current: s.key == section })
+            .collect()
+    }
+
+    /// The data of a section page.
+    fn section(&self, sec: &site_map::Section) -> Box<dyn Part> {
+        match (sec.key, sec.kind) {
+            (_, Some(kind)) => self.list(kind),
+            ("home", _) => Box::new(self.home()),
+            ("trends", _) => Box::new(self.trends()),
+            ("evidence", _) => Box::new(crate::evidence::matrix(self.site, self.figures)),
+            _ => Box::new(serde_json::json!({})),
+        }
     }
 
     fn body<T>(&self, rec: &Shown<T>, kind: Kind) -> String {
-        let depth = ctx::href(kind, &rec.id).matches('/').count();
+        let depth = site_map::href(kind, &rec.id).matches('/').count();
         let links = Links {
             site: self.site,
             dir: &rec.dir,
@@ -528,7 +490,7 @@ impl Renderer<'_> {
         }
     }
 
-    fn list(&self, kind: Kind) -> (&'static str, &'static str, Box<dyn Part>) {
+    fn list(&self, kind: Kind) -> Box<dyn Part> {
         let site = self.site;
         macro_rules! rows {
             ($list:expr, $row:path) => {{
@@ -537,11 +499,11 @@ impl Renderer<'_> {
             }};
         }
         match kind {
-            Kind::Review => ("reviews.html", list_title(kind), rows!(site.reviews, ctx::review_row)),
-            Kind::Action => ("actions.html", list_title(kind), rows!(site.actions, ctx::action_row)),
-            Kind::Nonconformity => ("nonconformities.html", list_title(kind), rows!(site.nonconformities, ctx::nc_row)),
-            Kind::Objective => ("objectives.html", list_title(kind), rows!(site.objectives, ctx::objective_row)),
-            _ => ("audits.html", list_title(kind), rows!(site.audits, ctx::audit_row)),
+            Kind::Review => rows!(site.reviews, ctx::review_row),
+            Kind::Action => rows!(site.actions, ctx::action_row),
+            Kind::Nonconformity => rows!(site.nonconformities, ctx::nc_row),
+            Kind::Objective => rows!(site.objectives, ctx::objective_row),
+            _ => rows!(site.audits, ctx::audit_row),
         }
     }
 
@@ -599,28 +561,6 @@ struct ListCtx<T: Serialize> {
     withheld: usize,
 }
 
-fn list_title(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Review => "Management reviews",
-        Kind::Action => "Actions",
-        Kind::Nonconformity => "Nonconformities",
-        Kind::Objective => "Objectives",
-        Kind::Audit => "Audits",
-        Kind::Page | Kind::Home => "Pages",
-    }
-}
-
-fn record_template(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Review => "review.html",
-        Kind::Action => "action.html",
-        Kind::Nonconformity => "nonconformity.html",
-        Kind::Objective => "objective.html",
-        Kind::Audit => "audit.html",
-        Kind::Page | Kind::Home => "page.html",
-    }
-}
-
 /// Resolves links in one record's body, relative to its page.
 struct Links<'a> {
     site: &'a Published,
@@ -673,7 +613,7 @@ impl Resolver for Links<'_> {
             {
                 return None;
             }
-            return Some(format!("{}{}{suffix}", self.root, ctx::href(kind, id)));
+            return Some(format!("{}{}{suffix}", self.root, site_map::href(kind, id)));
         }
         self.site.assets.get(&target).map(|out| format!("{}{}{suffix}", self.root, crate::escape::url_path(out)))
     }
@@ -757,7 +697,7 @@ fn search_index(site: &Published) -> OutputFile {
         let text = format!("{id} {title} {} {status} {extra}", kind.label()).to_lowercase();
         entries.push(serde_json::json!(Entry {
             id: site.canonical_id(id).unwrap_or(id),
-            url: ctx::href(kind, id),
+            url: site_map::href(kind, id),
             title,
             kind: kind.label(),
             status,
@@ -785,20 +725,5 @@ fn search_index(site: &Published) -> OutputFile {
     }
     // Safe to inline in a page as well: no `<`, `>`, `&`, U+2028 or U+2029 left raw.
     let json = crate::escape::json_for_script(&serde_json::to_string(&entries).expect("index serializes"));
-    OutputFile { path: "search-index.js".into(), bytes: format!("window.QUORUM_SEARCH = {json};\n").into_bytes() }
-}
-
-/// Lowercase hex of a SHA-256 digest.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// `SHA256SUMS` over every file, sorted by path bytes, in `sha256sum -c` format.
-fn sha256sums(files: &[OutputFile]) -> OutputFile {
-    let lines: Vec<(String, String)> = files.par_iter().map(|f| (f.path.clone(), sha256_hex(&f.bytes))).collect();
-    let mut text = String::new();
-    for (path, hex) in lines {
-        text.push_str(&format!("{hex}  {path}\n"));
-    }
-    OutputFile { path: "SHA256SUMS".into(), bytes: text.into_bytes() }
+    OutputFile { path: site_map::SEARCH_INDEX.into(), bytes: format!("window.QUORUM_SEARCH = {json};\n").into_bytes() }
 }

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::date::Date;
-use crate::load::Kind;
+use crate::record::Kind;
 
 /// What `quorum new` was asked for.
 pub struct Request<'a> {

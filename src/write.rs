@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::render::OutputFile;
+use crate::output::OutputFile;
 
 /// The file that marks a folder as quorum's output.
 pub const MARKER: &str = ".quorum-output";
@@ -368,7 +368,7 @@ pub fn verify(dir: &Path) -> Result<Vec<String>, WriteError> {
         }
         let full = dir.join(path);
         let bytes = crate::load::read_file(&full, u64::MAX).map_err(|e| read_error("cannot read", &full, e))?;
-        if &crate::render::sha256_hex(&bytes) != hex {
+        if &crate::output::sha256_hex(&bytes) != hex {
             problems.push(format!("changed: {path}"));
         }
     }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use quorum::date::Date;
-use quorum::load::Kind;
+use quorum::record::Kind;
 
 #[derive(Clone, Copy, ValueEnum)]
 enum NewKind {

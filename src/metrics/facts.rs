@@ -44,7 +44,7 @@ pub struct Dashboard {
 
 /// Per-review evidence facts, every audit's findings and the dashboard figures.
 pub(super) fn compute(site: &Site, figures: &mut Figures) {
-    figures.findings = findings(site);
+    figures.findings = crate::model::findings(site);
     let evidence = (0..site.reviews.len()).map(|i| review(site, figures, i)).collect();
     figures.evidence = evidence;
     let d = site.as_of;
@@ -56,17 +56,6 @@ pub(super) fn compute(site: &Site, figures: &mut Figures) {
         open_actions: site.actions.iter().filter(|a| action_status(&a.fm, d).is_open()).count(),
         open_ncs: site.nonconformities.iter().filter(|n| nc_status(&n.fm, d).is_open()).count(),
     };
-}
-
-/// Per audit in `site.audits` order: the nonconformities raised against it.
-pub fn findings(site: &Site) -> Vec<Vec<usize>> {
-    let mut by_audit: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
-    for (i, n) in site.nonconformities.iter().enumerate() {
-        if let Some(a) = &n.fm.audit {
-            by_audit.entry(a.get_ref().to_lowercase()).or_default().push(i);
-        }
-    }
-    site.audits.iter().map(|a| by_audit.remove(&a.id.to_lowercase()).unwrap_or_default()).collect()
 }
 
 fn review(site: &Site, figures: &Figures, i: usize) -> ReviewEvidence {

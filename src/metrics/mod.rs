@@ -5,7 +5,7 @@ use serde::Serialize;
 
 mod facts;
 
-pub use facts::{Dashboard, ReviewEvidence, findings};
+pub use facts::{Dashboard, ReviewEvidence};
 
 use crate::date::Date;
 use crate::record::{Action, Direction, Nonconformity, Objective, ReviewStatus};

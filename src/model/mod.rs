@@ -9,8 +9,9 @@ use serde::Serialize;
 use crate::config::{Audience, Config};
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::load::{Kind, Loaded};
+use crate::load::Loaded;
 use crate::parse::Parsed;
+use crate::record::Kind;
 use crate::record::{self, Record, ReviewStatus};
 
 mod links;
@@ -21,26 +22,6 @@ pub use links::{normalize_local, resolve_local};
 pub use publish::{Entry, Published, Shown, publish, shown, shown_at, withheld};
 use rules::Checker;
 pub use rules::active_svg;
-
-/// Top-level output names: a page may not take one of these as its ID.
-pub const RESERVED: &[&str] = &[
-    "reviews",
-    "actions",
-    "nonconformities",
-    "objectives",
-    "audits",
-    "trends",
-    "evidence",
-    "search",
-    "exports",
-    "files",
-    "static",
-    "atom.xml",
-    "SHA256SUMS",
-    "index.html",
-    "404.html",
-    "search-index.js",
-];
 
 /// How one record mentions another.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -164,14 +145,6 @@ fn assemble(config: Config, p: Parsed, as_of: Date, audience_name: &str, audienc
     }
 }
 
-/// The output folder of a record's page (`actions/A-1`, `scope`).
-pub fn page_dir(kind: Kind, id: &str) -> String {
-    match kind.folder() {
-        "" => id.to_string(),
-        f => format!("{f}/{id}"),
-    }
-}
-
 /// What every record kind has in common, for code that treats them alike.
 pub struct View<'a> {
     pub kind: Kind,
@@ -208,6 +181,17 @@ impl Site {
     fn redact(&self) -> bool {
         !self.audience.include_confidential
     }
+}
+
+/// Per audit in `site.audits` order: the nonconformities raised against it.
+pub fn findings(site: &Site) -> Vec<Vec<usize>> {
+    let mut by_audit: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+    for (i, n) in site.nonconformities.iter().enumerate() {
+        if let Some(a) = &n.fm.audit {
+            by_audit.entry(a.get_ref().to_lowercase()).or_default().push(i);
+        }
+    }
+    site.audits.iter().map(|a| by_audit.remove(&a.id.to_lowercase()).unwrap_or_default()).collect()
 }
 
 /// "an action", "a review".

@@ -10,10 +10,12 @@ use std::ops::Range;
 
 use crate::config::Config;
 use crate::date::Date;
-use crate::load::{Attachment, Kind, Loaded};
+use crate::load::{Attachment, Loaded};
+use crate::record::Kind;
 use crate::record::{self, BodyScan, Record};
 
-use super::{Backlink, Site, natural_cmp, normalize_local, page_dir};
+use super::{Backlink, Site, natural_cmp, normalize_local};
+use crate::site_map::page_dir;
 
 /// One record as this edition shows it.
 #[derive(Clone, Debug)]
@@ -150,7 +152,7 @@ pub fn publish(site: &Site, loaded: &Loaded) -> Published {
         assets,
         asset_sources: loaded.asset_paths.clone(),
         record_files: site.views().map(|v| (v.file.to_string(), v.id.to_string())).collect(),
-        findings: crate::metrics::findings(site),
+        findings: super::findings(site),
     }
 }
 

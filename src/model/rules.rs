@@ -6,12 +6,13 @@ use std::collections::{HashMap, HashSet};
 use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::load::{Kind, Loaded};
+use crate::load::Loaded;
 use crate::parse::Parsed;
+use crate::record::Kind;
 use crate::record::{self, Record, ReviewStatus, Sp};
 
 use super::links::resolve_local;
-use super::{RESERVED, with_article};
+use super::with_article;
 
 struct Known {
     kind: Kind,
@@ -558,7 +559,7 @@ impl<'a> Checker<'a> {
     }
 
     fn page(&mut self, r: &Record<record::Page>) {
-        if RESERVED.iter().any(|x| x.eq_ignore_ascii_case(&r.id)) {
+        if crate::site_map::reserved(&r.id) {
             self.diags.push(
                 r.diag_top(
                     "reserved-id",

@@ -142,7 +142,7 @@ impl Builder {
 }
 
 /// What one full build produced.
-pub(crate) type BuildResult = Result<(crate::Checked, Vec<crate::render::OutputFile>), Failure>;
+pub(crate) type BuildResult = Result<(crate::Checked, Vec<crate::output::OutputFile>), Failure>;
 
 /// Runs a full in-memory build; a panic in a stage becomes a build error, so a bug never ends
 /// the preview.

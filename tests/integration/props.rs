@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::test_runner::Config;
 use quorum::diagnostics::{Diagnostic, Diagnostics};
-use quorum::load::Kind;
+use quorum::record::Kind;
 use quorum::render::RenderOptions;
 
 use crate::support::Site;
