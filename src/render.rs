@@ -357,7 +357,7 @@ impl Renderer<'_> {
             ("home", _) => Box::new(self.home()),
             ("trends", _) => Box::new(self.trends()),
             ("evidence", _) => Box::new(crate::evidence::matrix(self.site, self.figures)),
-            _ => Box::new(serde_json::json!({})),
+            _ => Box::new(Empty {}),
         }
     }
 
@@ -432,20 +432,20 @@ impl Renderer<'_> {
         }))
     }
 
-    fn trends(&self) -> serde_json::Value {
+    fn trends(&self) -> TrendsCtx {
         let site = self.site;
         let f = self.figures;
-        let idx: Vec<usize> = f.series.clone();
-        let objectives: Vec<_> =
-            shown(&site.objectives).map(|o| crate::evidence::objective_chart(o, &format!("obj-{}", o.id))).collect();
-        serde_json::json!({
-            "reviews": idx.len(),
-            "nc": (!idx.is_empty()).then(|| crate::evidence::nc_chart(site, f, &idx, "trend-nc")),
-            "actions": (!idx.is_empty()).then(|| crate::evidence::action_chart(site, f, &idx, "trend-actions")),
-            "risk": crate::evidence::risk_chart(site, f, &idx, "trend-risk"),
-            "objectives": objectives,
-            "objectives_withheld": withheld(&site.objectives),
-        })
+        let idx: &[usize] = &f.series;
+        TrendsCtx {
+            reviews: idx.len(),
+            nc: (!idx.is_empty()).then(|| crate::evidence::nc_chart(site, f, idx, "trend-nc")),
+            actions: (!idx.is_empty()).then(|| crate::evidence::action_chart(site, f, idx, "trend-actions")),
+            risk: crate::evidence::risk_chart(site, f, idx, "trend-risk"),
+            objectives: shown(&site.objectives)
+                .map(|o| crate::evidence::objective_chart(o, &format!("obj-{}", o.id)))
+                .collect(),
+            objectives_withheld: withheld(&site.objectives),
+        }
     }
 
     fn record(&self, kind: Kind, i: usize) -> Result<(String, String, Box<dyn Part>), RenderError> {
@@ -507,9 +507,8 @@ impl Renderer<'_> {
         }
     }
 
-    fn home(&self) -> serde_json::Value {
+    fn home(&self) -> HomeCtx {
         let site = self.site;
-        let d = site.as_of;
         let intro = site.home.as_ref().map(|h| {
             let links =
                 Links { site, dir: &h.dir, root: String::new(), panels: HashMap::new(), headings: &h.scan.headings };
@@ -518,41 +517,76 @@ impl Renderer<'_> {
         let series: Vec<&Shown<crate::record::Review>> =
             shown(&site.reviews).filter(|r| *r.fm.status.get_ref() != crate::record::ReviewStatus::Planned).collect();
         let latest = series.last().map(|r| ctx::review_row(site, r));
-        let next = shown(&site.reviews)
-            .filter(|r| *r.fm.status.get_ref() == crate::record::ReviewStatus::Planned && *r.fm.date.get_ref() >= d)
-            .map(|r| ctx::review_row(site, r))
-            .next();
+        let dash = &self.figures.dashboard;
+        let next = dash.planned.iter().find_map(|&k| site.reviews[k].shown()).map(|r| ctx::review_row(site, r));
         let next_due = series.last().and_then(|r| r.fm.next_review.as_ref().map(|n| n.get_ref().to_string()));
         // Headline figures count every record present, whatever the audience (DESIGN §3);
         // only the lists leave withheld records out, and say how many.
-        let dash = &self.figures.dashboard;
         let overdue: Vec<_> =
             dash.overdue.iter().filter_map(|&k| site.actions[k].shown()).map(|a| ctx::action_row(site, a)).collect();
         let overdue_withheld = dash.overdue.len() - overdue.len();
         let pages: Vec<Ref> = shown(&site.pages).map(|p| ctx::reference(site, &p.id)).collect();
         let title = site.home.as_ref().and_then(|h| h.fm.title.clone());
         let recent: Vec<usize> = self.figures.series.iter().rev().take(6).rev().copied().collect();
-        serde_json::json!({
-            "nc_chart": (!recent.is_empty()).then(|| crate::evidence::nc_chart(site, self.figures, &recent, "home-nc")),
-            "action_chart": (!recent.is_empty()).then(|| crate::evidence::action_chart(site, self.figures, &recent, "home-actions")),
-            "title": title,
-            "intro": intro,
-            "latest": latest,
-            "next": next,
-            "next_due": next_due,
-            "overdue": overdue,
-            "open_actions": dash.open_actions,
-            "overdue_actions": dash.overdue.len(),
-            "overdue_withheld": overdue_withheld,
-            "open_ncs": dash.open_ncs,
-            "reviews": self.figures.series.len(),
-            "objectives": shown(&site.objectives).map(|o| ctx::objective_row(site, o)).collect::<Vec<_>>(),
-            "objectives_withheld": withheld(&site.objectives),
-            "pages_withheld": withheld(&site.pages),
-            "pages": pages,
-        })
+        HomeCtx {
+            nc_chart: (!recent.is_empty()).then(|| crate::evidence::nc_chart(site, self.figures, &recent, "home-nc")),
+            action_chart: (!recent.is_empty())
+                .then(|| crate::evidence::action_chart(site, self.figures, &recent, "home-actions")),
+            title,
+            intro,
+            latest,
+            next,
+            next_due,
+            overdue,
+            open_actions: dash.open_actions,
+            overdue_actions: dash.overdue.len(),
+            overdue_withheld,
+            open_ncs: dash.open_ncs,
+            reviews: self.figures.series.len(),
+            objectives: shown(&site.objectives).map(|o| ctx::objective_row(site, o)).collect(),
+            objectives_withheld: withheld(&site.objectives),
+            pages_withheld: withheld(&site.pages),
+            pages,
+        }
     }
 }
+
+/// The dashboard (`index.html`): a contract with site templates, extended only.
+#[derive(Serialize)]
+struct HomeCtx {
+    nc_chart: Option<crate::chart::Chart>,
+    action_chart: Option<crate::chart::Chart>,
+    title: Option<String>,
+    intro: Option<String>,
+    latest: Option<ctx::ReviewRow>,
+    next: Option<ctx::ReviewRow>,
+    next_due: Option<String>,
+    overdue: Vec<ctx::ActionRow>,
+    open_actions: usize,
+    overdue_actions: usize,
+    overdue_withheld: usize,
+    open_ncs: usize,
+    reviews: usize,
+    objectives: Vec<ctx::ObjectiveRow>,
+    objectives_withheld: usize,
+    pages_withheld: usize,
+    pages: Vec<Ref>,
+}
+
+/// The trends page: the whole series.
+#[derive(Serialize)]
+struct TrendsCtx {
+    reviews: usize,
+    nc: Option<crate::chart::Chart>,
+    actions: Option<crate::chart::Chart>,
+    risk: Option<crate::chart::Chart>,
+    objectives: Vec<crate::chart::Chart>,
+    objectives_withheld: usize,
+}
+
+/// A page whose template needs no data (search).
+#[derive(Serialize)]
+struct Empty {}
 
 /// A register page: the visible rows and how many were withheld.
 #[derive(Serialize)]
@@ -691,19 +725,13 @@ fn search_index(site: &Published) -> OutputFile {
         status: String,
         text: String,
     }
-    let mut entries = Vec::new();
-    let mut add = |kind: Kind, i: usize, id: &str, title: &str, extra: &str| {
+    fn entry<'a>(site: &Published, kind: Kind, i: usize, id: &'a str, title: &'a str, extra: &str) -> Entry<'a> {
         let status = ctx::badge_of(site, kind, i).map_or(String::new(), |b| b.label);
         let text = format!("{id} {title} {} {status} {extra}", kind.label()).to_lowercase();
-        entries.push(serde_json::json!(Entry {
-            id: site.canonical_id(id).unwrap_or(id),
-            url: site_map::href(kind, id),
-            title,
-            kind: kind.label(),
-            status,
-            text,
-        }));
-    };
+        Entry { id, url: site_map::href(kind, id), title, kind: kind.label(), status, text }
+    }
+    let mut entries = Vec::new();
+    let mut add = |kind, i, id, title, extra: &str| entries.push(entry(site, kind, i, id, title, extra));
     for (i, r) in shown_at(&site.reviews) {
         add(Kind::Review, i, &r.id, &r.fm.title, r.fm.chair.as_deref().unwrap_or_default());
     }

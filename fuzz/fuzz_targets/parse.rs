@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use quorum::load::Kind;
+use quorum::record::Kind;
 
 const KINDS: [Kind; 7] =
     [Kind::Review, Kind::Action, Kind::Nonconformity, Kind::Objective, Kind::Audit, Kind::Page, Kind::Home];

@@ -40,6 +40,8 @@ pub struct Dashboard {
     pub overdue: Vec<usize>,
     pub open_actions: usize,
     pub open_ncs: usize,
+    /// Planned reviews dated on or after the as-of date, in `site.reviews` order.
+    pub planned: Vec<usize>,
 }
 
 /// Per-review evidence facts, every audit's findings and the dashboard figures.
@@ -55,6 +57,10 @@ pub(super) fn compute(site: &Site, figures: &mut Figures) {
             .collect(),
         open_actions: site.actions.iter().filter(|a| action_status(&a.fm, d).is_open()).count(),
         open_ncs: site.nonconformities.iter().filter(|n| nc_status(&n.fm, d).is_open()).count(),
+        planned: (site.reviews.iter().enumerate())
+            .filter(|(_, r)| *r.fm.status.get_ref() == ReviewStatus::Planned && *r.fm.date.get_ref() >= d)
+            .map(|(i, _)| i)
+            .collect(),
     };
 }
 
