@@ -1,187 +1,24 @@
-//! [`Site`] → `/exports/site.json`: every visible record with its derived status as of the
-//! site's date, for other tools. Facts dated after the as-of date are left out.
+//! The published view → the exports (`site.json`, CSV, calendar) and the Atom feed. The view
+//! holds no fact dated after the as-of date, so none is exported.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use crate::date::Date;
+
+mod site_json;
+pub use site_json::site_json;
+
 use crate::escape::{self, ics_text};
 use crate::metrics;
 use crate::metrics::Figures;
-use crate::model::{Published, Shown, shown, shown_at};
+use crate::model::{Published, shown};
 use crate::output::{OutputFile, toml_to_json};
 use crate::record::Kind;
-use crate::record::{self, Sp};
+use crate::record::Sp;
 use crate::site_map::{self, href};
 
 fn extra(t: &Option<toml::Table>) -> Value {
     t.as_ref().map_or(Value::Object(Map::new()), |t| toml_to_json(&toml::Value::Table(t.clone())))
-}
-
-/// A date field (the published view holds none dated after the as-of date).
-fn date(d: &Option<Sp<Date>>) -> Value {
-    d.as_ref().map_or(Value::Null, |x| json!(x.get_ref().to_string()))
-}
-
-pub fn site_json(site: &Published, figures: &Figures) -> String {
-    let a = site.as_of;
-    let reviews: Vec<Value> = shown_at(&site.reviews)
-        .map(|(i, r)| {
-            let f = &r.fm;
-            let p = &figures.periods[i];
-            let approved_on = f.approved_on.as_ref().map(|x| *x.get_ref());
-            json!({
-                "id": r.id,
-                "url": href(Kind::Review, &r.id),
-                "title": f.title,
-                "date": f.date.get_ref().to_string(),
-                "status": metrics::review_status(*f.status.get_ref(), approved_on, a),
-                "kind": f.kind,
-                "period_start": f.period_start.as_ref().map(|x| x.get_ref().to_string()),
-                "chair": f.chair,
-                "approved_by": if approved_on.is_some() { json!(f.approved_by) } else { Value::Null },
-                "approved_on": approved_on.map(|x| x.to_string()),
-                "next_review": f.next_review.as_ref().map(|x| x.get_ref().to_string()),
-                "framework": f.framework.as_ref().map_or(site.config.framework.clone(), |x| x.get_ref().clone()),
-                "climate_relevant": f.climate_relevant,
-                "confidential": f.confidential,
-                "attendees": f.attendees.iter().map(|x| json!({"name": x.name, "role": x.role, "top_management": x.top_management, "present": x.present})).collect::<Vec<_>>(),
-                "conclusion": f.conclusion,
-                "risk": f.risk,
-                "decisions": f.decisions.iter().map(|d| json!({
-                    "id": d.id.get_ref(),
-                    "text": d.text,
-                    "kind": d.kind,
-                    "inputs": d.inputs.iter().map(|i| i.get_ref()).collect::<Vec<_>>(),
-                    "actions": d.actions.iter().map(|i| i.get_ref()).collect::<Vec<_>>(),
-                    "requirements": d.requirements,
-                    "confidential": d.confidential,
-                })).collect::<Vec<_>>(),
-                "action_updates": f.action_updates.iter().map(|u| json!({
-                    "action": u.action.get_ref(), "note": u.note, "confidential": u.confidential,
-                })).collect::<Vec<_>>(),
-                "extra": extra(&f.extra),
-                "in_series": p.in_series,
-                "period": {
-                    "start": p.period.first_day().map(|d| d.to_string()),
-                    "end": p.period.end.to_string(),
-                },
-                "metrics_as_of": p.as_of.to_string(),
-                "metrics": figures.metrics[i],
-            })
-        })
-        .collect();
-    let actions: Vec<Value> = shown(&site.actions).map(|r| action_json(r, a)).collect();
-    let ncs: Vec<Value> = shown(&site.nonconformities).map(|r| nc_json(r, a)).collect();
-    let objectives: Vec<Value> = shown(&site.objectives).map(|r| objective_json(r, a)).collect();
-    let audits: Vec<Value> = shown(&site.audits)
-        .map(|r| {
-            let f = &r.fm;
-            json!({
-                "id": r.id, "url": href(Kind::Audit, &r.id), "title": f.title, "kind": f.kind,
-                "start": f.start.get_ref().to_string(), "end": f.end.as_ref().map(|x| x.get_ref().to_string()),
-                "auditor": f.auditor, "scope": f.scope, "result": f.result, "requirements": f.requirements,
-                "confidential": f.confidential, "extra": extra(&f.extra),
-            })
-        })
-        .collect();
-    let pages: Vec<Value> = shown(&site.pages)
-        .map(|r| json!({"id": r.id, "url": href(Kind::Page, &r.id), "title": r.fm.title, "weight": r.fm.weight, "confidential": r.fm.confidential, "extra": extra(&r.fm.extra)}))
-        .collect();
-    let doc = json!({
-        "generator": concat!("quorum ", env!("CARGO_PKG_VERSION")),
-        "site": {
-            "title": site.config.title,
-            "organization": site.config.organization,
-            "base_url": site.config.base_url,
-            "framework": site.config.framework,
-            "severities": site.config.severities,
-            "kpi_severities": site.config.kpi_severities,
-            "as_of": a.to_string(),
-            "audience": site.audience_name,
-        },
-        "reviews": reviews,
-        "actions": actions,
-        "nonconformities": ncs,
-        "objectives": objectives,
-        "audits": audits,
-        "pages": pages,
-    });
-    let mut s = serde_json::to_string_pretty(&doc).expect("site.json serializes");
-    s.push('\n');
-    s
-}
-
-fn action_json(r: &Shown<record::Action>, a: Date) -> Value {
-    let f = &r.fm;
-    let mut updates: Vec<(usize, &record::Update)> = f.updates.iter().enumerate().collect();
-    updates.sort_by_key(|(i, u)| (*u.date.get_ref(), *i));
-    json!({
-        "id": r.id,
-        "url": href(Kind::Action, &r.id),
-        "title": f.title,
-        "owner": f.owner,
-        "kind": f.kind,
-        "origin": f.origin.as_ref().map(|o| o.get_ref()),
-        "raised": f.raised.get_ref().to_string(),
-        "due": f.due.get_ref().to_string(),
-        "due_as_of": metrics::due_as_of(f, a).to_string(),
-        "closed": date(&f.closed),
-        "cancelled": date(&f.cancelled),
-        "cancel_reason": f.cancel_reason.as_ref().map(|c| c.get_ref()),
-        "verified": date(&f.verified),
-        "status": metrics::action_status(f, a),
-        "closed_on_time": metrics::closed_on_time(f),
-        "confidential": f.confidential,
-        "updates": updates.iter().map(|(_, u)| json!({"date": u.date.get_ref().to_string(), "note": u.note, "due": u.due.as_ref().map(|d| d.get_ref().to_string())})).collect::<Vec<_>>(),
-        "extra": extra(&f.extra),
-    })
-}
-
-fn nc_json(r: &Shown<record::Nonconformity>, a: Date) -> Value {
-    let f = &r.fm;
-    let verified = f.verified.is_some();
-    json!({
-        "id": r.id,
-        "url": href(Kind::Nonconformity, &r.id),
-        "title": f.title,
-        "raised": f.raised.get_ref().to_string(),
-        "severity": f.severity.get_ref(),
-        "source": f.source,
-        "audit": f.audit.as_ref().map(|x| x.get_ref()),
-        "requirements": f.requirements,
-        "owner": f.owner,
-        "due": f.due.as_ref().map(|x| x.get_ref().to_string()),
-        "correction": f.correction,
-        "root_cause": f.root_cause,
-        "actions": f.actions.iter().map(|x| x.get_ref()).collect::<Vec<_>>(),
-        "closed": date(&f.closed),
-        "verified": date(&f.verified),
-        "effective": if verified { json!(f.effective.as_ref().is_none_or(|e| *e.get_ref())) } else { Value::Null },
-        "repeat_of": f.repeat_of.iter().map(|x| x.get_ref()).collect::<Vec<_>>(),
-        "status": metrics::nc_status(f, a),
-        "confidential": f.confidential,
-        "extra": extra(&f.extra),
-    })
-}
-
-fn objective_json(r: &Shown<record::Objective>, a: Date) -> Value {
-    let f = &r.fm;
-    let mut ms: Vec<(usize, &record::Measurement)> = f.measurements.iter().enumerate().collect();
-    ms.sort_by_key(|(i, m)| (*m.date.get_ref(), *i));
-    json!({
-        "id": r.id,
-        "url": href(Kind::Objective, &r.id),
-        "title": f.title,
-        "owner": f.owner,
-        "unit": f.unit,
-        "target": f.target,
-        "amber": f.amber.as_ref().map(|x| *x.get_ref()),
-        "direction": f.direction,
-        "attainment": metrics::attainment(f, a),
-        "measurements": ms.iter().map(|(_, m)| json!({"date": m.date.get_ref().to_string(), "value": m.value, "note": m.note})).collect::<Vec<_>>(),
-        "confidential": f.confidential,
-        "extra": extra(&f.extra),
-    })
 }
 
 /// Every file under `exports/` plus the Atom feed.
