@@ -69,6 +69,24 @@ pub enum Failure {
     Fatal(String),
 }
 
+impl Failure {
+    /// The process exit code: 1 for problems in the site, 2 for usage or I/O.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Content(_) | Failure::Render(_) => 1,
+            Failure::Fatal(_) => 2,
+        }
+    }
+
+    /// What the command line prints for it, on standard error.
+    pub fn report(&self) -> String {
+        match self {
+            Failure::Content(d) => format!("{}error: {}; nothing was written\n", d.render(), d.summary()),
+            Failure::Render(msg) | Failure::Fatal(msg) => format!("error: {msg}\n"),
+        }
+    }
+}
+
 /// The checked site model, its figures and what the checks found (warnings only).
 pub struct Checked {
     /// Every record present as of the as-of date, unredacted: what the checks and figures read.

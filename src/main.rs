@@ -37,7 +37,14 @@ struct Cli {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    cmd::run(cli.command)
+    // The one place a failure is reported and mapped to the exit code.
+    match cmd::run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprint!("{}", failure.report());
+            ExitCode::from(failure.exit_code())
+        }
+    }
 }
 
 #[allow(dead_code)]

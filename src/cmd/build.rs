@@ -1,13 +1,14 @@
 //! `quorum build`: check, render in memory, then swap the output folder into place.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Args;
 use quorum::render::RenderOptions;
 
-use super::{SiteArgs, report};
+use quorum::Failure;
+
+use super::SiteArgs;
 
 #[derive(Args)]
 pub struct BuildArgs {
@@ -33,25 +34,19 @@ pub struct BuildArgs {
     deny_status: bool,
 }
 
-pub fn run(args: BuildArgs) -> ExitCode {
+pub fn run(args: BuildArgs) -> Result<(), super::Error> {
     let start = Instant::now();
     let opts = args.site.options(&args.audience);
     let render = RenderOptions { base_url: args.base_url.clone(), ..RenderOptions::default() };
-    let (mut checked, files) = match quorum::build(&opts, &render) {
-        Ok(x) => x,
-        Err(f) => return report(f),
-    };
+    let (mut checked, files) = quorum::build(&opts, &render)?;
     checked.diagnostics.deny(args.deny_warnings, args.deny_status);
     if checked.diagnostics.has_errors() {
-        return report(quorum::Failure::Content(std::mem::take(&mut checked.diagnostics)));
+        return Err(Failure::Content(std::mem::take(&mut checked.diagnostics)).into());
     }
     eprint!("{}", checked.diagnostics.render());
     let out = args.output_dir.unwrap_or_else(|| quorum::default_output(&args.site.root));
     let t = Instant::now();
-    if let Err(e) = quorum::write::write(&out, &args.site.root, &files, args.force) {
-        eprintln!("error: {e}");
-        return ExitCode::from(2);
-    }
+    quorum::write::write(&out, &args.site.root, &files, args.force).map_err(super::fatal)?;
     quorum::log_stage("write", t);
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     let warnings = checked.diagnostics.warning_count();
@@ -65,5 +60,5 @@ pub fn run(args: BuildArgs) -> ExitCode {
         checked.site.audience_name,
         if warnings > 0 { format!(", {warnings} warnings") } else { String::new() }
     );
-    ExitCode::SUCCESS
+    Ok(())
 }

@@ -1,7 +1,5 @@
 //! `quorum check`: every check of a build, no output folder touched.
 
-use std::process::ExitCode;
-
 use clap::{Args, ValueEnum};
 use quorum::Failure;
 
@@ -28,7 +26,7 @@ pub struct CheckArgs {
     deny_status: bool,
 }
 
-pub fn run(args: CheckArgs) -> ExitCode {
+pub fn run(args: CheckArgs) -> Result<(), super::Error> {
     let opts = args.site.options("internal");
     // Render in memory too (nothing is written): a broken site template or a link the
     // templates make must fail `check` in CI just as it would fail `build`.
@@ -36,20 +34,21 @@ pub fn run(args: CheckArgs) -> ExitCode {
     let (mut diags, records) = match quorum::build(&opts, &render) {
         Ok((c, _files)) => (c.diagnostics, Some(c.records)),
         Err(Failure::Content(d)) => (d, None),
-        Err(f) => return super::report(f),
+        Err(f) => return Err(f.into()),
     };
     diags.deny(args.deny_warnings, args.deny_status);
+    let human = matches!(args.format, Format::Human);
     match args.format {
         Format::Json => println!("{}", diags.to_json()),
-        Format::Human => {
-            eprint!("{}", diags.render());
-            match records {
-                Some(n) if !diags.has_errors() => {
-                    println!("Checked {n} records: {}", diags.summary())
-                }
-                _ => eprintln!("error: {}", diags.summary()),
-            }
-        }
+        Format::Human => eprint!("{}", diags.render()),
     }
-    if diags.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    match records {
+        Some(n) if !diags.has_errors() => {
+            if human {
+                println!("Checked {n} records: {}", diags.summary());
+            }
+            Ok(())
+        }
+        _ => Err(super::Error::Listed(human.then(|| diags.summary()))),
+    }
 }

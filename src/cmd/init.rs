@@ -1,7 +1,6 @@
 //! `quorum init DIR`: a new working site from the example embedded in the binary.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::Args;
 
@@ -11,19 +10,12 @@ pub struct InitArgs {
     dir: PathBuf,
 }
 
-pub fn run(args: InitArgs) -> ExitCode {
-    match quorum::example::write_to(&args.dir) {
-        Ok(n) => {
-            println!(
-                "Created a quorum site in {} ({n} files). Next: cd {} && quorum serve",
-                args.dir.display(),
-                args.dir.display()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
-        }
-    }
+pub fn run(args: InitArgs) -> Result<(), super::Error> {
+    let n = quorum::example::write_to(&args.dir).map_err(super::fatal)?;
+    println!(
+        "Created a quorum site in {} ({n} files). Next: cd {} && quorum serve",
+        args.dir.display(),
+        args.dir.display()
+    );
+    Ok(())
 }

@@ -8,7 +8,6 @@ mod serve;
 mod verify;
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use quorum::Failure;
@@ -51,7 +50,47 @@ impl SiteArgs {
     }
 }
 
-pub fn run(command: Command) -> ExitCode {
+/// Why a command failed: reported once, by `main`, and mapped to the exit code there.
+pub enum Error {
+    /// A build stage, usage or I/O failed.
+    Failed(Failure),
+    /// Problems the command has already listed (check's diagnostics, verify's mismatches),
+    /// with the summary line to end on, if any.
+    Listed(Option<String>),
+}
+
+impl From<Failure> for Error {
+    fn from(f: Failure) -> Error {
+        Error::Failed(f)
+    }
+}
+
+impl Error {
+    /// The exit code: 1 for problems in the site, 2 for usage or I/O.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Failed(f) => f.exit_code(),
+            Error::Listed(_) => 1,
+        }
+    }
+
+    /// What to print on standard error.
+    pub fn report(&self) -> String {
+        match self {
+            Error::Failed(f) => f.report(),
+            Error::Listed(Some(summary)) => format!("error: {summary}\n"),
+            Error::Listed(None) => String::new(),
+        }
+    }
+}
+
+/// An I/O or usage failure (exit 2).
+pub fn fatal(e: impl std::fmt::Display) -> Error {
+    Error::Failed(Failure::Fatal(e.to_string()))
+}
+
+/// Runs a command; a failure is reported once, by `main`.
+pub fn run(command: Command) -> Result<(), Error> {
     match command {
         Command::Build(a) => build::run(a),
         Command::Check(a) => check::run(a),
@@ -59,24 +98,5 @@ pub fn run(command: Command) -> ExitCode {
         Command::New(a) => new::run(a),
         Command::Serve(a) => serve::run(a),
         Command::Verify(a) => verify::run(a),
-    }
-}
-
-/// Prints why a command failed and returns its exit code.
-pub fn report(failure: Failure) -> ExitCode {
-    match failure {
-        Failure::Content(d) => {
-            eprint!("{}", d.render());
-            eprintln!("error: {}; nothing was written", d.summary());
-            ExitCode::from(1)
-        }
-        Failure::Render(msg) => {
-            eprintln!("error: {msg}");
-            ExitCode::from(1)
-        }
-        Failure::Fatal(msg) => {
-            eprintln!("error: {msg}");
-            ExitCode::from(2)
-        }
     }
 }

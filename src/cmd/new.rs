@@ -1,7 +1,6 @@
 //! `quorum new KIND [ID]`: a record from a template, with the next free ID.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use quorum::date::Date;
@@ -31,7 +30,7 @@ pub struct NewArgs {
     root: PathBuf,
 }
 
-pub fn run(args: NewArgs) -> ExitCode {
+pub fn run(args: NewArgs) -> Result<(), super::Error> {
     let kind = match args.kind {
         NewKind::Review => Kind::Review,
         NewKind::Action => Kind::Action,
@@ -40,17 +39,10 @@ pub fn run(args: NewArgs) -> ExitCode {
         NewKind::Audit => Kind::Audit,
     };
     let req = quorum::scaffold::Request { kind, id: args.id.as_deref(), date: args.date.unwrap_or_else(Date::today) };
-    match quorum::scaffold::create(&args.root, &req) {
-        Ok(c) => {
-            println!("Created {} ({}): fill in its fields, then run `quorum check`", c.path.display(), c.id);
-            if let Some(note) = c.note {
-                eprintln!("note: {note}");
-            }
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
-        }
+    let c = quorum::scaffold::create(&args.root, &req).map_err(super::fatal)?;
+    println!("Created {} ({}): fill in its fields, then run `quorum check`", c.path.display(), c.id);
+    if let Some(note) = c.note {
+        eprintln!("note: {note}");
     }
+    Ok(())
 }

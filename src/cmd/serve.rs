@@ -1,7 +1,6 @@
 //! `quorum serve`: a live preview that rebuilds in memory and reloads the browser on save.
 
 use std::net::IpAddr;
-use std::process::ExitCode;
 
 use clap::Args;
 
@@ -29,18 +28,12 @@ fn parse_interface(s: &str) -> Result<IpAddr, String> {
     s.parse().map_err(|_| format!("`{s}` is not an IP address: use e.g. 127.0.0.1, ::1 or 0.0.0.0"))
 }
 
-pub fn run(args: ServeArgs) -> ExitCode {
+pub fn run(args: ServeArgs) -> Result<(), super::Error> {
     let config = quorum::serve::Config {
         options: args.site.options("internal"),
         interface: args.interface,
         port: args.port,
         open: args.open,
     };
-    match quorum::serve::run(config) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
-        }
-    }
+    quorum::serve::run(config).map_err(super::fatal)
 }
