@@ -31,7 +31,8 @@ fn main() {
         files.push(root.join("site.toml"));
     }
     collect(&root.join("content"), &mut files);
-    let mut code = String::from("/// The example site: (path, bytes).\npub const FILES: &[(&str, &[u8])] = &[\n");
+    let mut code =
+        String::from("/// The example site: (path, bytes).\npub(crate) const FILES: &[(&str, &[u8])] = &[\n");
     for f in &files {
         let rel = f.strip_prefix(&root).expect("under root").to_string_lossy().replace('\\', "/");
         if f.is_dir() {

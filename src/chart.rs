@@ -10,31 +10,31 @@ use serde::Serialize;
 use crate::escape::svg as escape;
 
 /// Okabe–Ito colours, in the order series take them.
-pub const PALETTE: [&str; 7] = ["#D55E00", "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#CC79A7", "#F0E442"];
+pub(crate) const PALETTE: [&str; 7] = ["#D55E00", "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#CC79A7", "#F0E442"];
 
 /// A chart ready for a template: the SVG and the same numbers as a table.
 #[derive(Clone, Debug, Serialize)]
-pub struct Chart {
-    pub id: String,
-    pub title: String,
-    pub desc: String,
-    pub svg: String,
-    pub table: Table,
+pub(crate) struct Chart {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) desc: String,
+    pub(crate) svg: String,
+    pub(crate) table: Table,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct Table {
-    pub headers: Vec<String>,
-    pub rows: Vec<Vec<String>>,
+pub(crate) struct Table {
+    pub(crate) headers: Vec<String>,
+    pub(crate) rows: Vec<Vec<String>>,
 }
 
 /// One stacked or grouped bar series.
 #[derive(Clone, Debug)]
-pub struct Series {
-    pub name: String,
-    pub values: Vec<f64>,
+pub(crate) struct Series {
+    pub(crate) name: String,
+    pub(crate) values: Vec<f64>,
     /// Index into [`PALETTE`].
-    pub colour: usize,
+    pub(crate) colour: usize,
 }
 
 const W: f64 = 720.0;
@@ -196,7 +196,7 @@ fn line(s: &mut String, points: &[(f64, Option<f64>)], labels: &[String]) {
 
 /// Stacked bars per period (e.g. nonconformities raised by severity) with a line on the same
 /// scale (e.g. the open backlog).
-pub fn stacked_with_line(
+pub(crate) fn stacked_with_line(
     id: &str,
     title: &str,
     desc: &str,
@@ -257,7 +257,7 @@ pub fn stacked_with_line(
 }
 
 /// Grouped bars per period with a percentage line on a right-hand 0–100 % axis.
-pub fn grouped_with_rate(
+pub(crate) fn grouped_with_rate(
     id: &str,
     title: &str,
     desc: &str,
@@ -321,12 +321,12 @@ pub fn grouped_with_rate(
 }
 
 /// A whole percentage, rounded half-up.
-pub fn pct(r: f64) -> i64 {
+pub(crate) fn pct(r: f64) -> i64 {
     (r * 100.0 + 0.5 + 1e-9).floor() as i64
 }
 
 /// An objective's measurements over time against its target, with the amber band shaded.
-pub fn objective(
+pub(crate) fn objective(
     id: &str,
     title: &str,
     desc: &str,

@@ -14,13 +14,13 @@ use crate::parse::toml_diagnostic;
 /// A build profile: what a given readership may see.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Audience {
+pub(crate) struct Audience {
     /// Keep records, decisions, updates and sections marked confidential.
     #[serde(default)]
-    pub include_confidential: bool,
+    pub(crate) include_confidential: bool,
     /// Keep reviews with status `planned`.
     #[serde(default)]
-    pub include_planned: bool,
+    pub(crate) include_planned: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -59,36 +59,29 @@ pub enum RawHtml {
 
 /// The site's configuration with every default applied.
 #[derive(Clone, Debug)]
-pub struct Config {
-    pub title: String,
-    pub organization: Option<String>,
-    pub base_url: Option<String>,
-    pub theme: String,
-    pub framework: String,
-    pub review_interval_months: u32,
-    pub carry_over_limit: u32,
-    pub severities: Vec<String>,
-    pub kpi_severities: Vec<String>,
-    pub as_of: Option<Date>,
-    pub frameworks: BTreeMap<String, Framework>,
-    pub audiences: BTreeMap<String, Audience>,
-    pub raw_html: RawHtml,
-    pub extra: Option<toml::Table>,
+pub(crate) struct Config {
+    pub(crate) title: String,
+    pub(crate) organization: Option<String>,
+    pub(crate) base_url: Option<String>,
+    pub(crate) theme: String,
+    pub(crate) framework: String,
+    pub(crate) review_interval_months: u32,
+    pub(crate) carry_over_limit: u32,
+    pub(crate) severities: Vec<String>,
+    pub(crate) kpi_severities: Vec<String>,
+    pub(crate) as_of: Option<Date>,
+    pub(crate) frameworks: BTreeMap<String, Framework>,
+    pub(crate) audiences: BTreeMap<String, Audience>,
+    pub(crate) raw_html: RawHtml,
+    pub(crate) extra: Option<toml::Table>,
 }
 
 impl Config {
-    /// A minimal configuration for unit tests.
-    pub fn for_test() -> Config {
-        let raw: RawConfig = toml::from_str("title = \"Test\"").expect("valid");
-        let src = SourceText { file: "site.toml".into(), text: String::new() };
-        Config::from_raw(raw, &src).expect("defaults are valid")
-    }
-
-    pub fn framework(&self, name: &str) -> Option<&Framework> {
+    pub(crate) fn framework(&self, name: &str) -> Option<&Framework> {
         self.frameworks.get(name)
     }
 
-    pub fn audience(&self, name: &str) -> Option<Audience> {
+    pub(crate) fn audience(&self, name: &str) -> Option<Audience> {
         self.audiences.get(name).cloned()
     }
 
@@ -235,7 +228,7 @@ fn validate_framework(name: &str, fw: &Framework, src: &SourceText, diags: &mut 
 }
 
 /// Reads and validates `ROOT/site.toml`.
-pub fn load(root: &Path) -> Result<Config, LoadError> {
+pub(crate) fn load(root: &Path) -> Result<Config, LoadError> {
     let path = root.join("site.toml");
     let bytes = match crate::load::read_file(&path, crate::load::MAX_RECORD_BYTES) {
         Ok(b) => b,
@@ -275,7 +268,7 @@ pub fn load(root: &Path) -> Result<Config, LoadError> {
 
 /// Why `site.toml` could not be used.
 #[derive(Debug)]
-pub enum LoadError {
+pub(crate) enum LoadError {
     Io(String),
     Content(Diagnostics),
 }

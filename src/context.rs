@@ -12,9 +12,9 @@ use crate::site_map::href;
 
 /// A status shown as a word (never colour alone); `class` picks the style.
 #[derive(Clone, Debug, Serialize)]
-pub struct Badge {
-    pub class: &'static str,
-    pub label: String,
+pub(crate) struct Badge {
+    pub(crate) class: &'static str,
+    pub(crate) label: String,
 }
 
 impl Badge {
@@ -27,7 +27,7 @@ fn plural(n: i64, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-pub fn action_badge(a: &record::Action, d: Date) -> Badge {
+pub(crate) fn action_badge(a: &record::Action, d: Date) -> Badge {
     match metrics::action_status(a, d) {
         ActionStatus::NotYetRaised => Badge::new("planned", "Not yet raised"),
         ActionStatus::Cancelled => Badge::new("cancelled", "Cancelled"),
@@ -48,7 +48,7 @@ pub fn action_badge(a: &record::Action, d: Date) -> Badge {
     }
 }
 
-pub fn nc_badge(n: &record::Nonconformity, d: Date) -> Badge {
+pub(crate) fn nc_badge(n: &record::Nonconformity, d: Date) -> Badge {
     match metrics::nc_status(n, d) {
         NcStatus::NotYetRaised => Badge::new("planned", "Not yet raised"),
         NcStatus::Ineffective => Badge::new("overdue", "Ineffective"),
@@ -58,7 +58,7 @@ pub fn nc_badge(n: &record::Nonconformity, d: Date) -> Badge {
     }
 }
 
-pub fn review_badge(r: &record::Review, d: Date) -> Badge {
+pub(crate) fn review_badge(r: &record::Review, d: Date) -> Badge {
     let approved_on = r.approved_on.as_ref().map(|a| *a.get_ref());
     match metrics::review_status(*r.status.get_ref(), approved_on, d) {
         ReviewStatus::Planned => Badge::new("planned", "Planned"),
@@ -67,7 +67,7 @@ pub fn review_badge(r: &record::Review, d: Date) -> Badge {
     }
 }
 
-pub fn attainment_badge(o: &record::Objective, d: Date) -> Badge {
+pub(crate) fn attainment_badge(o: &record::Objective, d: Date) -> Badge {
     match metrics::attainment(o, d) {
         Attainment::Met => Badge::new("closed", "Met"),
         Attainment::Amber => Badge::new("amber", "Amber"),
@@ -78,17 +78,17 @@ pub fn attainment_badge(o: &record::Objective, d: Date) -> Badge {
 
 /// A link to a record (or decision), or its plain ID when it is not in this build.
 #[derive(Clone, Debug, Serialize)]
-pub struct Ref {
-    pub id: String,
-    pub title: String,
+pub(crate) struct Ref {
+    pub(crate) id: String,
+    pub(crate) title: String,
     /// Site-relative href (prefix with `root`); empty when withheld.
-    pub href: String,
-    pub status: Option<Badge>,
-    pub withheld: bool,
+    pub(crate) href: String,
+    pub(crate) status: Option<Badge>,
+    pub(crate) withheld: bool,
 }
 
 /// The status badge of any record kind, as of the site's date.
-pub fn badge_of(site: &Published, kind: Kind, i: usize) -> Option<Badge> {
+pub(crate) fn badge_of(site: &Published, kind: Kind, i: usize) -> Option<Badge> {
     let d = site.as_of;
     Some(match kind {
         Kind::Review => review_badge(&site.reviews[i].shown()?.fm, d),
@@ -100,7 +100,7 @@ pub fn badge_of(site: &Published, kind: Kind, i: usize) -> Option<Badge> {
 }
 
 /// Resolves `ID` or `REVIEW#D1` to a [`Ref`].
-pub fn reference(site: &Published, target: &str) -> Ref {
+pub(crate) fn reference(site: &Published, target: &str) -> Ref {
     let (id, frag) = match target.split_once('#') {
         Some((i, f)) => (i, Some(f)),
         None => (target, None),
@@ -136,12 +136,12 @@ pub fn reference(site: &Published, target: &str) -> Ref {
 }
 
 #[derive(Serialize)]
-pub struct BacklinkCtx {
-    pub reference: Ref,
-    pub relation: String,
+pub(crate) struct BacklinkCtx {
+    pub(crate) reference: Ref,
+    pub(crate) relation: String,
 }
 
-pub fn backlinks(site: &Published, id: &str) -> Vec<BacklinkCtx> {
+pub(crate) fn backlinks(site: &Published, id: &str) -> Vec<BacklinkCtx> {
     site.backlinks
         .get(&id.to_lowercase())
         .map(|v| {
@@ -154,12 +154,12 @@ pub fn backlinks(site: &Published, id: &str) -> Vec<BacklinkCtx> {
 
 /// Free `[extra]` fields, shown as a key/value table.
 #[derive(Serialize)]
-pub struct ExtraField {
-    pub key: String,
-    pub value: String,
+pub(crate) struct ExtraField {
+    pub(crate) key: String,
+    pub(crate) value: String,
 }
 
-pub fn extra(table: &Option<toml::Table>) -> Vec<ExtraField> {
+pub(crate) fn extra(table: &Option<toml::Table>) -> Vec<ExtraField> {
     table
         .iter()
         .flatten()
@@ -174,12 +174,12 @@ pub fn extra(table: &Option<toml::Table>) -> Vec<ExtraField> {
 }
 
 #[derive(Serialize)]
-pub struct Attachment {
-    pub name: String,
-    pub href: String,
+pub(crate) struct Attachment {
+    pub(crate) name: String,
+    pub(crate) href: String,
 }
 
-pub fn attachments<T>(site: &Published, rec: &Shown<T>) -> Vec<Attachment> {
+pub(crate) fn attachments<T>(site: &Published, rec: &Shown<T>) -> Vec<Attachment> {
     rec.attachments
         .iter()
         .filter_map(|a| {
@@ -199,22 +199,22 @@ where
 // ---- actions ----
 
 #[derive(Serialize)]
-pub struct ActionRow {
-    pub id: String,
-    pub href: String,
-    pub title: String,
-    pub owner: String,
-    pub kind: &'static str,
-    pub raised: String,
-    pub due: String,
-    pub original_due: String,
-    pub replanned: bool,
-    pub closed: Option<String>,
-    pub status: Badge,
-    pub status_key: &'static str,
+pub(crate) struct ActionRow {
+    pub(crate) id: String,
+    pub(crate) href: String,
+    pub(crate) title: String,
+    pub(crate) owner: String,
+    pub(crate) kind: &'static str,
+    pub(crate) raised: String,
+    pub(crate) due: String,
+    pub(crate) original_due: String,
+    pub(crate) replanned: bool,
+    pub(crate) closed: Option<String>,
+    pub(crate) status: Badge,
+    pub(crate) status_key: &'static str,
 }
 
-pub fn action_kind_label(k: record::ActionKind) -> &'static str {
+pub(crate) fn action_kind_label(k: record::ActionKind) -> &'static str {
     match k {
         record::ActionKind::Review => "Review action",
         record::ActionKind::Correction => "Correction",
@@ -224,7 +224,7 @@ pub fn action_kind_label(k: record::ActionKind) -> &'static str {
     }
 }
 
-pub fn action_row(site: &Published, r: &Shown<record::Action>) -> ActionRow {
+pub(crate) fn action_row(site: &Published, r: &Shown<record::Action>) -> ActionRow {
     let a = &r.fm;
     let due = metrics::due_as_of(a, site.as_of);
     ActionRow {
@@ -244,30 +244,30 @@ pub fn action_row(site: &Published, r: &Shown<record::Action>) -> ActionRow {
 }
 
 #[derive(Serialize)]
-pub struct UpdateCtx {
-    pub date: String,
-    pub note: String,
-    pub due: Option<String>,
+pub(crate) struct UpdateCtx {
+    pub(crate) date: String,
+    pub(crate) note: String,
+    pub(crate) due: Option<String>,
 }
 
 #[derive(Serialize)]
-pub struct ActionPage {
+pub(crate) struct ActionPage {
     #[serde(flatten)]
-    pub row: ActionRow,
-    pub origin: Option<Ref>,
-    pub cancelled: Option<String>,
-    pub cancel_reason: Option<String>,
-    pub verified: Option<String>,
-    pub closed_on_time: Option<bool>,
-    pub updates: Vec<UpdateCtx>,
-    pub body: String,
-    pub backlinks: Vec<BacklinkCtx>,
-    pub extra: Vec<ExtraField>,
-    pub attachments: Vec<Attachment>,
-    pub confidential: bool,
+    pub(crate) row: ActionRow,
+    pub(crate) origin: Option<Ref>,
+    pub(crate) cancelled: Option<String>,
+    pub(crate) cancel_reason: Option<String>,
+    pub(crate) verified: Option<String>,
+    pub(crate) closed_on_time: Option<bool>,
+    pub(crate) updates: Vec<UpdateCtx>,
+    pub(crate) body: String,
+    pub(crate) backlinks: Vec<BacklinkCtx>,
+    pub(crate) extra: Vec<ExtraField>,
+    pub(crate) attachments: Vec<Attachment>,
+    pub(crate) confidential: bool,
 }
 
-pub fn action_page(site: &Published, r: &Shown<record::Action>, body: String) -> ActionPage {
+pub(crate) fn action_page(site: &Published, r: &Shown<record::Action>, body: String) -> ActionPage {
     let a = &r.fm;
     let mut updates: Vec<(Date, usize, &record::Update)> =
         a.updates.iter().enumerate().map(|(i, u)| (*u.date.get_ref(), i, u)).collect();
@@ -293,7 +293,7 @@ pub fn action_page(site: &Published, r: &Shown<record::Action>, body: String) ->
 
 // ---- nonconformities ----
 
-pub fn source_label(s: record::NcSource) -> &'static str {
+pub(crate) fn source_label(s: record::NcSource) -> &'static str {
     match s {
         record::NcSource::InternalAudit => "Internal audit",
         record::NcSource::ExternalAudit => "External audit",
@@ -306,20 +306,20 @@ pub fn source_label(s: record::NcSource) -> &'static str {
 }
 
 #[derive(Serialize)]
-pub struct NcRow {
-    pub id: String,
-    pub href: String,
-    pub title: String,
-    pub severity: String,
-    pub source: &'static str,
-    pub raised: String,
-    pub closed: Option<String>,
-    pub owner: Option<String>,
-    pub status: Badge,
-    pub status_key: &'static str,
+pub(crate) struct NcRow {
+    pub(crate) id: String,
+    pub(crate) href: String,
+    pub(crate) title: String,
+    pub(crate) severity: String,
+    pub(crate) source: &'static str,
+    pub(crate) raised: String,
+    pub(crate) closed: Option<String>,
+    pub(crate) owner: Option<String>,
+    pub(crate) status: Badge,
+    pub(crate) status_key: &'static str,
 }
 
-pub fn nc_row(site: &Published, r: &Shown<record::Nonconformity>) -> NcRow {
+pub(crate) fn nc_row(site: &Published, r: &Shown<record::Nonconformity>) -> NcRow {
     let n = &r.fm;
     NcRow {
         id: r.id.clone(),
@@ -336,26 +336,26 @@ pub fn nc_row(site: &Published, r: &Shown<record::Nonconformity>) -> NcRow {
 }
 
 #[derive(Serialize)]
-pub struct NcPage {
+pub(crate) struct NcPage {
     #[serde(flatten)]
-    pub row: NcRow,
-    pub audit: Option<Ref>,
-    pub requirements: Vec<String>,
-    pub due: Option<String>,
-    pub correction: Option<String>,
-    pub root_cause: Option<String>,
-    pub actions: Vec<Ref>,
-    pub verified: Option<String>,
-    pub effective: Option<bool>,
-    pub repeat_of: Vec<Ref>,
-    pub body: String,
-    pub backlinks: Vec<BacklinkCtx>,
-    pub extra: Vec<ExtraField>,
-    pub attachments: Vec<Attachment>,
-    pub confidential: bool,
+    pub(crate) row: NcRow,
+    pub(crate) audit: Option<Ref>,
+    pub(crate) requirements: Vec<String>,
+    pub(crate) due: Option<String>,
+    pub(crate) correction: Option<String>,
+    pub(crate) root_cause: Option<String>,
+    pub(crate) actions: Vec<Ref>,
+    pub(crate) verified: Option<String>,
+    pub(crate) effective: Option<bool>,
+    pub(crate) repeat_of: Vec<Ref>,
+    pub(crate) body: String,
+    pub(crate) backlinks: Vec<BacklinkCtx>,
+    pub(crate) extra: Vec<ExtraField>,
+    pub(crate) attachments: Vec<Attachment>,
+    pub(crate) confidential: bool,
 }
 
-pub fn nc_page(site: &Published, r: &Shown<record::Nonconformity>, body: String) -> NcPage {
+pub(crate) fn nc_page(site: &Published, r: &Shown<record::Nonconformity>, body: String) -> NcPage {
     let n = &r.fm;
     let verified_by_date = n.verified.is_some();
     NcPage {
@@ -380,18 +380,18 @@ pub fn nc_page(site: &Published, r: &Shown<record::Nonconformity>, body: String)
 // ---- reviews ----
 
 #[derive(Serialize)]
-pub struct ReviewRow {
-    pub id: String,
-    pub href: String,
-    pub title: String,
-    pub date: String,
-    pub kind: &'static str,
-    pub chair: Option<String>,
-    pub status: Badge,
-    pub decision_count: usize,
+pub(crate) struct ReviewRow {
+    pub(crate) id: String,
+    pub(crate) href: String,
+    pub(crate) title: String,
+    pub(crate) date: String,
+    pub(crate) kind: &'static str,
+    pub(crate) chair: Option<String>,
+    pub(crate) status: Badge,
+    pub(crate) decision_count: usize,
 }
 
-pub fn review_row(site: &Published, r: &Shown<record::Review>) -> ReviewRow {
+pub(crate) fn review_row(site: &Published, r: &Shown<record::Review>) -> ReviewRow {
     let f = &r.fm;
     ReviewRow {
         id: r.id.clone(),
@@ -410,68 +410,68 @@ pub fn review_row(site: &Published, r: &Shown<record::Review>) -> ReviewRow {
 }
 
 #[derive(Serialize)]
-pub struct AttendeeCtx {
-    pub name: String,
-    pub role: Option<String>,
-    pub top_management: bool,
+pub(crate) struct AttendeeCtx {
+    pub(crate) name: String,
+    pub(crate) role: Option<String>,
+    pub(crate) top_management: bool,
 }
 
 #[derive(Serialize)]
-pub struct DecisionCtx {
-    pub id: String,
-    pub text: String,
-    pub kind: &'static str,
-    pub kind_label: String,
-    pub inputs: Vec<InputRef>,
-    pub actions: Vec<Ref>,
-    pub requirements: Vec<String>,
+pub(crate) struct DecisionCtx {
+    pub(crate) id: String,
+    pub(crate) text: String,
+    pub(crate) kind: &'static str,
+    pub(crate) kind_label: String,
+    pub(crate) inputs: Vec<InputRef>,
+    pub(crate) actions: Vec<Ref>,
+    pub(crate) requirements: Vec<String>,
 }
 
 #[derive(Serialize)]
-pub struct InputRef {
-    pub key: String,
-    pub title: String,
+pub(crate) struct InputRef {
+    pub(crate) key: String,
+    pub(crate) title: String,
 }
 
 #[derive(Serialize)]
-pub struct ActionUpdateCtx {
-    pub action: Ref,
-    pub note: String,
+pub(crate) struct ActionUpdateCtx {
+    pub(crate) action: Ref,
+    pub(crate) note: String,
 }
 
 #[derive(Serialize)]
-pub struct ConclusionCtx {
-    pub suitable: &'static str,
-    pub adequate: &'static str,
-    pub effective: &'static str,
-    pub rationale: Option<String>,
+pub(crate) struct ConclusionCtx {
+    pub(crate) suitable: &'static str,
+    pub(crate) adequate: &'static str,
+    pub(crate) effective: &'static str,
+    pub(crate) rationale: Option<String>,
 }
 
 #[derive(Serialize)]
-pub struct ReviewPage {
+pub(crate) struct ReviewPage {
     #[serde(flatten)]
-    pub row: ReviewRow,
-    pub approved_by: Option<String>,
-    pub approved_on: Option<String>,
-    pub not_approved: bool,
-    pub planned: bool,
-    pub next_review: Option<String>,
-    pub framework: String,
-    pub framework_title: String,
-    pub climate_relevant: Option<bool>,
-    pub present: Vec<AttendeeCtx>,
-    pub absent: Vec<AttendeeCtx>,
-    pub body: String,
-    pub decisions: Vec<DecisionCtx>,
-    pub decisions_withheld: usize,
-    pub action_updates: Vec<ActionUpdateCtx>,
-    pub updates_withheld: usize,
-    pub conclusion: Option<ConclusionCtx>,
-    pub risk: Option<record::RiskSnapshot>,
-    pub attachments: Vec<Attachment>,
-    pub backlinks: Vec<BacklinkCtx>,
-    pub extra: Vec<ExtraField>,
-    pub confidential: bool,
+    pub(crate) row: ReviewRow,
+    pub(crate) approved_by: Option<String>,
+    pub(crate) approved_on: Option<String>,
+    pub(crate) not_approved: bool,
+    pub(crate) planned: bool,
+    pub(crate) next_review: Option<String>,
+    pub(crate) framework: String,
+    pub(crate) framework_title: String,
+    pub(crate) climate_relevant: Option<bool>,
+    pub(crate) present: Vec<AttendeeCtx>,
+    pub(crate) absent: Vec<AttendeeCtx>,
+    pub(crate) body: String,
+    pub(crate) decisions: Vec<DecisionCtx>,
+    pub(crate) decisions_withheld: usize,
+    pub(crate) action_updates: Vec<ActionUpdateCtx>,
+    pub(crate) updates_withheld: usize,
+    pub(crate) conclusion: Option<ConclusionCtx>,
+    pub(crate) risk: Option<record::RiskSnapshot>,
+    pub(crate) attachments: Vec<Attachment>,
+    pub(crate) backlinks: Vec<BacklinkCtx>,
+    pub(crate) extra: Vec<ExtraField>,
+    pub(crate) confidential: bool,
 }
 
 fn yes_no(b: Option<bool>) -> &'static str {
@@ -482,7 +482,7 @@ fn yes_no(b: Option<bool>) -> &'static str {
     }
 }
 
-pub fn decision_kind_label(k: record::DecisionKind) -> String {
+pub(crate) fn decision_kind_label(k: record::DecisionKind) -> String {
     match k {
         record::DecisionKind::IsmsChange => "Change to the ISMS".into(),
         record::DecisionKind::RiskAcceptance => "Risk acceptance".into(),
@@ -493,7 +493,7 @@ pub fn decision_kind_label(k: record::DecisionKind) -> String {
     }
 }
 
-pub fn review_page(site: &Published, r: &Shown<record::Review>, body: String) -> ReviewPage {
+pub(crate) fn review_page(site: &Published, r: &Shown<record::Review>, body: String) -> ReviewPage {
     let f = &r.fm;
     let d = site.as_of;
     let fw_name = f.framework.as_ref().map_or(site.config.framework.clone(), |x| x.get_ref().clone());
@@ -562,27 +562,27 @@ pub fn review_page(site: &Published, r: &Shown<record::Review>, body: String) ->
 // ---- objectives, audits, pages ----
 
 #[derive(Serialize)]
-pub struct MeasurementCtx {
-    pub date: String,
-    pub value: String,
-    pub note: Option<String>,
+pub(crate) struct MeasurementCtx {
+    pub(crate) date: String,
+    pub(crate) value: String,
+    pub(crate) note: Option<String>,
 }
 
 #[derive(Serialize)]
-pub struct ObjectiveRow {
-    pub id: String,
-    pub href: String,
-    pub title: String,
-    pub owner: Option<String>,
-    pub target: String,
-    pub amber: Option<String>,
-    pub direction: &'static str,
-    pub latest: Option<MeasurementCtx>,
-    pub status: Badge,
+pub(crate) struct ObjectiveRow {
+    pub(crate) id: String,
+    pub(crate) href: String,
+    pub(crate) title: String,
+    pub(crate) owner: Option<String>,
+    pub(crate) target: String,
+    pub(crate) amber: Option<String>,
+    pub(crate) direction: &'static str,
+    pub(crate) latest: Option<MeasurementCtx>,
+    pub(crate) status: Badge,
 }
 
 /// Numbers as written: integers without a decimal point.
-pub fn number(v: f64, unit: &Option<String>) -> String {
+pub(crate) fn number(v: f64, unit: &Option<String>) -> String {
     let n = if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v}") };
     match unit.as_deref() {
         Some("%") => format!("{n} %"),
@@ -591,7 +591,7 @@ pub fn number(v: f64, unit: &Option<String>) -> String {
     }
 }
 
-pub fn objective_row(site: &Published, r: &Shown<record::Objective>) -> ObjectiveRow {
+pub(crate) fn objective_row(site: &Published, r: &Shown<record::Objective>) -> ObjectiveRow {
     let o = &r.fm;
     ObjectiveRow {
         id: r.id.clone(),
@@ -614,17 +614,17 @@ pub fn objective_row(site: &Published, r: &Shown<record::Objective>) -> Objectiv
 }
 
 #[derive(Serialize)]
-pub struct ObjectivePage {
+pub(crate) struct ObjectivePage {
     #[serde(flatten)]
-    pub row: ObjectiveRow,
-    pub measurements: Vec<MeasurementCtx>,
-    pub body: String,
-    pub backlinks: Vec<BacklinkCtx>,
-    pub extra: Vec<ExtraField>,
-    pub attachments: Vec<Attachment>,
+    pub(crate) row: ObjectiveRow,
+    pub(crate) measurements: Vec<MeasurementCtx>,
+    pub(crate) body: String,
+    pub(crate) backlinks: Vec<BacklinkCtx>,
+    pub(crate) extra: Vec<ExtraField>,
+    pub(crate) attachments: Vec<Attachment>,
 }
 
-pub fn objective_page(site: &Published, r: &Shown<record::Objective>, body: String) -> ObjectivePage {
+pub(crate) fn objective_page(site: &Published, r: &Shown<record::Objective>, body: String) -> ObjectivePage {
     let o = &r.fm;
     let mut ms: Vec<(usize, &record::Measurement)> = o.measurements.iter().enumerate().collect();
     ms.sort_by_key(|(i, m)| (*m.date.get_ref(), *i));
@@ -646,19 +646,19 @@ pub fn objective_page(site: &Published, r: &Shown<record::Objective>, body: Stri
 }
 
 #[derive(Serialize)]
-pub struct AuditRow {
-    pub id: String,
-    pub href: String,
-    pub title: String,
-    pub kind: &'static str,
-    pub start: String,
-    pub end: Option<String>,
-    pub auditor: Option<String>,
-    pub result: Option<String>,
-    pub findings: usize,
+pub(crate) struct AuditRow {
+    pub(crate) id: String,
+    pub(crate) href: String,
+    pub(crate) title: String,
+    pub(crate) kind: &'static str,
+    pub(crate) start: String,
+    pub(crate) end: Option<String>,
+    pub(crate) auditor: Option<String>,
+    pub(crate) result: Option<String>,
+    pub(crate) findings: usize,
 }
 
-pub fn audit_kind_label(k: record::AuditKind) -> &'static str {
+pub(crate) fn audit_kind_label(k: record::AuditKind) -> &'static str {
     match k {
         record::AuditKind::Internal => "Internal audit",
         record::AuditKind::External => "External audit",
@@ -674,7 +674,7 @@ fn findings<'a>(site: &'a Published, id: &str) -> &'a [usize] {
     site.lookup(id).and_then(|(_, i)| site.findings.get(i)).map_or(&[], Vec::as_slice)
 }
 
-pub fn audit_row(site: &Published, r: &Shown<record::Audit>) -> AuditRow {
+pub(crate) fn audit_row(site: &Published, r: &Shown<record::Audit>) -> AuditRow {
     let a = &r.fm;
     AuditRow {
         id: r.id.clone(),
@@ -690,20 +690,20 @@ pub fn audit_row(site: &Published, r: &Shown<record::Audit>) -> AuditRow {
 }
 
 #[derive(Serialize)]
-pub struct AuditPage {
+pub(crate) struct AuditPage {
     #[serde(flatten)]
-    pub row: AuditRow,
-    pub scope: Option<String>,
-    pub requirements: Vec<String>,
-    pub findings: Vec<NcRow>,
-    pub findings_withheld: usize,
-    pub body: String,
-    pub backlinks: Vec<BacklinkCtx>,
-    pub extra: Vec<ExtraField>,
-    pub attachments: Vec<Attachment>,
+    pub(crate) row: AuditRow,
+    pub(crate) scope: Option<String>,
+    pub(crate) requirements: Vec<String>,
+    pub(crate) findings: Vec<NcRow>,
+    pub(crate) findings_withheld: usize,
+    pub(crate) body: String,
+    pub(crate) backlinks: Vec<BacklinkCtx>,
+    pub(crate) extra: Vec<ExtraField>,
+    pub(crate) attachments: Vec<Attachment>,
 }
 
-pub fn audit_page(site: &Published, r: &Shown<record::Audit>, body: String) -> AuditPage {
+pub(crate) fn audit_page(site: &Published, r: &Shown<record::Audit>, body: String) -> AuditPage {
     AuditPage {
         row: audit_row(site, r),
         scope: r.fm.scope.clone(),
@@ -722,16 +722,16 @@ pub fn audit_page(site: &Published, r: &Shown<record::Audit>, body: String) -> A
 }
 
 #[derive(Serialize)]
-pub struct PageCtx {
-    pub id: String,
-    pub title: String,
-    pub body: String,
-    pub backlinks: Vec<BacklinkCtx>,
-    pub extra: Vec<ExtraField>,
-    pub attachments: Vec<Attachment>,
+pub(crate) struct PageCtx {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) body: String,
+    pub(crate) backlinks: Vec<BacklinkCtx>,
+    pub(crate) extra: Vec<ExtraField>,
+    pub(crate) attachments: Vec<Attachment>,
 }
 
-pub fn page_page(site: &Published, r: &Shown<record::Page>, body: String) -> PageCtx {
+pub(crate) fn page_page(site: &Published, r: &Shown<record::Page>, body: String) -> PageCtx {
     PageCtx {
         id: r.id.clone(),
         title: r.fm.title.clone(),

@@ -10,7 +10,7 @@ pub struct Date(jiff::civil::Date);
 
 impl Date {
     /// A date from its parts; `None` for impossible dates such as 2025-02-30.
-    pub fn new(year: i16, month: i8, day: i8) -> Option<Date> {
+    pub(crate) fn new(year: i16, month: i8, day: i8) -> Option<Date> {
         jiff::civil::Date::new(year, month, day).ok().map(Date)
     }
 
@@ -32,12 +32,12 @@ impl Date {
     }
 
     /// Whole days from `self` to `later` (negative when `later` is earlier).
-    pub fn days_until(self, later: Date) -> i64 {
+    pub(crate) fn days_until(self, later: Date) -> i64 {
         i64::from((later.0 - self.0).get_days()) + i64::from((later.0 - self.0).get_weeks()) * 7
     }
 
     /// The date `n` calendar months later, the day clamped to the month's end.
-    pub fn add_months(self, n: i32) -> Date {
+    pub(crate) fn add_months(self, n: i32) -> Date {
         let total = i32::from(self.0.year()) * 12 + i32::from(self.0.month()) - 1 + n;
         let year = total.div_euclid(12) as i16;
         let month = (total.rem_euclid(12) + 1) as i8;
@@ -47,11 +47,11 @@ impl Date {
     }
 
     /// The next day.
-    pub fn succ(self) -> Date {
+    pub(crate) fn succ(self) -> Date {
         Date(self.0.tomorrow().unwrap_or(self.0))
     }
 
-    pub fn year(self) -> i16 {
+    pub(crate) fn year(self) -> i16 {
         self.0.year()
     }
 }

@@ -14,7 +14,9 @@ use serde::Serialize;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// The site does not build.
     Error,
+    /// Reported; the site builds unless warnings are denied.
     Warning,
 }
 
@@ -30,27 +32,33 @@ pub enum WarningClass {
 /// One problem at one place.
 #[derive(Clone, Debug, Serialize)]
 pub struct Diagnostic {
+    /// Error or warning.
     pub severity: Severity,
+    /// Stable kebab-case code (`unknown-id`), listed in docs/errors.md.
     pub code: &'static str,
     /// Path relative to the site root, with `/` separators.
     pub file: String,
+    /// 1-based line.
     pub line: usize,
+    /// 1-based column, in characters.
     pub column: usize,
+    /// What is wrong.
     pub message: String,
+    /// How to fix it.
     pub hint: Option<String>,
     #[serde(skip)]
-    pub snippet: Option<Snippet>,
+    pub(crate) snippet: Option<Snippet>,
     #[serde(skip)]
-    pub class: Option<WarningClass>,
+    pub(crate) class: Option<WarningClass>,
     /// Set on a `more-diagnostics` entry only: the problems of its file left out.
     #[serde(skip)]
     pub(crate) dropped: Option<Dropped>,
 }
 
 /// At most this many problems of one file are listed; one more entry counts the rest.
-pub const PER_FILE: usize = 50;
+pub(crate) const PER_FILE: usize = 50;
 /// The code of that entry.
-pub const MORE: &str = "more-diagnostics";
+pub(crate) const MORE: &str = "more-diagnostics";
 /// How many characters of the source line a snippet keeps before the column, and from it on.
 const BEFORE: usize = 120;
 const AFTER: usize = 200;
@@ -92,10 +100,10 @@ impl Dropped {
 /// The source line a diagnostic points into (a window of it, for a long line), and the
 /// underlined part of it.
 #[derive(Clone, Debug)]
-pub struct Snippet {
-    pub text: String,
+pub(crate) struct Snippet {
+    pub(crate) text: String,
     /// Character range within `text` to underline.
-    pub mark: Range<usize>,
+    pub(crate) mark: Range<usize>,
 }
 
 impl Snippet {
@@ -122,14 +130,15 @@ impl Snippet {
 
 /// A file's text (BOM stripped, LF line endings) and its site-relative name, for locating spans.
 #[derive(Debug)]
-pub struct SourceText {
-    pub file: String,
-    pub text: String,
+pub(crate) struct SourceText {
+    pub(crate) file: String,
+    pub(crate) text: String,
 }
 
 impl SourceText {
     /// 1-based line and column (in characters) of a byte offset.
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+    #[cfg(test)]
+    pub(crate) fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
         let (line, column, _) = self.locate(offset);
         (line, column)
@@ -144,7 +153,7 @@ impl SourceText {
     }
 
     /// A diagnostic covering `span` (byte offsets into `text`).
-    pub fn diag(&self, code: &'static str, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn diag(&self, code: &'static str, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
         let start = floor_char_boundary(&self.text, span.start.min(self.text.len()));
         let end = floor_char_boundary(&self.text, span.end.clamp(start, self.text.len()));
         let (line, column, line_start) = self.locate(start);
@@ -165,7 +174,8 @@ impl SourceText {
     }
 
     /// A diagnostic pointing at a whole line (1-based).
-    pub fn diag_line(&self, code: &'static str, line: usize, message: impl Into<String>) -> Diagnostic {
+    #[cfg(test)]
+    pub(crate) fn diag_line(&self, code: &'static str, line: usize, message: impl Into<String>) -> Diagnostic {
         let start: usize = self.text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
         let len = self.text[start..].find('\n').unwrap_or(self.text.len() - start);
         self.diag(code, start..start + len, message)
@@ -181,7 +191,7 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 
 impl Diagnostic {
     /// An error at a file position, without a snippet.
-    pub fn new(code: &'static str, file: &str, line: usize, column: usize, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: &'static str, file: &str, line: usize, column: usize, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -197,17 +207,17 @@ impl Diagnostic {
     }
 
     /// An error about a whole file (line 1, column 1).
-    pub fn file(code: &'static str, file: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn file(code: &'static str, file: &str, message: impl Into<String>) -> Self {
         Diagnostic::new(code, file, 1, 1, message)
     }
 
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 
     /// Makes this a warning of the given class.
-    pub fn warning(mut self, class: WarningClass) -> Self {
+    pub(crate) fn warning(mut self, class: WarningClass) -> Self {
         self.severity = Severity::Warning;
         self.class = Some(class);
         self
@@ -281,7 +291,7 @@ fn visible(s: &str) -> std::borrow::Cow<'_, str> {
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
-    pub fn push(&mut self, d: Diagnostic) {
+    pub(crate) fn push(&mut self, d: Diagnostic) {
         let v = &mut self.0;
         if v.len() == v.capacity() && v.len() >= COMPACT_AT {
             self.compact();
@@ -295,14 +305,14 @@ impl Diagnostics {
         self.0.push(d);
     }
 
-    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+    pub(crate) fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
         for d in other {
             self.push(d);
         }
     }
 
     /// Errors, those left out of the list included.
-    pub fn error_count(&self) -> usize {
+    pub(crate) fn error_count(&self) -> usize {
         self.0
             .iter()
             .map(|d| match &d.dropped {
@@ -323,6 +333,7 @@ impl Diagnostics {
             .sum()
     }
 
+    /// Whether any entry is an error.
     pub fn has_errors(&self) -> bool {
         self.error_count() > 0
     }
@@ -379,10 +390,12 @@ impl Diagnostics {
         }
         self.0 = out;
     }
+    /// The entries as a JSON array (`quorum check --format json`).
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(&self.0).expect("diagnostics serialize")
     }
 
+    /// The entries as the terminal shows them, with snippets.
     pub fn render(&self) -> String {
         self.0.iter().map(|d| d.render() + "\n").collect()
     }
@@ -451,7 +464,7 @@ fn more_entry(file: &str, (line, column): (usize, usize), dropped: Dropped) -> D
 }
 
 /// The closest candidate to `word`, if any is close enough to be a likely typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
 /// HTML element text and attribute values (double- or single-quoted): `& < > " '`.
-pub fn html(s: &str) -> String {
+pub(crate) fn html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         push_html(&mut out, c);
@@ -36,7 +36,7 @@ fn xml_char(c: char) -> bool {
 
 /// XML text and attribute values (Atom): the HTML set, with characters XML 1.0 forbids
 /// replaced by U+FFFD (there is no way to write them).
-pub fn xml(s: &str) -> String {
+pub(crate) fn xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         push_html(&mut out, if xml_char(c) { c } else { '\u{fffd}' });
@@ -45,14 +45,14 @@ pub fn xml(s: &str) -> String {
 }
 
 /// SVG text and attribute values: XML rules (an inline chart must also stand as an `.svg`).
-pub fn svg(s: &str) -> String {
+pub(crate) fn svg(s: &str) -> String {
     xml(s)
 }
 
 /// iCalendar TEXT (RFC 5545 3.3.11): backslash, `;` and `,` escaped, a line break (LF, CRLF
 /// or a lone CR) written `\n`; other control characters, which TEXT cannot hold, become
 /// U+FFFD. Tab stays (TEXT allows it).
-pub fn ics_text(s: &str) -> String {
+pub(crate) fn ics_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
@@ -80,14 +80,14 @@ const FORMULA_LEADS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 /// The text of one CSV cell: a cell that begins with `=`, `+`, `-`, `@`, tab or CR gets a
 /// leading `'` so spreadsheets show it as text instead of running it as a formula (OWASP
 /// "CSV injection"). RFC 4180 quoting is the CSV writer's job (`csv` crate, in export).
-pub fn csv_cell(s: &str) -> Cow<'_, str> {
+pub(crate) fn csv_cell(s: &str) -> Cow<'_, str> {
     if s.starts_with(FORMULA_LEADS) { Cow::Owned(format!("'{s}")) } else { Cow::Borrowed(s) }
 }
 
 /// JSON text made safe to sit inside a `<script>` element or a `.js` file: `<`, `>`, `&`,
 /// U+2028 and U+2029 become `\u` escapes. Those characters only occur inside JSON strings,
 /// where the escape means the same character, so any JSON parser reads the same value.
-pub fn json_for_script(json: &str) -> String {
+pub(crate) fn json_for_script(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
         match c {
@@ -111,7 +111,7 @@ const NOT_IN_URI: &AsciiSet =
 /// anywhere in a URI (controls, space, `"<>\\^`{|}`, non-ASCII) is percent-encoded as UTF-8,
 /// so a URL can never end a line of a calendar or break out of a value. `%` is kept: an
 /// existing escape stays as written.
-pub fn uri(s: &str) -> Cow<'_, str> {
+pub(crate) fn uri(s: &str) -> Cow<'_, str> {
     utf8_percent_encode(s, NOT_IN_URI).into()
 }
 
@@ -139,13 +139,13 @@ const IN_PATH: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'%');
 
 /// A site-relative file path as an `href` (`files/a b.csv` → `files/a%20b.csv`).
-pub fn url_path(path: &str) -> String {
+pub(crate) fn url_path(path: &str) -> String {
     utf8_percent_encode(path, IN_PATH).to_string()
 }
 
 /// Decodes `%XX` escapes in a URL path or fragment; malformed escapes stay as written and
 /// bytes that are not UTF-8 become U+FFFD.
-pub fn percent_decode(s: &str) -> Cow<'_, str> {
+pub(crate) fn percent_decode(s: &str) -> Cow<'_, str> {
     percent_decode_str(s).decode_utf8_lossy()
 }
 

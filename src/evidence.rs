@@ -10,71 +10,70 @@ use crate::date::Date;
 use crate::metrics::{self, Figures, ReviewMetrics};
 use crate::model::{Entry, Published, Shown};
 use crate::record;
-use crate::record::Kind;
 
 /// An action listed in the previous-actions panel.
 #[derive(Serialize)]
-pub struct PanelAction {
-    pub reference: Ref,
-    pub owner: String,
-    pub due: String,
-    pub status: Badge,
-    pub update: Option<String>,
+pub(crate) struct PanelAction {
+    pub(crate) reference: Ref,
+    pub(crate) owner: String,
+    pub(crate) due: String,
+    pub(crate) status: Badge,
+    pub(crate) update: Option<String>,
 }
 
 #[derive(Serialize)]
-pub struct SeverityRow {
-    pub severity: String,
-    pub raised: u64,
-    pub closed: u64,
-    pub open: u64,
+pub(crate) struct SeverityRow {
+    pub(crate) severity: String,
+    pub(crate) raised: u64,
+    pub(crate) closed: u64,
+    pub(crate) open: u64,
 }
 
 #[derive(Serialize)]
-pub struct AuditRow {
-    pub reference: Ref,
-    pub dates: String,
-    pub result: Option<String>,
-    pub findings: Vec<Ref>,
+pub(crate) struct AuditRow {
+    pub(crate) reference: Ref,
+    pub(crate) dates: String,
+    pub(crate) result: Option<String>,
+    pub(crate) findings: Vec<Ref>,
 }
 
 #[derive(Serialize)]
-pub struct ObjectiveRow {
-    pub reference: Ref,
-    pub target: String,
-    pub value: Option<String>,
-    pub measured: Option<String>,
-    pub status: Badge,
+pub(crate) struct ObjectiveRow {
+    pub(crate) reference: Ref,
+    pub(crate) target: String,
+    pub(crate) value: Option<String>,
+    pub(crate) measured: Option<String>,
+    pub(crate) status: Badge,
 }
 
 #[derive(Serialize)]
-pub struct RiskRow {
-    pub label: &'static str,
-    pub previous: Option<u32>,
-    pub current: Option<u32>,
-    pub change: String,
+pub(crate) struct RiskRow {
+    pub(crate) label: &'static str,
+    pub(crate) previous: Option<u32>,
+    pub(crate) current: Option<u32>,
+    pub(crate) change: String,
 }
 
 /// The evidence panels of one review, by panel name.
 #[derive(Serialize, Default)]
-pub struct Panels {
-    pub as_of: String,
-    pub period: String,
-    pub previous_review: Option<Ref>,
-    pub previous_actions: Vec<PanelAction>,
-    pub previous_actions_withheld: usize,
-    pub nonconformities: Vec<SeverityRow>,
-    pub nc_chart: Option<Chart>,
-    pub audits: Vec<AuditRow>,
-    pub audits_withheld: usize,
-    pub objectives: Vec<ObjectiveRow>,
-    pub objectives_withheld: usize,
-    pub risk: Vec<RiskRow>,
-    pub risk_missing: bool,
+pub(crate) struct Panels {
+    pub(crate) as_of: String,
+    pub(crate) period: String,
+    pub(crate) previous_review: Option<Ref>,
+    pub(crate) previous_actions: Vec<PanelAction>,
+    pub(crate) previous_actions_withheld: usize,
+    pub(crate) nonconformities: Vec<SeverityRow>,
+    pub(crate) nc_chart: Option<Chart>,
+    pub(crate) audits: Vec<AuditRow>,
+    pub(crate) audits_withheld: usize,
+    pub(crate) objectives: Vec<ObjectiveRow>,
+    pub(crate) objectives_withheld: usize,
+    pub(crate) risk: Vec<RiskRow>,
+    pub(crate) risk_missing: bool,
 }
 
 /// A period as words: "2025-06-13 to 2025-12-04", "up to 2025-06-12".
-pub fn period_text(p: &metrics::Period) -> String {
+pub(crate) fn period_text(p: &metrics::Period) -> String {
     match p.first_day() {
         Some(first) => format!("{first} to {}", p.end),
         None => format!("up to {}", p.end),
@@ -82,7 +81,7 @@ pub fn period_text(p: &metrics::Period) -> String {
 }
 
 /// Panels for review `i` of `site.reviews` (a shown review).
-pub fn panels(site: &Published, figures: &Figures, i: usize) -> Panels {
+pub(crate) fn panels(site: &Published, figures: &Figures, i: usize) -> Panels {
     let Some(review) = site.reviews[i].shown() else { return Panels::default() };
     let p = figures.periods[i];
     let e = &figures.evidence[i];
@@ -214,7 +213,7 @@ fn series_labels(site: &Published, idx: &[usize]) -> Vec<String> {
 }
 
 /// Nonconformities raised per period by severity, with the open backlog.
-pub fn nc_chart(site: &Published, figures: &Figures, idx: &[usize], id: &str) -> Chart {
+pub(crate) fn nc_chart(site: &Published, figures: &Figures, idx: &[usize], id: &str) -> Chart {
     let labels = series_labels(site, idx);
     let stacks: Vec<Series> = site
         .config
@@ -260,7 +259,7 @@ pub fn nc_chart(site: &Published, figures: &Figures, idx: &[usize], id: &str) ->
 }
 
 /// Action closure per period (closed, open, overdue) with the on-time closure rate.
-pub fn action_chart(site: &Published, figures: &Figures, idx: &[usize], id: &str) -> Chart {
+pub(crate) fn action_chart(site: &Published, figures: &Figures, idx: &[usize], id: &str) -> Chart {
     let labels = series_labels(site, idx);
     let get = |f: fn(&ReviewMetrics) -> u64| idx.iter().map(|&k| f(&figures.metrics[k]) as f64).collect::<Vec<_>>();
     let groups = vec![
@@ -297,7 +296,7 @@ pub fn action_chart(site: &Published, figures: &Figures, idx: &[usize], id: &str
 }
 
 /// Risks above appetite and treatment progress from the reviews' `[risk]` snapshots.
-pub fn risk_chart(site: &Published, figures: &Figures, idx: &[usize], id: &str) -> Option<Chart> {
+pub(crate) fn risk_chart(site: &Published, figures: &Figures, idx: &[usize], id: &str) -> Option<Chart> {
     let with: Vec<usize> = idx.iter().copied().filter(|&k| figures.evidence[k].risk.is_some()).collect();
     if with.is_empty() {
         return None;
@@ -349,7 +348,7 @@ pub fn risk_chart(site: &Published, figures: &Figures, idx: &[usize], id: &str) 
 }
 
 /// One objective's measurements (up to the site's date) against its target.
-pub fn objective_chart(o: &Shown<record::Objective>, id: &str) -> Chart {
+pub(crate) fn objective_chart(o: &Shown<record::Objective>, id: &str) -> Chart {
     let mut ms: Vec<(usize, &record::Measurement)> = o.fm.measurements.iter().enumerate().collect();
     ms.sort_by_key(|(i, m)| (*m.date.get_ref(), *i));
     let points: Vec<(Date, f64)> = ms.iter().map(|(_, m)| (*m.date.get_ref(), m.value)).collect();
@@ -387,12 +386,12 @@ pub fn objective_chart(o: &Shown<record::Objective>, id: &str) -> Chart {
 
 /// The review's own figures as rows (label, value) for its page.
 #[derive(Serialize)]
-pub struct FigureRow {
-    pub label: String,
-    pub value: String,
+pub(crate) struct FigureRow {
+    pub(crate) label: String,
+    pub(crate) value: String,
 }
 
-pub fn figure_rows(site: &Published, m: &ReviewMetrics) -> Vec<FigureRow> {
+pub(crate) fn figure_rows(site: &Published, m: &ReviewMetrics) -> Vec<FigureRow> {
     let row = |label: &str, value: String| FigureRow { label: label.into(), value };
     let per_sev = |c: &metrics::SeverityCounts| {
         let parts: Vec<String> = c.0.iter().map(|(s, n)| format!("{n} {s}")).collect();
@@ -421,30 +420,30 @@ pub fn figure_rows(site: &Published, m: &ReviewMetrics) -> Vec<FigureRow> {
 
 /// One row of the clause 9.3 evidence matrix.
 #[derive(Serialize)]
-pub struct MatrixRow {
-    pub review: Ref,
-    pub date: String,
+pub(crate) struct MatrixRow {
+    pub(crate) review: Ref,
+    pub(crate) date: String,
     /// Per column input: "covered", "empty", "missing" or "n/a".
-    pub cells: Vec<&'static str>,
-    pub decisions: Vec<u64>,
-    pub top_management: Vec<String>,
-    pub actions_raised: usize,
-    pub followed_up: usize,
-    pub approved: bool,
+    pub(crate) cells: Vec<&'static str>,
+    pub(crate) decisions: Vec<u64>,
+    pub(crate) top_management: Vec<String>,
+    pub(crate) actions_raised: usize,
+    pub(crate) followed_up: usize,
+    pub(crate) approved: bool,
 }
 
 #[derive(Serialize)]
-pub struct Matrix {
-    pub framework: String,
-    pub inputs: Vec<crate::framework::Input>,
-    pub decision_kinds: Vec<(String, String)>,
-    pub rows: Vec<MatrixRow>,
-    pub withheld: usize,
+pub(crate) struct Matrix {
+    pub(crate) framework: String,
+    pub(crate) inputs: Vec<crate::framework::Input>,
+    pub(crate) decision_kinds: Vec<(String, String)>,
+    pub(crate) rows: Vec<MatrixRow>,
+    pub(crate) withheld: usize,
 }
 
 /// Every series review × every input of the site's framework, decisions by kind, top
 /// management present, and actions raised and followed up.
-pub fn matrix(site: &Published, figures: &Figures) -> Matrix {
+pub(crate) fn matrix(site: &Published, figures: &Figures) -> Matrix {
     let fw_name = site.config.framework.clone();
     let fw = site.config.framework(&fw_name).cloned().unwrap_or_else(|| crate::framework::builtin().remove(0).1);
     let kinds: Vec<(String, String)> =
@@ -505,9 +504,4 @@ fn decision_label(kind: &str) -> String {
         "risk_acceptance" => "Risk acceptance".into(),
         k => k[..1].to_uppercase() + &k[1..],
     }
-}
-
-/// Which kind a record link resolves to, for templates that need the section name.
-pub fn kind_of(site: &Published, id: &str) -> Option<Kind> {
-    site.lookup(id).map(|(k, _)| k)
 }

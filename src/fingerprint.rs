@@ -7,7 +7,7 @@ use std::hash::Hasher;
 use serde::ser::{self, Serialize};
 
 /// A template context value: it can be fingerprinted and converted for Tera.
-pub trait Part: Send {
+pub(crate) trait Part: Send {
     fn feed(&self, h: &mut DefaultHasher);
     fn to_value(&self) -> tera::Value;
 }
@@ -24,7 +24,7 @@ impl<T: Serialize + Send + ?Sized> Part for T {
 }
 
 /// A 64-bit fingerprint of `parts`, in order, seeded.
-pub fn fingerprint(seed: u64, parts: &[&dyn Part]) -> u64 {
+pub(crate) fn fingerprint(seed: u64, parts: &[&dyn Part]) -> u64 {
     let mut h = DefaultHasher::new();
     h.write_u64(seed);
     for p in parts {
@@ -36,7 +36,7 @@ pub fn fingerprint(seed: u64, parts: &[&dyn Part]) -> u64 {
 
 /// Never produced: hashing cannot fail.
 #[derive(Debug)]
-pub struct Never;
+pub(crate) struct Never;
 
 impl std::fmt::Display for Never {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -53,7 +53,7 @@ impl ser::Error for Never {
 }
 
 /// Writes a tag byte before each value so that different shapes never hash alike.
-pub struct HashSer<'a>(&'a mut DefaultHasher);
+pub(crate) struct HashSer<'a>(&'a mut DefaultHasher);
 
 impl HashSer<'_> {
     fn tag(&mut self, t: u8) {

@@ -8,38 +8,38 @@ use crate::date::Date;
 /// One required input of a management review.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Input {
-    pub key: String,
-    pub title: String,
+pub(crate) struct Input {
+    pub(crate) key: String,
+    pub(crate) title: String,
     #[serde(default)]
-    pub clause: String,
+    pub(crate) clause: String,
     /// Which computed evidence panel the input shows (`previous-actions`, `nonconformities`,
     /// `audits`, `objectives`, `risk`), if any.
     #[serde(default)]
-    pub panel: Option<String>,
+    pub(crate) panel: Option<String>,
     /// The key of the input this one belongs to.
     #[serde(default)]
-    pub parent: Option<String>,
+    pub(crate) parent: Option<String>,
 }
 
 /// A review framework: ISO/IEC 27001:2022 9.3 and friends, or one a site defines.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Framework {
+pub(crate) struct Framework {
     #[serde(default)]
-    pub title: String,
-    pub inputs: Vec<Input>,
+    pub(crate) title: String,
+    pub(crate) inputs: Vec<Input>,
     #[serde(default)]
-    pub outputs: Vec<String>,
+    pub(crate) outputs: Vec<String>,
     #[serde(default)]
-    pub climate_from: Option<Date>,
+    pub(crate) climate_from: Option<Date>,
 }
 
 /// The evidence panels a framework input may name.
-pub const PANELS: &[&str] = &["previous-actions", "nonconformities", "audits", "objectives", "risk"];
+pub(crate) const PANELS: &[&str] = &["previous-actions", "nonconformities", "audits", "objectives", "risk"];
 
 /// Decision kinds of DESIGN §2.
-pub const DECISION_KINDS: &[&str] =
+pub(crate) const DECISION_KINDS: &[&str] =
     &["improvement", "isms_change", "resources", "risk_acceptance", "policy", "objectives", "other"];
 
 /// (key, title, clause, panel, parent)
@@ -161,7 +161,7 @@ fn from_rows(title: &str, rows: &[Row], outputs: &[&str], climate_from: Option<D
 }
 
 /// The built-in frameworks, by name.
-pub fn builtin() -> Vec<(&'static str, Framework)> {
+pub(crate) fn builtin() -> Vec<(&'static str, Framework)> {
     vec![
         (
             "iso27001-2022",
@@ -184,7 +184,7 @@ pub fn builtin() -> Vec<(&'static str, Framework)> {
 }
 
 impl Framework {
-    pub fn input(&self, key: &str) -> Option<&Input> {
+    pub(crate) fn input(&self, key: &str) -> Option<&Input> {
         self.inputs.iter().find(|i| i.key == key)
     }
 }

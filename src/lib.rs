@@ -7,39 +7,55 @@
 // A diagnostic is the error path of every content stage and is cheap next to file I/O;
 // boxing it everywhere would only add noise.
 #![allow(clippy::result_large_err)]
+// The facade above is the whole interface: every other item is crate-private, and what is
+// public is documented.
+#![warn(missing_docs, unreachable_pub)]
 
-pub mod chart;
-pub mod config;
-pub mod context;
-pub mod date;
-pub mod diagnostics;
-pub mod escape;
-pub mod evidence;
-pub mod example;
-pub mod export;
-pub mod fingerprint;
-pub mod framework;
-pub mod linkcheck;
-pub mod load;
-pub mod markdown;
-pub mod metrics;
-pub mod model;
-pub mod output;
-pub mod parse;
-pub mod record;
-pub mod render;
-pub mod scaffold;
-pub mod serve;
-pub mod site_map;
-pub mod theme;
-pub mod warnings;
-pub mod write;
+mod chart;
+mod config;
+mod context;
+mod date;
+mod diagnostics;
+mod escape;
+mod evidence;
+mod example;
+mod export;
+mod fingerprint;
+mod framework;
+mod linkcheck;
+mod load;
+mod markdown;
+mod metrics;
+mod model;
+mod output;
+mod parse;
+mod record;
+mod render;
+mod scaffold;
+mod serve;
+mod site_map;
+mod theme;
+mod warnings;
+mod write;
+
+// The library facade: what the `quorum` binary, the tests and the fuzz targets use. Every
+// module is private to the crate; nothing else is part of the interface.
+pub use config::RawHtml;
+pub use date::Date;
+pub use diagnostics::{Diagnostic, Diagnostics, Severity, WarningClass};
+pub use example::write_to as init;
+pub use linkcheck::{Problem as LinkProblem, check as check_links};
+pub use markdown::{Resolver, WikiTarget, render as render_markdown};
+pub use output::{OutputFile, sha256_hex};
+pub use parse::parse_one;
+pub use record::{Heading, Kind};
+pub use render::{PageCache, RenderError, RenderOptions};
+pub use scaffold::{Created, Request as NewRecord, create as new_record};
+pub use serve::{Config as ServeConfig, ServeError, run as serve};
+pub use write::{WriteError, verify, write};
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-
-use date::Date;
-use diagnostics::Diagnostics;
 
 /// What a build or check is asked to do.
 #[derive(Clone, Debug)]
@@ -53,6 +69,7 @@ pub struct Options {
 }
 
 impl Options {
+    /// Options for the site in `root`: as of site.toml's date (else today), audience `internal`.
     pub fn new(root: impl Into<PathBuf>) -> Options {
         Options { root: root.into(), as_of: None, audience: "internal".into() }
     }
@@ -90,13 +107,32 @@ impl Failure {
 /// The checked site model, its figures and what the checks found (warnings only).
 pub struct Checked {
     /// Every record present as of the as-of date, unredacted: what the checks and figures read.
-    pub site: model::Site,
+    pub(crate) site: model::Site,
     /// What the audience may see: the only input of the render side.
-    pub published: model::Published,
-    pub figures: metrics::Figures,
-    pub warnings: warnings::Warnings,
+    pub(crate) published: model::Published,
+    pub(crate) figures: metrics::Figures,
+    pub(crate) warnings: warnings::Warnings,
+    /// Warnings (and, after [`Diagnostics::deny`], errors) the checks found.
     pub diagnostics: Diagnostics,
+    /// How many record files the site has.
     pub records: usize,
+}
+
+impl Checked {
+    /// The date statuses and figures are computed as of.
+    pub fn as_of(&self) -> Date {
+        self.site.as_of
+    }
+
+    /// The audience the site was published for.
+    pub fn audience(&self) -> &str {
+        &self.site.audience_name
+    }
+
+    /// Broken links in the built files, judged against what this edition copies.
+    pub fn link_problems(&self, files: &[OutputFile]) -> Vec<LinkProblem> {
+        linkcheck::check_site(&self.published, files)
+    }
 }
 
 /// load → parse → model: every check, no output.

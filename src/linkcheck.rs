@@ -18,10 +18,10 @@ use crate::output::OutputFile;
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Problem {
     /// Output-relative path of the file holding the link.
-    pub file: String,
+    pub(crate) file: String,
     /// The attribute value as written (entities decoded).
-    pub link: String,
-    pub reason: String,
+    pub(crate) link: String,
+    pub(crate) reason: String,
 }
 
 impl std::fmt::Display for Problem {
@@ -44,14 +44,14 @@ pub fn check(files: &[OutputFile]) -> Vec<Problem> {
 }
 
 /// The build's own output: [`check_made`] with the site's attachments as the copied files.
-pub fn check_site(site: &crate::model::Published, files: &[OutputFile]) -> Vec<Problem> {
+pub(crate) fn check_site(site: &crate::model::Published, files: &[OutputFile]) -> Vec<Problem> {
     let copied: HashSet<&str> = site.assets.values().map(String::as_str).collect();
     check_made(files, &|path| copied.contains(path))
 }
 
 /// As [`check`], but the links of files for which `copied` is true (attachments published as
 /// they are) are not judged: quorum did not write them. Their ids are still link targets.
-pub fn check_made(files: &[OutputFile], copied: &(dyn Fn(&str) -> bool + Sync)) -> Vec<Problem> {
+pub(crate) fn check_made(files: &[OutputFile], copied: &(dyn Fn(&str) -> bool + Sync)) -> Vec<Problem> {
     let scans: HashMap<&str, Scan> =
         files.par_iter().filter(|f| is_markup(&f.path)).map(|f| (f.path.as_str(), scan(&f.bytes))).collect();
     let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();

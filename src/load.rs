@@ -14,49 +14,48 @@ use crate::record::Kind;
 
 /// Record files (and `site.toml`) larger than this are refused: no governance record is 8 MiB
 /// of text.
-pub const MAX_RECORD_BYTES: u64 = 8 * 1024 * 1024;
+pub(crate) const MAX_RECORD_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Other files quorum copies into the site (attachments, linked files under `content/`, static
 /// files) larger than this are refused: the site is published whole, and a slide deck or a
 /// signed PDF fits well under 64 MiB.
-pub const MAX_ATTACHMENT_BYTES: u64 = 64 * 1024 * 1024;
+pub(crate) const MAX_ATTACHMENT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// A file that belongs to a folder record and is published beside its page.
 #[derive(Clone, Debug)]
-pub struct Attachment {
+pub(crate) struct Attachment {
     /// Path relative to the record's folder (`attendance.csv`, `slides/deck.pdf`).
-    pub name: String,
-    pub path: PathBuf,
+    pub(crate) name: String,
 }
 
 /// One record file, read.
 #[derive(Clone, Debug)]
-pub struct Source {
-    pub kind: Kind,
-    pub id: String,
+pub(crate) struct Source {
+    pub(crate) kind: Kind,
+    pub(crate) id: String,
     /// Text and site-relative file name (`content/actions/A-1.md`).
-    pub text: Arc<SourceText>,
+    pub(crate) text: Arc<SourceText>,
     /// Site-relative folder of the file (`content/actions`), for relative links.
-    pub dir: String,
-    pub attachments: Vec<Attachment>,
+    pub(crate) dir: String,
+    pub(crate) attachments: Vec<Attachment>,
 }
 
 /// Everything read from `content/`.
 #[derive(Debug, Default)]
-pub struct Loaded {
-    pub sources: Vec<Source>,
+pub(crate) struct Loaded {
+    pub(crate) sources: Vec<Source>,
     /// Site-relative paths of the other files under `content/` (targets of relative links).
-    pub assets: BTreeSet<String>,
+    pub(crate) assets: BTreeSet<String>,
     /// Absolute paths of `assets`, by site-relative path.
-    pub asset_paths: std::collections::BTreeMap<String, PathBuf>,
+    pub(crate) asset_paths: std::collections::BTreeMap<String, PathBuf>,
     /// Site-relative names of every record file.
-    pub record_files: std::collections::HashSet<String>,
+    pub(crate) record_files: std::collections::HashSet<String>,
     /// Site-relative folders of folder records (their other files are attachments).
-    pub record_folders: std::collections::HashSet<String>,
+    pub(crate) record_folders: std::collections::HashSet<String>,
 }
 
 /// Whether an ID is well formed: `[A-Za-z0-9][A-Za-z0-9._-]*`.
-pub fn valid_id(id: &str) -> bool {
+pub(crate) fn valid_id(id: &str) -> bool {
     let mut chars = id.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
@@ -69,7 +68,7 @@ fn strip_md(name: &str) -> Option<&str> {
 }
 
 /// Editor droppings and hidden files that are never content.
-pub fn ignored_name(name: &str) -> bool {
+pub(crate) fn ignored_name(name: &str) -> bool {
     name.starts_with('.')
         || name.ends_with('~')
         || name.ends_with(".swp")
@@ -79,7 +78,7 @@ pub fn ignored_name(name: &str) -> bool {
 }
 
 /// Bytes → text: invalid UTF-8 is an error at its line; the BOM goes and CRLF becomes LF.
-pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+pub(crate) fn decode(file: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").map(<[u8]>::to_vec).unwrap_or(bytes);
     match String::from_utf8(bytes) {
         Ok(text) => Ok(if text.contains('\r') { text.replace("\r\n", "\n") } else { text }),
@@ -98,7 +97,7 @@ pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
 /// Why a file or folder name cannot be content, if it cannot: not UTF-8, a backslash (a
 /// separator elsewhere, so `x\..\y` would climb out of the output), a control character or a
 /// newline (which no manifest line can hold).
-pub fn name_problem(name: &OsStr) -> Option<String> {
+pub(crate) fn name_problem(name: &OsStr) -> Option<String> {
     let Some(name) = name.to_str() else {
         return Some("name is not valid UTF-8".into());
     };
@@ -109,7 +108,7 @@ pub fn name_problem(name: &OsStr) -> Option<String> {
 }
 
 /// A path for messages: control characters (a newline in a name) shown as escapes.
-pub fn shown(path: &str) -> String {
+pub(crate) fn shown(path: &str) -> String {
     if !path.chars().any(char::is_control) {
         return path.to_string();
     }
@@ -117,7 +116,7 @@ pub fn shown(path: &str) -> String {
 }
 
 /// What a file that is not a regular file or a folder is, in words.
-pub fn file_kind(ft: std::fs::FileType) -> &'static str {
+pub(crate) fn file_kind(ft: std::fs::FileType) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
@@ -144,7 +143,7 @@ pub fn file_kind(ft: std::fs::FileType) -> &'static str {
 
 /// Why a file quorum reads could not be read.
 #[derive(Debug)]
-pub enum ReadError {
+pub(crate) enum ReadError {
     /// A FIFO, socket, device or folder (`file_kind`): never read, so never a hang.
     NotAFile(&'static str),
     /// Larger than the limit: the size when known from metadata, `None` when found reading.
@@ -170,7 +169,7 @@ impl std::fmt::Display for ReadError {
 /// metadata before it is opened, and again from the opened handle (it is opened non-blocking,
 /// so a FIFO swapped in between cannot block); the limit holds while reading, whatever the
 /// metadata said.
-pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+pub(crate) fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
     if !meta.is_file() {
         return Err(ReadError::NotAFile(file_kind(meta.file_type())));
@@ -203,7 +202,7 @@ fn read_limited(reader: impl Read, hint: u64, limit: u64) -> Result<Vec<u8>, Rea
 /// A [`ReadError`] of a file under the site as a diagnostic at the file: `not-a-file` or
 /// `file-too-large` (with `hint`). Callers handle [`ReadError::Io`] as an I/O error first; if
 /// one reaches here it is reported as `io`.
-pub fn read_diagnostic(rel: &str, e: ReadError, hint: &str) -> Diagnostic {
+pub(crate) fn read_diagnostic(rel: &str, e: ReadError, hint: &str) -> Diagnostic {
     match e {
         ReadError::NotAFile(kind) => Diagnostic::file("not-a-file", rel, format!("{kind}, not a regular file"))
             .hint("quorum reads only regular files; replace it by a file or remove it"),
@@ -215,7 +214,7 @@ pub fn read_diagnostic(rel: &str, e: ReadError, hint: &str) -> Diagnostic {
 /// Why `content/` could not be read at all: not a site, or an I/O error (exit 2). Problems
 /// in the files themselves are diagnostics instead.
 #[derive(Debug, thiserror::Error)]
-pub enum LoadError {
+pub(crate) enum LoadError {
     #[error("{} has no content/ folder (is --root a quorum site?)", .0.display())]
     NotASite(PathBuf),
     #[error("cannot read {}: {source}", .path.display())]
@@ -236,7 +235,7 @@ struct Walk<'a> {
 }
 
 /// Walks `ROOT/content` and reads every record.
-pub fn load(root: &Path) -> Result<(Loaded, Diagnostics), LoadError> {
+pub(crate) fn load(root: &Path) -> Result<(Loaded, Diagnostics), LoadError> {
     let content = root.join("content");
     if !content.is_dir() {
         return Err(LoadError::NotASite(root.to_path_buf()));
@@ -457,7 +456,7 @@ impl Walk<'_> {
                 self.attachments(base, &path, out)?;
             } else if self.asset(path.clone()) {
                 let name = rel_path(base, &path);
-                out.push(Attachment { name, path });
+                out.push(Attachment { name });
             }
         }
         Ok(())
@@ -484,7 +483,7 @@ fn read_dir_sorted(dir: &Path) -> std::io::Result<Vec<std::fs::DirEntry>> {
 
 /// `path` relative to `root`, with `/` separators. Components are joined, not `\` replaced:
 /// on Unix a `\` is part of a name (and refused at load), never a separator.
-pub fn rel_path(root: &Path, path: &Path) -> String {
+pub(crate) fn rel_path(root: &Path, path: &Path) -> String {
     match path.strip_prefix(root) {
         Ok(rel) => rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"),
         Err(_) => path.to_string_lossy().into_owned(),

@@ -22,10 +22,10 @@ fn options() -> Options {
 }
 
 /// Heading ids the theme uses for its own sections start with this; user headings may not.
-pub const RESERVED_ID_PREFIX: &str = "q-";
+pub(crate) const RESERVED_ID_PREFIX: &str = "q-";
 
 /// A heading id from its text: lower case, words joined by `-`.
-pub fn slugify(text: &str) -> String {
+pub(crate) fn slugify(text: &str) -> String {
     let mut out = String::new();
     for c in text.chars().flat_map(char::to_lowercase) {
         if c.is_alphanumeric() {
@@ -40,7 +40,7 @@ pub fn slugify(text: &str) -> String {
 
 /// Whether a link destination is a URL (has a scheme, or is protocol-relative) rather than a
 /// path inside the site.
-pub fn is_external(dest: &str) -> bool {
+pub(crate) fn is_external(dest: &str) -> bool {
     if dest.starts_with("//") {
         return true;
     }
@@ -86,7 +86,7 @@ impl HeadingIds {
 /// Returns the scan and errors for duplicate explicit heading ids, heading attributes,
 /// misplaced or misspelt `.confidential` classes, `javascript:` and like links, and
 /// definitions inside a confidential section used from outside it.
-pub fn scan(src: &SourceText, body: Range<usize>) -> (BodyScan, Vec<Diagnostic>) {
+pub(crate) fn scan(src: &SourceText, body: Range<usize>) -> (BodyScan, Vec<Diagnostic>) {
     let offset = body.start;
     let text = &src.text[body];
     let mut out = BodyScan::default();
@@ -267,7 +267,7 @@ fn heading_checks(
 /// The scheme of a link destination that would run or embed code (`javascript`, `vbscript`,
 /// `data`), read as browsers read URLs: leading spaces and control characters dropped, tabs and
 /// line breaks removed anywhere, letters in any case. Entities are already decoded by the parser.
-pub fn unsafe_scheme(dest: &str) -> Option<&'static str> {
+pub(crate) fn unsafe_scheme(dest: &str) -> Option<&'static str> {
     let cleaned: String = dest
         .trim_start_matches(|c: char| c <= ' ')
         .chars()
@@ -289,7 +289,7 @@ fn mark_text(out: &mut BodyScan, t: &str) {
 /// Byte ranges (in the file) of the sections a redacting render removes: from each top-level
 /// `.confidential` heading to the next top-level heading of the same or higher rank, or to the
 /// end of the body (`usize::MAX`).
-pub fn confidential_sections(headings: &[Heading]) -> Vec<Range<usize>> {
+pub(crate) fn confidential_sections(headings: &[Heading]) -> Vec<Range<usize>> {
     headings
         .iter()
         .enumerate()
@@ -304,13 +304,21 @@ pub fn confidential_sections(headings: &[Heading]) -> Vec<Range<usize>> {
 /// What a `[[…]]` link resolves to.
 pub enum WikiTarget {
     /// A visible record or decision.
-    Link { href: String, label: String, status: Option<(String, String)> },
+    Link {
+        /// Where it points, relative to the page.
+        href: String,
+        /// The link text.
+        label: String,
+        /// The target's status badge (class, label), if it has one.
+        status: Option<(String, String)>,
+    },
     /// Left out of this build (raised after the as-of date, or withheld): the plain ID.
     Plain,
 }
 
 /// What the renderer needs from the site model.
 pub trait Resolver {
+    /// What `[[target]]` resolves to.
     fn wiki(&self, target: &str) -> WikiTarget;
     /// The output-relative href for a local link destination, if it resolves.
     fn link(&self, dest: &str) -> Option<String>;
@@ -589,7 +597,7 @@ fn alert_open(kind: BlockQuoteKind) -> String {
 }
 
 /// HTML-escapes text for element content and attribute values ([`crate::escape::html`]).
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     crate::escape::html(s)
 }
 

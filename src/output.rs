@@ -11,11 +11,12 @@ use sha2::{Digest, Sha256};
 pub struct OutputFile {
     /// Output-relative path with `/` separators.
     pub path: String,
+    /// The file's contents.
     pub bytes: Vec<u8>,
 }
 
 /// TOML → JSON, dates as `YYYY-MM-DD` strings.
-pub fn toml_to_json(v: &toml::Value) -> Value {
+pub(crate) fn toml_to_json(v: &toml::Value) -> Value {
     match v {
         toml::Value::String(s) => Value::String(s.clone()),
         toml::Value::Integer(i) => json!(i),
@@ -33,7 +34,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// `SHA256SUMS` over every file, sorted by path bytes, in `sha256sum -c` format.
-pub fn sha256sums(files: &[OutputFile]) -> OutputFile {
+pub(crate) fn sha256sums(files: &[OutputFile]) -> OutputFile {
     let lines: Vec<(String, String)> = files.par_iter().map(|f| (f.path.clone(), sha256_hex(&f.bytes))).collect();
     let mut text = String::new();
     for (path, hex) in lines {

@@ -13,16 +13,16 @@ use crate::record::{self, Record};
 
 /// Every record of the site, by kind, each list in file order.
 #[derive(Debug, Default)]
-pub struct Parsed {
-    pub reviews: Vec<Record<record::Review>>,
-    pub actions: Vec<Record<record::Action>>,
-    pub nonconformities: Vec<Record<record::Nonconformity>>,
-    pub objectives: Vec<Record<record::Objective>>,
-    pub audits: Vec<Record<record::Audit>>,
-    pub pages: Vec<Record<record::Page>>,
-    pub home: Option<Record<record::Home>>,
+pub(crate) struct Parsed {
+    pub(crate) reviews: Vec<Record<record::Review>>,
+    pub(crate) actions: Vec<Record<record::Action>>,
+    pub(crate) nonconformities: Vec<Record<record::Nonconformity>>,
+    pub(crate) objectives: Vec<Record<record::Objective>>,
+    pub(crate) audits: Vec<Record<record::Audit>>,
+    pub(crate) pages: Vec<Record<record::Page>>,
+    pub(crate) home: Option<Record<record::Home>>,
     /// IDs (and kinds) of files that failed to parse: references to them are not reported again.
-    pub failed: Vec<(String, Kind)>,
+    pub(crate) failed: Vec<(String, Kind)>,
 }
 
 /// A parsed file, or its errors; plus warnings either way.
@@ -39,7 +39,7 @@ enum Any {
 }
 
 /// Parses every loaded source; a file with errors contributes diagnostics instead of a record.
-pub fn parse(loaded: &Loaded) -> (Parsed, Diagnostics) {
+pub(crate) fn parse(loaded: &Loaded) -> (Parsed, Diagnostics) {
     let results: Vec<Outcome> = loaded.sources.par_iter().map(parse_source).collect();
     let mut parsed = Parsed::default();
     let mut diags = Diagnostics::default();
@@ -157,7 +157,12 @@ fn split(src: &SourceText) -> Result<Split, Diagnostic> {
 /// Turns a TOML/serde error into a diagnostic at the right place of the file, with a hint.
 /// `offset` is where the TOML fragment starts in the file; `whole` its length, if the error
 /// may span the whole fragment (a missing top-level field), in which case it points at `+++`.
-pub fn toml_diagnostic(src: &SourceText, offset: usize, err: &toml::de::Error, whole: Option<usize>) -> Diagnostic {
+pub(crate) fn toml_diagnostic(
+    src: &SourceText,
+    offset: usize,
+    err: &toml::de::Error,
+    whole: Option<usize>,
+) -> Diagnostic {
     let message = err.message().trim().to_string();
     let span = err.span().unwrap_or(0..0);
     // Serde reports a missing top-level field with a span over the whole table (or none):

@@ -10,11 +10,11 @@ use crate::date::Date;
 use crate::diagnostics::{Diagnostic, SourceText};
 use crate::load::Attachment;
 
-pub type Sp<T> = Spanned<T>;
+pub(crate) type Sp<T> = Spanned<T>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum ReviewStatus {
+pub(crate) enum ReviewStatus {
     Planned,
     Held,
     Approved,
@@ -22,7 +22,7 @@ pub enum ReviewStatus {
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum ReviewKind {
+pub(crate) enum ReviewKind {
     #[default]
     Scheduled,
     Extraordinary,
@@ -30,7 +30,7 @@ pub enum ReviewKind {
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum ActionKind {
+pub(crate) enum ActionKind {
     #[default]
     Review,
     Correction,
@@ -41,7 +41,7 @@ pub enum ActionKind {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum NcSource {
+pub(crate) enum NcSource {
     InternalAudit,
     ExternalAudit,
     Incident,
@@ -54,7 +54,7 @@ pub enum NcSource {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum AuditKind {
+pub(crate) enum AuditKind {
     Internal,
     External,
     Certification,
@@ -64,14 +64,14 @@ pub enum AuditKind {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Direction {
+pub(crate) enum Direction {
     HigherBetter,
     LowerBetter,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum DecisionKind {
+pub(crate) enum DecisionKind {
     Improvement,
     IsmsChange,
     Resources,
@@ -82,7 +82,7 @@ pub enum DecisionKind {
 }
 
 impl DecisionKind {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             DecisionKind::Improvement => "improvement",
             DecisionKind::IsmsChange => "isms_change",
@@ -97,13 +97,13 @@ impl DecisionKind {
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Attendee {
-    pub name: String,
-    pub role: Option<String>,
+pub(crate) struct Attendee {
+    pub(crate) name: String,
+    pub(crate) role: Option<String>,
     #[serde(default)]
-    pub top_management: bool,
+    pub(crate) top_management: bool,
     #[serde(default = "yes")]
-    pub present: bool,
+    pub(crate) present: bool,
 }
 
 fn yes() -> bool {
@@ -112,204 +112,211 @@ fn yes() -> bool {
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Conclusion {
-    pub suitable: Option<bool>,
-    pub adequate: Option<bool>,
-    pub effective: Option<bool>,
-    pub rationale: Option<String>,
+pub(crate) struct Conclusion {
+    pub(crate) suitable: Option<bool>,
+    pub(crate) adequate: Option<bool>,
+    pub(crate) effective: Option<bool>,
+    pub(crate) rationale: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct RiskSnapshot {
-    pub total: Option<u32>,
-    pub above_appetite: Option<u32>,
-    pub treatments_total: Option<u32>,
-    pub treatments_done: Option<u32>,
-    pub treatments_overdue: Option<u32>,
+pub(crate) struct RiskSnapshot {
+    pub(crate) total: Option<u32>,
+    pub(crate) above_appetite: Option<u32>,
+    pub(crate) treatments_total: Option<u32>,
+    pub(crate) treatments_done: Option<u32>,
+    pub(crate) treatments_overdue: Option<u32>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Decision {
-    pub id: Sp<String>,
-    pub text: String,
-    pub kind: DecisionKind,
+pub(crate) struct Decision {
+    pub(crate) id: Sp<String>,
+    pub(crate) text: String,
+    pub(crate) kind: DecisionKind,
     #[serde(default)]
-    pub inputs: Vec<Sp<String>>,
+    pub(crate) inputs: Vec<Sp<String>>,
     #[serde(default)]
-    pub actions: Vec<Sp<String>>,
+    pub(crate) actions: Vec<Sp<String>>,
     #[serde(default)]
-    pub requirements: Vec<String>,
+    pub(crate) requirements: Vec<String>,
     #[serde(default)]
-    pub confidential: bool,
+    pub(crate) confidential: bool,
 }
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ActionUpdate {
-    pub action: Sp<String>,
-    pub note: String,
+pub(crate) struct ActionUpdate {
+    pub(crate) action: Sp<String>,
+    pub(crate) note: String,
     #[serde(default)]
-    pub confidential: bool,
+    pub(crate) confidential: bool,
 }
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Review {
-    pub title: String,
-    pub date: Sp<Date>,
-    pub status: Sp<ReviewStatus>,
+pub(crate) struct Review {
+    pub(crate) title: String,
+    pub(crate) date: Sp<Date>,
+    pub(crate) status: Sp<ReviewStatus>,
     #[serde(default)]
-    pub kind: ReviewKind,
-    pub period_start: Option<Sp<Date>>,
-    pub chair: Option<String>,
-    pub approved_by: Option<String>,
-    pub approved_on: Option<Sp<Date>>,
-    pub next_review: Option<Sp<Date>>,
-    pub framework: Option<Sp<String>>,
-    pub climate_relevant: Option<bool>,
+    pub(crate) kind: ReviewKind,
+    pub(crate) period_start: Option<Sp<Date>>,
+    pub(crate) chair: Option<String>,
+    pub(crate) approved_by: Option<String>,
+    pub(crate) approved_on: Option<Sp<Date>>,
+    pub(crate) next_review: Option<Sp<Date>>,
+    pub(crate) framework: Option<Sp<String>>,
+    pub(crate) climate_relevant: Option<bool>,
     #[serde(default)]
-    pub confidential: bool,
+    pub(crate) confidential: bool,
     #[serde(default)]
-    pub attendees: Vec<Attendee>,
-    pub conclusion: Option<Conclusion>,
-    pub risk: Option<RiskSnapshot>,
+    pub(crate) attendees: Vec<Attendee>,
+    pub(crate) conclusion: Option<Conclusion>,
+    pub(crate) risk: Option<RiskSnapshot>,
     #[serde(default)]
-    pub decisions: Vec<Decision>,
+    pub(crate) decisions: Vec<Decision>,
     #[serde(default)]
-    pub action_updates: Vec<ActionUpdate>,
-    pub extra: Option<toml::Table>,
+    pub(crate) action_updates: Vec<ActionUpdate>,
+    pub(crate) extra: Option<toml::Table>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Update {
-    pub date: Sp<Date>,
-    pub note: String,
-    pub due: Option<Sp<Date>>,
+pub(crate) struct Update {
+    pub(crate) date: Sp<Date>,
+    pub(crate) note: String,
+    pub(crate) due: Option<Sp<Date>>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Action {
-    pub title: String,
-    pub owner: String,
-    pub raised: Sp<Date>,
-    pub due: Sp<Date>,
-    pub origin: Option<Sp<String>>,
+pub(crate) struct Action {
+    pub(crate) title: String,
+    pub(crate) owner: String,
+    pub(crate) raised: Sp<Date>,
+    pub(crate) due: Sp<Date>,
+    pub(crate) origin: Option<Sp<String>>,
     #[serde(default)]
-    pub kind: ActionKind,
-    pub closed: Option<Sp<Date>>,
-    pub cancelled: Option<Sp<Date>>,
-    pub cancel_reason: Option<Sp<String>>,
-    pub verified: Option<Sp<Date>>,
+    pub(crate) kind: ActionKind,
+    pub(crate) closed: Option<Sp<Date>>,
+    pub(crate) cancelled: Option<Sp<Date>>,
+    pub(crate) cancel_reason: Option<Sp<String>>,
+    pub(crate) verified: Option<Sp<Date>>,
     #[serde(default)]
-    pub confidential: bool,
+    pub(crate) confidential: bool,
     #[serde(default)]
-    pub updates: Vec<Update>,
-    pub extra: Option<toml::Table>,
+    pub(crate) updates: Vec<Update>,
+    pub(crate) extra: Option<toml::Table>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Nonconformity {
-    pub title: String,
-    pub raised: Sp<Date>,
-    pub severity: Sp<String>,
-    pub source: NcSource,
-    pub audit: Option<Sp<String>>,
+pub(crate) struct Nonconformity {
+    pub(crate) title: String,
+    pub(crate) raised: Sp<Date>,
+    pub(crate) severity: Sp<String>,
+    pub(crate) source: NcSource,
+    pub(crate) audit: Option<Sp<String>>,
     #[serde(default)]
-    pub requirements: Vec<String>,
-    pub owner: Option<String>,
-    pub due: Option<Sp<Date>>,
-    pub correction: Option<String>,
-    pub root_cause: Option<String>,
+    pub(crate) requirements: Vec<String>,
+    pub(crate) owner: Option<String>,
+    pub(crate) due: Option<Sp<Date>>,
+    pub(crate) correction: Option<String>,
+    pub(crate) root_cause: Option<String>,
     #[serde(default)]
-    pub actions: Vec<Sp<String>>,
-    pub closed: Option<Sp<Date>>,
-    pub verified: Option<Sp<Date>>,
-    pub effective: Option<Sp<bool>>,
+    pub(crate) actions: Vec<Sp<String>>,
+    pub(crate) closed: Option<Sp<Date>>,
+    pub(crate) verified: Option<Sp<Date>>,
+    pub(crate) effective: Option<Sp<bool>>,
     #[serde(default)]
-    pub repeat_of: Vec<Sp<String>>,
+    pub(crate) repeat_of: Vec<Sp<String>>,
     #[serde(default)]
-    pub confidential: bool,
-    pub extra: Option<toml::Table>,
+    pub(crate) confidential: bool,
+    pub(crate) extra: Option<toml::Table>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Measurement {
-    pub date: Sp<Date>,
-    pub value: f64,
-    pub note: Option<String>,
+pub(crate) struct Measurement {
+    pub(crate) date: Sp<Date>,
+    pub(crate) value: f64,
+    pub(crate) note: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Objective {
-    pub title: String,
-    pub owner: Option<String>,
-    pub unit: Option<String>,
-    pub target: f64,
-    pub direction: Direction,
-    pub amber: Option<Sp<f64>>,
+pub(crate) struct Objective {
+    pub(crate) title: String,
+    pub(crate) owner: Option<String>,
+    pub(crate) unit: Option<String>,
+    pub(crate) target: f64,
+    pub(crate) direction: Direction,
+    pub(crate) amber: Option<Sp<f64>>,
     #[serde(default)]
-    pub measurements: Vec<Measurement>,
+    pub(crate) measurements: Vec<Measurement>,
     #[serde(default)]
-    pub confidential: bool,
-    pub extra: Option<toml::Table>,
+    pub(crate) confidential: bool,
+    pub(crate) extra: Option<toml::Table>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Audit {
-    pub title: String,
-    pub kind: AuditKind,
-    pub start: Sp<Date>,
-    pub end: Option<Sp<Date>>,
-    pub auditor: Option<String>,
-    pub scope: Option<String>,
-    pub result: Option<String>,
+pub(crate) struct Audit {
+    pub(crate) title: String,
+    pub(crate) kind: AuditKind,
+    pub(crate) start: Sp<Date>,
+    pub(crate) end: Option<Sp<Date>>,
+    pub(crate) auditor: Option<String>,
+    pub(crate) scope: Option<String>,
+    pub(crate) result: Option<String>,
     #[serde(default)]
-    pub requirements: Vec<String>,
+    pub(crate) requirements: Vec<String>,
     #[serde(default)]
-    pub confidential: bool,
-    pub extra: Option<toml::Table>,
+    pub(crate) confidential: bool,
+    pub(crate) extra: Option<toml::Table>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Page {
-    pub title: String,
-    pub weight: Option<i64>,
+pub(crate) struct Page {
+    pub(crate) title: String,
+    pub(crate) weight: Option<i64>,
     #[serde(default)]
-    pub confidential: bool,
-    pub extra: Option<toml::Table>,
+    pub(crate) confidential: bool,
+    pub(crate) extra: Option<toml::Table>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Home {
-    pub title: Option<String>,
-    pub extra: Option<toml::Table>,
+pub(crate) struct Home {
+    pub(crate) title: Option<String>,
+    pub(crate) extra: Option<toml::Table>,
 }
 
 /// The kinds of record, by their `content/` folder.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
+    /// `content/reviews/`: management reviews.
     Review,
+    /// `content/actions/`.
     Action,
+    /// `content/nonconformities/`.
     Nonconformity,
+    /// `content/objectives/`.
     Objective,
+    /// `content/audits/`.
     Audit,
+    /// `content/pages/`: free pages.
     Page,
     /// `content/_index.md`
     Home,
 }
 
 impl Kind {
+    /// Each `content/` folder and the kind of record it holds.
     pub const FOLDERS: [(&'static str, Kind); 6] = [
         ("reviews", Kind::Review),
         ("actions", Kind::Action),
@@ -348,78 +355,83 @@ impl Kind {
 /// A heading found in a record's Markdown body.
 #[derive(Clone, Debug)]
 pub struct Heading {
-    pub level: u8,
+    pub(crate) level: u8,
     /// The explicit `{#id}`, if written.
-    pub explicit_id: Option<String>,
+    pub(crate) explicit_id: Option<String>,
     /// The id used in the page (explicit, else derived from the text; unique in the document).
-    pub id: String,
-    pub text: String,
-    pub classes: Vec<String>,
+    pub(crate) id: String,
+    pub(crate) text: String,
+    pub(crate) classes: Vec<String>,
     /// Byte range in the file.
-    pub span: std::ops::Range<usize>,
+    pub(crate) span: std::ops::Range<usize>,
     /// Whether prose follows before the next heading.
-    pub has_text: bool,
+    pub(crate) has_text: bool,
     /// Whether the heading is inside a block quote, list item or footnote definition
     /// (not at the top level of the body).
-    pub nested: bool,
+    pub(crate) nested: bool,
 }
 
 /// A `[[ID]]` or `[[ID#D1]]` link in a body.
 #[derive(Clone, Debug)]
-pub struct WikiRef {
-    pub target: String,
-    pub span: std::ops::Range<usize>,
+pub(crate) struct WikiRef {
+    pub(crate) target: String,
+    pub(crate) span: std::ops::Range<usize>,
 }
 
 /// An ordinary Markdown link or image destination that is not a URL with a scheme.
 #[derive(Clone, Debug)]
-pub struct LocalLink {
-    pub dest: String,
-    pub span: std::ops::Range<usize>,
+pub(crate) struct LocalLink {
+    pub(crate) dest: String,
+    pub(crate) span: std::ops::Range<usize>,
 }
 
 /// What the parse stage learned from a body without rendering it.
 #[derive(Clone, Debug, Default)]
-pub struct BodyScan {
-    pub headings: Vec<Heading>,
-    pub wikilinks: Vec<WikiRef>,
-    pub links: Vec<LocalLink>,
+pub(crate) struct BodyScan {
+    pub(crate) headings: Vec<Heading>,
+    pub(crate) wikilinks: Vec<WikiRef>,
+    pub(crate) links: Vec<LocalLink>,
 }
 
 /// A parsed record file: its front matter `T`, its body and where both came from.
 #[derive(Clone, Debug)]
-pub struct Record<T> {
-    pub id: String,
-    pub src: Arc<SourceText>,
+pub(crate) struct Record<T> {
+    pub(crate) id: String,
+    pub(crate) src: Arc<SourceText>,
     /// Site-relative folder of the file.
-    pub dir: String,
+    pub(crate) dir: String,
     /// Byte offset of the front matter text in the file (spans in `fm` are relative to it).
-    pub fm_offset: usize,
-    pub fm: T,
-    pub body: String,
+    pub(crate) fm_offset: usize,
+    pub(crate) fm: T,
+    pub(crate) body: String,
     /// Byte offset of the body in the file.
-    pub body_offset: usize,
-    pub scan: BodyScan,
-    pub attachments: Vec<Attachment>,
+    pub(crate) body_offset: usize,
+    pub(crate) scan: BodyScan,
+    pub(crate) attachments: Vec<Attachment>,
 }
 
 impl<T> Record<T> {
     /// A diagnostic at a span of the front matter.
-    pub fn diag(&self, code: &'static str, span: std::ops::Range<usize>, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn diag(
+        &self,
+        code: &'static str,
+        span: std::ops::Range<usize>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         self.src.diag(code, span.start + self.fm_offset..span.end + self.fm_offset, message)
     }
 
     /// A diagnostic at a spanned front-matter value.
-    pub fn diag_at<V>(&self, code: &'static str, value: &Sp<V>, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn diag_at<V>(&self, code: &'static str, value: &Sp<V>, message: impl Into<String>) -> Diagnostic {
         self.diag(code, value.span(), message)
     }
 
     /// A diagnostic at the opening `+++` line (for things missing from the front matter).
-    pub fn diag_top(&self, code: &'static str, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn diag_top(&self, code: &'static str, message: impl Into<String>) -> Diagnostic {
         self.src.diag(code, 0..3, message)
     }
 
-    pub fn file(&self) -> &str {
+    pub(crate) fn file(&self) -> &str {
         &self.src.file
     }
 }

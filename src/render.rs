@@ -12,7 +12,7 @@ use crate::fingerprint::{Part, fingerprint};
 use crate::markdown::{self, Resolver, WikiTarget};
 use crate::metrics::Figures;
 use crate::model::{Published, Shown, normalize_local, shown, shown_at, withheld};
-pub use crate::output::OutputFile;
+pub(crate) use crate::output::OutputFile;
 use crate::output::sha256sums;
 use crate::record::Kind;
 use crate::site_map;
@@ -140,7 +140,7 @@ struct Renderer<'a> {
 }
 
 /// Renders the whole site into memory, sorted by path.
-pub fn render(
+pub(crate) fn render(
     site: &Published,
     figures: &Figures,
     warnings: &Warnings,
@@ -547,6 +547,7 @@ impl Renderer<'_> {
             objectives_withheld: withheld(&site.objectives),
             pages_withheld: withheld(&site.pages),
             pages,
+            extra: site.home.as_ref().map_or_else(Vec::new, |h| ctx::extra(&h.fm.extra)),
         }
     }
 }
@@ -571,6 +572,8 @@ struct HomeCtx {
     objectives_withheld: usize,
     pages_withheld: usize,
     pages: Vec<Ref>,
+    /// `[extra]` of `content/_index.md`, for site templates.
+    extra: Vec<ctx::ExtraField>,
 }
 
 /// The trends page: the whole series.

@@ -9,14 +9,19 @@ use crate::record::Kind;
 
 /// What `quorum new` was asked for.
 pub struct Request<'a> {
+    /// What to create.
     pub kind: Kind,
+    /// The ID to give it; else the next free one.
     pub id: Option<&'a str>,
+    /// Its date (`raised`, `date`, `start`).
     pub date: Date,
 }
 
 /// The file written, relative to the site.
 pub struct Created {
+    /// The new record's ID.
     pub id: String,
+    /// Its file.
     pub path: PathBuf,
     /// Something the user should know (e.g. the site has errors, so no actions were listed).
     pub note: Option<String>,
@@ -35,7 +40,7 @@ fn prefix(kind: Kind) -> &'static str {
 
 /// The next free ID of a kind: `A-2025-015` after `A-2025-014` (actions, nonconformities,
 /// reviews and audits count per year), `OBJ-06` after `OBJ-05`.
-pub fn next_id(kind: Kind, taken: &[String], year: i16) -> String {
+pub(crate) fn next_id(kind: Kind, taken: &[String], year: i16) -> String {
     let p = prefix(kind);
     let per_year = kind != Kind::Objective;
     let stem = if per_year { format!("{p}-{year}-") } else { format!("{p}-") };

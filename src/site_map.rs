@@ -7,19 +7,19 @@ use crate::record::Kind;
 
 /// A page of the site that is not a record's own page.
 #[derive(Clone, Copy, Debug)]
-pub struct Section {
+pub(crate) struct Section {
     /// The navigation key (`section` in templates): the entry marked current.
-    pub key: &'static str,
+    pub(crate) key: &'static str,
     /// Output path.
-    pub path: &'static str,
+    pub(crate) path: &'static str,
     /// Theme template.
-    pub template: &'static str,
+    pub(crate) template: &'static str,
     /// Page title (the dashboard's is the site's title).
-    pub title: &'static str,
+    pub(crate) title: &'static str,
     /// Label in the main navigation.
-    pub nav: &'static str,
+    pub(crate) nav: &'static str,
     /// The register of this kind, for list pages.
-    pub kind: Option<Kind>,
+    pub(crate) kind: Option<Kind>,
 }
 
 const fn section(
@@ -34,7 +34,7 @@ const fn section(
 }
 
 /// Every section page, in navigation order.
-pub const SECTIONS: &[Section] = &[
+pub(crate) const SECTIONS: &[Section] = &[
     section("home", "index.html", "index.html", "", "Dashboard", None),
     section("reviews", "reviews/index.html", "reviews.html", "Management reviews", "Reviews", Some(Kind::Review)),
     section("actions", "actions/index.html", "actions.html", "Actions", "Actions", Some(Kind::Action)),
@@ -61,41 +61,36 @@ pub const SECTIONS: &[Section] = &[
 ];
 
 /// The Atom feed of reviews.
-pub const FEED: &str = "atom.xml";
+pub(crate) const FEED: &str = "atom.xml";
 /// The search index, loaded by the search page as a script.
-pub const SEARCH_INDEX: &str = "search-index.js";
+pub(crate) const SEARCH_INDEX: &str = "search-index.js";
 /// The checksums of every file.
-pub const CHECKSUMS: &str = "SHA256SUMS";
+pub(crate) const CHECKSUMS: &str = "SHA256SUMS";
 /// Every shown record with its derived status, for other tools.
-pub const SITE_JSON: &str = "exports/site.json";
+pub(crate) const SITE_JSON: &str = "exports/site.json";
 /// The action register, for spreadsheets.
-pub const ACTIONS_CSV: &str = "exports/actions.csv";
+pub(crate) const ACTIONS_CSV: &str = "exports/actions.csv";
 /// The nonconformity register, for spreadsheets.
-pub const NONCONFORMITIES_CSV: &str = "exports/nonconformities.csv";
+pub(crate) const NONCONFORMITIES_CSV: &str = "exports/nonconformities.csv";
 /// Open actions on their due dates, for calendars.
-pub const ACTIONS_ICS: &str = "exports/actions.ics";
+pub(crate) const ACTIONS_ICS: &str = "exports/actions.ics";
 
 /// Top-level names the build writes besides the sections: a page may not take one as its ID.
 const OTHER_NAMES: &[&str] = &["exports", "files", "static", FEED, CHECKSUMS, "404.html", SEARCH_INDEX];
 
 /// Whether a page ID would collide with a top-level name of the site (case-insensitive).
-pub fn reserved(id: &str) -> bool {
+pub(crate) fn reserved(id: &str) -> bool {
     let top = |path: &'static str| path.split('/').next().unwrap_or(path);
     SECTIONS.iter().map(|s| top(s.path)).chain(OTHER_NAMES.iter().copied()).any(|n| n.eq_ignore_ascii_case(id))
 }
 
-/// The section page with this navigation key.
-pub fn by_key(key: &str) -> Option<&'static Section> {
-    SECTIONS.iter().find(|s| s.key == key)
-}
-
 /// The register (list page) of a record kind.
-pub fn register(kind: Kind) -> Option<&'static Section> {
+pub(crate) fn register(kind: Kind) -> Option<&'static Section> {
     SECTIONS.iter().find(|s| s.kind == Some(kind))
 }
 
 /// The template of a record's own page.
-pub fn record_template(kind: Kind) -> &'static str {
+pub(crate) fn record_template(kind: Kind) -> &'static str {
     match kind {
         Kind::Review => "review.html",
         Kind::Action => "action.html",
@@ -107,7 +102,7 @@ pub fn record_template(kind: Kind) -> &'static str {
 }
 
 /// The output folder of a record's page (`actions/A-1`, `scope`).
-pub fn page_dir(kind: Kind, id: &str) -> String {
+pub(crate) fn page_dir(kind: Kind, id: &str) -> String {
     match kind.folder() {
         "" => id.to_string(),
         f => format!("{f}/{id}"),
@@ -115,7 +110,7 @@ pub fn page_dir(kind: Kind, id: &str) -> String {
 }
 
 /// Site-relative href of a record page.
-pub fn href(kind: Kind, id: &str) -> String {
+pub(crate) fn href(kind: Kind, id: &str) -> String {
     format!("{}/index.html", page_dir(kind, id))
 }
 

@@ -2,7 +2,7 @@
 //! file fails at compile time. Lookup order: site `templates/`, then the theme.
 
 /// Template files by name.
-pub const TEMPLATES: &[(&str, &str)] = &[
+pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../themes/default/templates/base.html")),
     ("macros.html", include_str!("../themes/default/templates/macros.html")),
     ("index.html", include_str!("../themes/default/templates/index.html")),
@@ -25,7 +25,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// Static files, published under `static/`.
-pub const STATIC: &[(&str, &[u8])] = &[
+pub(crate) const STATIC: &[(&str, &[u8])] = &[
     ("quorum.css", include_bytes!("../themes/default/static/quorum.css")),
     ("search.js", include_bytes!("../themes/default/static/search.js")),
 ];

@@ -13,16 +13,16 @@ use crate::record::{Record, Review, ReviewStatus};
 
 /// A warning as shown on a record's page.
 #[derive(Clone, Debug, Serialize)]
-pub struct Notice {
-    pub code: &'static str,
-    pub message: String,
+pub(crate) struct Notice {
+    pub(crate) code: &'static str,
+    pub(crate) message: String,
 }
 
 /// Every warning, and the same by lower-cased record ID.
 #[derive(Debug, Default)]
-pub struct Warnings {
-    pub diagnostics: Vec<Diagnostic>,
-    pub by_record: HashMap<String, Vec<Notice>>,
+pub(crate) struct Warnings {
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) by_record: HashMap<String, Vec<Notice>>,
 }
 
 impl Warnings {
@@ -33,13 +33,13 @@ impl Warnings {
     }
 
     /// The notices of one record (empty when none).
-    pub fn of(&self, id: &str) -> &[Notice] {
+    pub(crate) fn of(&self, id: &str) -> &[Notice] {
         self.by_record.get(&id.to_lowercase()).map_or(&[], Vec::as_slice)
     }
 }
 
 /// Judges every record of the site as of its date.
-pub fn check(site: &Site, figures: &Figures) -> Warnings {
+pub(crate) fn check(site: &Site, figures: &Figures) -> Warnings {
     let mut w = Warnings::default();
     for (i, r) in site.reviews.iter().enumerate() {
         review(site, r, figures.periods[i].in_series, &mut w);

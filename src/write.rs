@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 use crate::output::OutputFile;
 
 /// The file that marks a folder as quorum's output.
-pub const MARKER: &str = ".quorum-output";
+pub(crate) const MARKER: &str = ".quorum-output";
 
 /// Why the output could not be written.
 #[derive(Debug, thiserror::Error)]
+#[allow(missing_docs)] // each variant's #[error] message documents it
 pub enum WriteError {
     #[error("refusing to replace {0}: it was not created by quorum (no {MARKER} marker); pass --force to replace it")]
     NotOurs(PathBuf),
@@ -69,7 +70,7 @@ pub fn write(out: &Path, site_root: &Path, files: &[OutputFile], force: bool) ->
 }
 
 /// Whether an output file's path stays inside the output folder whatever made it.
-pub fn valid_output_path(path: &str) -> bool {
+pub(crate) fn valid_output_path(path: &str) -> bool {
     !path.is_empty()
         && !path.starts_with('/')
         && path.split('/').all(|c| !c.is_empty() && c != "." && c != "..")

@@ -3,8 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use quorum::markdown::{Resolver, WikiTarget, render};
-use quorum::render::OutputFile;
+use quorum::{Resolver, WikiTarget, render_markdown as render};
+use quorum::OutputFile;
 
 struct Any(bool);
 
@@ -32,6 +32,6 @@ fuzz_target!(|data: &[u8]| {
     for redact in [false, true] {
         let html = render(text, &Any(redact));
         let files = [OutputFile { path: "a/index.html".into(), bytes: html.into_bytes() }];
-        let _ = quorum::linkcheck::check(&files);
+        let _ = quorum::check_links(&files);
     }
 });

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use quorum::record::Kind;
+use quorum::Kind;
 
 const KINDS: [Kind; 7] =
     [Kind::Review, Kind::Action, Kind::Nonconformity, Kind::Objective, Kind::Audit, Kind::Page, Kind::Home];
@@ -11,8 +11,8 @@ const KINDS: [Kind; 7] =
 fuzz_target!(|data: &[u8]| {
     let Some((&k, rest)) = data.split_first() else { return };
     let kind = KINDS[k as usize % KINDS.len()];
-    if let Err(diags) = quorum::parse::parse_one(kind, "X-1.md", rest.to_vec()) {
+    if let Err(diags) = quorum::parse_one(kind, "X-1.md", rest.to_vec()) {
         // Diagnostics must render whatever their spans.
-        let _ = quorum::diagnostics::Diagnostics(diags).render();
+        let _ = quorum::Diagnostics(diags).render();
     }
 });

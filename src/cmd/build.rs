@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
-use quorum::render::RenderOptions;
+use quorum::RenderOptions;
 
 use quorum::Failure;
 
@@ -46,7 +46,7 @@ pub fn run(args: BuildArgs) -> Result<(), super::Error> {
     eprint!("{}", checked.diagnostics.render());
     let out = args.output_dir.unwrap_or_else(|| quorum::default_output(&args.site.root));
     let t = Instant::now();
-    quorum::write::write(&out, &args.site.root, &files, args.force).map_err(super::fatal)?;
+    quorum::write(&out, &args.site.root, &files, args.force).map_err(super::fatal)?;
     quorum::log_stage("write", t);
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     let warnings = checked.diagnostics.warning_count();
@@ -56,8 +56,8 @@ pub fn run(args: BuildArgs) -> Result<(), super::Error> {
         pages,
         start.elapsed().as_secs_f64(),
         out.strip_prefix(".").unwrap_or(&out).display(),
-        checked.site.as_of,
-        checked.site.audience_name,
+        checked.as_of(),
+        checked.audience(),
         if warnings > 0 { format!(", {warnings} warnings") } else { String::new() }
     );
     Ok(())

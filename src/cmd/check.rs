@@ -30,7 +30,7 @@ pub fn run(args: CheckArgs) -> Result<(), super::Error> {
     let opts = args.site.options("internal");
     // Render in memory too (nothing is written): a broken site template or a link the
     // templates make must fail `check` in CI just as it would fail `build`.
-    let render = quorum::render::RenderOptions::default();
+    let render = quorum::RenderOptions::default();
     let (mut diags, records) = match quorum::build(&opts, &render) {
         Ok((c, _files)) => (c.diagnostics, Some(c.records)),
         Err(Failure::Content(d)) => (d, None),

@@ -11,7 +11,7 @@ pub struct InitArgs {
 }
 
 pub fn run(args: InitArgs) -> Result<(), super::Error> {
-    let n = quorum::example::write_to(&args.dir).map_err(super::fatal)?;
+    let n = quorum::init(&args.dir).map_err(super::fatal)?;
     println!(
         "Created a quorum site in {} ({n} files). Next: cd {} && quorum serve",
         args.dir.display(),

@@ -10,8 +10,8 @@ mod verify;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+use quorum::Date;
 use quorum::Failure;
-use quorum::date::Date;
 
 #[derive(Subcommand)]
 pub enum Command {

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use quorum::date::Date;
-use quorum::record::Kind;
+use quorum::Date;
+use quorum::Kind;
 
 #[derive(Clone, Copy, ValueEnum)]
 enum NewKind {
@@ -38,8 +38,8 @@ pub fn run(args: NewArgs) -> Result<(), super::Error> {
         NewKind::Objective => Kind::Objective,
         NewKind::Audit => Kind::Audit,
     };
-    let req = quorum::scaffold::Request { kind, id: args.id.as_deref(), date: args.date.unwrap_or_else(Date::today) };
-    let c = quorum::scaffold::create(&args.root, &req).map_err(super::fatal)?;
+    let req = quorum::NewRecord { kind, id: args.id.as_deref(), date: args.date.unwrap_or_else(Date::today) };
+    let c = quorum::new_record(&args.root, &req).map_err(super::fatal)?;
     println!("Created {} ({}): fill in its fields, then run `quorum check`", c.path.display(), c.id);
     if let Some(note) = c.note {
         eprintln!("note: {note}");

@@ -29,11 +29,11 @@ fn parse_interface(s: &str) -> Result<IpAddr, String> {
 }
 
 pub fn run(args: ServeArgs) -> Result<(), super::Error> {
-    let config = quorum::serve::Config {
+    let config = quorum::ServeConfig {
         options: args.site.options("internal"),
         interface: args.interface,
         port: args.port,
         open: args.open,
     };
-    quorum::serve::run(config).map_err(super::fatal)
+    quorum::serve(config).map_err(super::fatal)
 }

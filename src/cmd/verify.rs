@@ -11,7 +11,7 @@ pub struct VerifyArgs {
 }
 
 pub fn run(args: VerifyArgs) -> Result<(), super::Error> {
-    let problems = quorum::write::verify(&args.dir).map_err(super::fatal)?;
+    let problems = quorum::verify(&args.dir).map_err(super::fatal)?;
     if problems.is_empty() {
         println!("{}: every file matches SHA256SUMS", args.dir.display());
         return Ok(());

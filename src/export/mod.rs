@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use crate::date::Date;
 
 mod site_json;
-pub use site_json::site_json;
+pub(crate) use site_json::site_json;
 
 use crate::escape::{self, ics_text};
 use crate::metrics;
@@ -22,7 +22,7 @@ fn extra(t: &Option<toml::Table>) -> Value {
 }
 
 /// Every file under `exports/` plus the Atom feed.
-pub fn exports(site: &Published, figures: &Figures, base_url: Option<&str>) -> Vec<OutputFile> {
+pub(crate) fn exports(site: &Published, figures: &Figures, base_url: Option<&str>) -> Vec<OutputFile> {
     let base = base_url.or(site.config.base_url.as_deref());
     vec![
         OutputFile { path: site_map::SITE_JSON.into(), bytes: site_json(site, figures).into_bytes() },

@@ -208,7 +208,7 @@ fn ids(list: &[Sp<String>]) -> Vec<&str> {
     list.iter().map(|x| x.get_ref().as_str()).collect()
 }
 
-pub fn site_json(site: &Published, figures: &Figures) -> String {
+pub(crate) fn site_json(site: &Published, figures: &Figures) -> String {
     let a = site.as_of;
     let c = &site.config;
     let doc = SiteJson {

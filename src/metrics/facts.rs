@@ -10,38 +10,38 @@ use super::{ActionStatus, Figures, SeverityCounts, action_status, nc_status};
 
 /// What one review's evidence shows, by index into the site's lists.
 #[derive(Clone, Debug, Default)]
-pub struct ReviewEvidence {
+pub(crate) struct ReviewEvidence {
     /// Actions raised before the review and open at the previous series review (all of them,
     /// if there is none), in `site.actions` order.
-    pub previous_actions: Vec<usize>,
+    pub(crate) previous_actions: Vec<usize>,
     /// The series review before this one, if any.
-    pub previous_review: Option<usize>,
+    pub(crate) previous_review: Option<usize>,
     /// Nonconformities closed in the period, by severity.
-    pub nc_closed: SeverityCounts,
+    pub(crate) nc_closed: SeverityCounts,
     /// Audits started in the period, each with the nonconformities raised against it by the
     /// review's figures date.
-    pub audits: Vec<(usize, Vec<usize>)>,
+    pub(crate) audits: Vec<(usize, Vec<usize>)>,
     /// Decisions per kind of [`crate::framework::DECISION_KINDS`], confidential ones counted.
-    pub decisions: Vec<u64>,
+    pub(crate) decisions: Vec<u64>,
     /// Actions the review raised (series reviews only), and how many were followed up by the
     /// as-of date: closed, cancelled, or reported on in a later review's action updates.
-    pub actions_raised: usize,
-    pub followed_up: usize,
+    pub(crate) actions_raised: usize,
+    pub(crate) followed_up: usize,
     /// Explicit heading ids of the minutes (the whole body), each with whether prose follows.
-    pub input_headings: Vec<(String, bool)>,
+    pub(crate) input_headings: Vec<(String, bool)>,
     /// The review's `[risk]` snapshot.
-    pub risk: Option<record::RiskSnapshot>,
+    pub(crate) risk: Option<record::RiskSnapshot>,
 }
 
 /// The dashboard's headline figures as of the site's date.
 #[derive(Clone, Debug, Default)]
-pub struct Dashboard {
+pub(crate) struct Dashboard {
     /// Overdue actions, in `site.actions` order.
-    pub overdue: Vec<usize>,
-    pub open_actions: usize,
-    pub open_ncs: usize,
+    pub(crate) overdue: Vec<usize>,
+    pub(crate) open_actions: usize,
+    pub(crate) open_ncs: usize,
     /// Planned reviews dated on or after the as-of date, in `site.reviews` order.
-    pub planned: Vec<usize>,
+    pub(crate) planned: Vec<usize>,
 }
 
 /// Per-review evidence facts, every audit's findings and the dashboard figures.

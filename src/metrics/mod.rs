@@ -5,7 +5,7 @@ use serde::Serialize;
 
 mod facts;
 
-pub use facts::{Dashboard, ReviewEvidence};
+pub(crate) use facts::{Dashboard, ReviewEvidence};
 
 use crate::date::Date;
 use crate::record::{Action, Direction, Nonconformity, Objective, ReviewStatus};
@@ -13,7 +13,7 @@ use crate::record::{Action, Direction, Nonconformity, Objective, ReviewStatus};
 /// An action's status as of a date (first match wins, DESIGN §3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum ActionStatus {
+pub(crate) enum ActionStatus {
     NotYetRaised,
     Cancelled,
     Closed,
@@ -22,7 +22,7 @@ pub enum ActionStatus {
 }
 
 impl ActionStatus {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ActionStatus::NotYetRaised => "not yet raised",
             ActionStatus::Cancelled => "cancelled",
@@ -33,14 +33,14 @@ impl ActionStatus {
     }
 
     /// Open or overdue: what "open" means in totals.
-    pub fn is_open(self) -> bool {
+    pub(crate) fn is_open(self) -> bool {
         matches!(self, ActionStatus::Open | ActionStatus::Overdue)
     }
 }
 
 /// The due date in force on `d`: the `due` of the latest update dated ≤ d that re-plans
 /// (later in the file wins on the same date), else the original `due`.
-pub fn due_as_of(a: &Action, d: Date) -> Date {
+pub(crate) fn due_as_of(a: &Action, d: Date) -> Date {
     let mut best: Option<(Date, usize, Date)> = None;
     for (i, u) in a.updates.iter().enumerate() {
         let date = *u.date.get_ref();
@@ -54,7 +54,7 @@ pub fn due_as_of(a: &Action, d: Date) -> Date {
     best.map_or(*a.due.get_ref(), |(_, _, due)| due)
 }
 
-pub fn action_status(a: &Action, d: Date) -> ActionStatus {
+pub(crate) fn action_status(a: &Action, d: Date) -> ActionStatus {
     if *a.raised.get_ref() > d {
         ActionStatus::NotYetRaised
     } else if a.cancelled.as_ref().is_some_and(|c| *c.get_ref() <= d) {
@@ -69,19 +69,19 @@ pub fn action_status(a: &Action, d: Date) -> ActionStatus {
 }
 
 /// Whether an action's closure was verified by `d`.
-pub fn verified_by(a: &Action, d: Date) -> bool {
+pub(crate) fn verified_by(a: &Action, d: Date) -> bool {
     a.verified.as_ref().is_some_and(|v| *v.get_ref() <= d)
 }
 
 /// Closed on or before its original `due` (re-plans don't count).
-pub fn closed_on_time(a: &Action) -> Option<bool> {
+pub(crate) fn closed_on_time(a: &Action) -> Option<bool> {
     a.closed.as_ref().map(|c| c.get_ref() <= a.due.get_ref())
 }
 
 /// A nonconformity's status as of a date (first match wins, DESIGN §3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum NcStatus {
+pub(crate) enum NcStatus {
     NotYetRaised,
     Ineffective,
     Verified,
@@ -90,7 +90,7 @@ pub enum NcStatus {
 }
 
 impl NcStatus {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             NcStatus::NotYetRaised => "not yet raised",
             NcStatus::Ineffective => "ineffective",
@@ -101,12 +101,12 @@ impl NcStatus {
     }
 
     /// Open or ineffective: what counts as open in totals.
-    pub fn is_open(self) -> bool {
+    pub(crate) fn is_open(self) -> bool {
         matches!(self, NcStatus::Open | NcStatus::Ineffective)
     }
 }
 
-pub fn nc_status(nc: &Nonconformity, d: Date) -> NcStatus {
+pub(crate) fn nc_status(nc: &Nonconformity, d: Date) -> NcStatus {
     let verified = nc.verified.as_ref().is_some_and(|v| *v.get_ref() <= d);
     if *nc.raised.get_ref() > d {
         NcStatus::NotYetRaised
@@ -124,7 +124,7 @@ pub fn nc_status(nc: &Nonconformity, d: Date) -> NcStatus {
 /// An objective's attainment as of a date.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Attainment {
+pub(crate) enum Attainment {
     Met,
     Amber,
     Missed,
@@ -132,7 +132,7 @@ pub enum Attainment {
 }
 
 impl Attainment {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Attainment::Met => "met",
             Attainment::Amber => "amber",
@@ -143,7 +143,7 @@ impl Attainment {
 }
 
 /// The latest measurement dated ≤ d (later in the file wins on the same date).
-pub fn latest_measurement(o: &Objective, d: Date) -> Option<&crate::record::Measurement> {
+pub(crate) fn latest_measurement(o: &Objective, d: Date) -> Option<&crate::record::Measurement> {
     o.measurements
         .iter()
         .enumerate()
@@ -152,7 +152,7 @@ pub fn latest_measurement(o: &Objective, d: Date) -> Option<&crate::record::Meas
         .map(|(_, m)| m)
 }
 
-pub fn attainment(o: &Objective, d: Date) -> Attainment {
+pub(crate) fn attainment(o: &Objective, d: Date) -> Attainment {
     match latest_measurement(o, d) {
         Some(m) => attainment_of(o, m.value),
         None => Attainment::None,
@@ -160,7 +160,7 @@ pub fn attainment(o: &Objective, d: Date) -> Attainment {
 }
 
 /// How a measured value stands against the objective's target and amber threshold.
-pub fn attainment_of(o: &Objective, value: f64) -> Attainment {
+pub(crate) fn attainment_of(o: &Objective, value: f64) -> Attainment {
     let better_or_equal = |a: f64, b: f64| match o.direction {
         Direction::HigherBetter => a >= b,
         Direction::LowerBetter => a <= b,
@@ -175,7 +175,7 @@ pub fn attainment_of(o: &Objective, value: f64) -> Attainment {
 }
 
 /// A review's status as of a date: an approval dated after it is not yet given.
-pub fn review_status(status: ReviewStatus, approved_on: Option<Date>, d: Date) -> ReviewStatus {
+pub(crate) fn review_status(status: ReviewStatus, approved_on: Option<Date>, d: Date) -> ReviewStatus {
     match status {
         ReviewStatus::Approved if approved_on.is_none_or(|a| a > d) => ReviewStatus::Held,
         s => s,
@@ -184,49 +184,48 @@ pub fn review_status(status: ReviewStatus, approved_on: Option<Date>, d: Date) -
 
 /// A review period: dates `d` with `after < d` (or `start <= d`) and `d <= end`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Period {
+pub(crate) struct Period {
     /// Inclusive start (`period_start`), if given.
-    pub start: Option<Date>,
+    pub(crate) start: Option<Date>,
     /// Exclusive lower bound (the previous series review's date), if any.
-    pub after: Option<Date>,
-    pub end: Date,
+    pub(crate) after: Option<Date>,
+    pub(crate) end: Date,
 }
 
 impl Period {
-    pub fn contains(&self, d: Date) -> bool {
+    pub(crate) fn contains(&self, d: Date) -> bool {
         d <= self.end && self.start.is_none_or(|s| d >= s) && self.after.is_none_or(|a| d > a)
     }
 
     /// The first day of the period, if bounded below.
-    pub fn first_day(&self) -> Option<Date> {
+    pub(crate) fn first_day(&self) -> Option<Date> {
         self.start.or(self.after.map(Date::succ))
     }
 }
 
 /// What the series logic needs of a review.
 #[derive(Clone, Debug)]
-pub struct ReviewFacts {
-    pub id: String,
-    pub date: Date,
-    pub planned: bool,
-    pub scheduled: bool,
-    pub period_start: Option<Date>,
+pub(crate) struct ReviewFacts {
+    pub(crate) date: Date,
+    pub(crate) planned: bool,
+    pub(crate) scheduled: bool,
+    pub(crate) period_start: Option<Date>,
 }
 
 /// Where a review stands: in the series or not, the period its figures cover, and the date
 /// they are computed as of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct ReviewPeriod {
-    pub in_series: bool,
-    pub period: Period,
-    pub as_of: Date,
+pub(crate) struct ReviewPeriod {
+    pub(crate) in_series: bool,
+    pub(crate) period: Period,
+    pub(crate) as_of: Date,
 }
 
 /// Periods of every review (same order as `reviews`, which must be sorted by date, then ID).
 /// Series reviews (held or approved, scheduled) cover `[period_start, date]` or
 /// `(previous series date, date]`; the others show figures as of `min(date, a)` for
 /// `(last series review before it, that date]`.
-pub fn periods(reviews: &[ReviewFacts], a: Date) -> Vec<ReviewPeriod> {
+pub(crate) fn periods(reviews: &[ReviewFacts], a: Date) -> Vec<ReviewPeriod> {
     let mut last_series: Option<Date> = None;
     reviews
         .iter()
@@ -248,7 +247,7 @@ pub fn periods(reviews: &[ReviewFacts], a: Date) -> Vec<ReviewPeriod> {
 
 /// Counts per severity, in the order of the site's scale, zeros included.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct SeverityCounts(pub Vec<(String, u64)>);
+pub(crate) struct SeverityCounts(pub Vec<(String, u64)>);
 
 impl SeverityCounts {
     fn new(scale: &[String]) -> Self {
@@ -261,11 +260,11 @@ impl SeverityCounts {
         }
     }
 
-    pub fn total(&self) -> u64 {
+    pub(crate) fn total(&self) -> u64 {
         self.0.iter().map(|(_, n)| n).sum()
     }
 
-    pub fn get(&self, severity: &str) -> u64 {
+    pub(crate) fn get(&self, severity: &str) -> u64 {
         self.0.iter().find(|(s, _)| s == severity).map_or(0, |(_, n)| *n)
     }
 }
@@ -283,27 +282,27 @@ impl Serialize for SeverityCounts {
 
 /// The figures of DESIGN §3 for one review (`reviews[].metrics` in site.json).
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ReviewMetrics {
-    pub nc_raised: SeverityCounts,
-    pub nc_closed: u64,
-    pub nc_open: SeverityCounts,
-    pub nc_open_mean_age_days: Option<f64>,
-    pub actions_raised: u64,
-    pub actions_closed: u64,
-    pub actions_cancelled: u64,
-    pub actions_open: u64,
-    pub actions_overdue: u64,
-    pub on_time_closure_rate: Option<f64>,
-    pub median_days_to_close: Option<f64>,
+pub(crate) struct ReviewMetrics {
+    pub(crate) nc_raised: SeverityCounts,
+    pub(crate) nc_closed: u64,
+    pub(crate) nc_open: SeverityCounts,
+    pub(crate) nc_open_mean_age_days: Option<f64>,
+    pub(crate) actions_raised: u64,
+    pub(crate) actions_closed: u64,
+    pub(crate) actions_cancelled: u64,
+    pub(crate) actions_open: u64,
+    pub(crate) actions_overdue: u64,
+    pub(crate) on_time_closure_rate: Option<f64>,
+    pub(crate) median_days_to_close: Option<f64>,
 }
 
 /// The records figures are computed from: every record present as of the site's date,
 /// whatever the audience (figures never depend on it).
-pub struct Records<'a> {
-    pub actions: Vec<&'a Action>,
-    pub nonconformities: Vec<&'a Nonconformity>,
-    pub severities: &'a [String],
-    pub kpi_severities: &'a [String],
+pub(crate) struct Records<'a> {
+    pub(crate) actions: Vec<&'a Action>,
+    pub(crate) nonconformities: Vec<&'a Nonconformity>,
+    pub(crate) severities: &'a [String],
+    pub(crate) kpi_severities: &'a [String],
 }
 
 fn in_period(d: &Option<toml::Spanned<Date>>, p: &Period) -> Option<Date> {
@@ -311,13 +310,13 @@ fn in_period(d: &Option<toml::Spanned<Date>>, p: &Period) -> Option<Date> {
 }
 
 /// `sum / count` rounded half-up to one decimal, in exact integer arithmetic.
-pub fn mean_half_up_1dp(sum: i64, count: i64) -> f64 {
+pub(crate) fn mean_half_up_1dp(sum: i64, count: i64) -> f64 {
     let tenths = (20 * sum + count).div_euclid(2 * count);
     tenths as f64 / 10.0
 }
 
 /// The median of whole-day values; the mean of the two middle values for an even count.
-pub fn median(values: &mut [i64]) -> Option<f64> {
+pub(crate) fn median(values: &mut [i64]) -> Option<f64> {
     if values.is_empty() {
         return None;
     }
@@ -327,7 +326,7 @@ pub fn median(values: &mut [i64]) -> Option<f64> {
 }
 
 /// The figures for period `p`, with statuses as of `d` (the review's date).
-pub fn review_metrics(r: &Records, p: &Period, d: Date) -> ReviewMetrics {
+pub(crate) fn review_metrics(r: &Records, p: &Period, d: Date) -> ReviewMetrics {
     let kpi = |sev: &str| r.kpi_severities.iter().any(|k| k == sev);
     let mut nc_raised = SeverityCounts::new(r.severities);
     let mut nc_open = SeverityCounts::new(r.severities);
@@ -391,7 +390,7 @@ pub fn review_metrics(r: &Records, p: &Period, d: Date) -> ReviewMetrics {
 
 /// Carry-over of an action at `d`: the series reviews dated after it was raised and on or
 /// before `d` at which it was open or overdue.
-pub fn carry_over(a: &Action, series_dates: &[Date], d: Date) -> usize {
+pub(crate) fn carry_over(a: &Action, series_dates: &[Date], d: Date) -> usize {
     let raised = *a.raised.get_ref();
     series_dates.iter().filter(|&&rd| raised < rd && rd <= d && action_status(a, rd).is_open()).count()
 }
@@ -451,35 +450,28 @@ mod tests {
 
 /// Everything the metrics stage derives from the site (DESIGN §3), by review index.
 #[derive(Debug, Default)]
-pub struct Figures {
+pub(crate) struct Figures {
     /// Per review in `site.reviews` order.
-    pub periods: Vec<ReviewPeriod>,
-    pub metrics: Vec<ReviewMetrics>,
+    pub(crate) periods: Vec<ReviewPeriod>,
+    pub(crate) metrics: Vec<ReviewMetrics>,
     /// Indices into `site.reviews` of the series, in order.
-    pub series: Vec<usize>,
+    pub(crate) series: Vec<usize>,
     /// Carry-over at the as-of date, by lower-cased action ID.
-    pub carry_over: std::collections::HashMap<String, usize>,
+    pub(crate) carry_over: std::collections::HashMap<String, usize>,
     /// Per review in `site.reviews` order: what its evidence panels and matrix row count.
-    pub evidence: Vec<ReviewEvidence>,
+    pub(crate) evidence: Vec<ReviewEvidence>,
     /// Per audit in `site.audits` order: the nonconformities raised against it.
-    pub findings: Vec<Vec<usize>>,
-    pub dashboard: Dashboard,
-}
-
-impl Figures {
-    pub fn series_dates(&self) -> Vec<Date> {
-        self.series.iter().map(|&i| self.periods[i].period.end).collect()
-    }
+    pub(crate) findings: Vec<Vec<usize>>,
+    pub(crate) dashboard: Dashboard,
 }
 
 /// The metrics stage: figures for every review, from every record present as of the site's
 /// date (whatever the audience).
-pub fn compute(site: &crate::model::Site) -> Figures {
+pub(crate) fn compute(site: &crate::model::Site) -> Figures {
     let facts: Vec<ReviewFacts> = site
         .reviews
         .iter()
         .map(|r| ReviewFacts {
-            id: r.id.clone(),
             date: *r.fm.date.get_ref(),
             planned: *r.fm.status.get_ref() == ReviewStatus::Planned,
             scheduled: r.fm.kind == crate::record::ReviewKind::Scheduled,
@@ -555,8 +547,7 @@ mod series_tests {
     }
 
     fn reviews() -> Vec<ReviewFacts> {
-        let r = |id: &str, date: &str, planned, scheduled, ps: Option<&str>| ReviewFacts {
-            id: id.into(),
+        let r = |_id: &str, date: &str, planned, scheduled, ps: Option<&str>| ReviewFacts {
             date: d(date),
             planned,
             scheduled,

@@ -3,7 +3,7 @@
 use crate::load::Loaded;
 
 /// A local link's target, site-relative: a file under `content/` or a record file.
-pub fn resolve_local(dir: &str, dest: &str, loaded: &Loaded) -> Result<String, (&'static str, String, String)> {
+pub(crate) fn resolve_local(dir: &str, dest: &str, loaded: &Loaded) -> Result<String, (&'static str, String, String)> {
     let (target, _) = normalize_local(dir, dest)?;
     if target.is_empty() {
         return Ok(target);
@@ -23,7 +23,7 @@ pub fn resolve_local(dir: &str, dest: &str, loaded: &Loaded) -> Result<String, (
 
 /// Splits a local link into its site-relative target path and its `#fragment` (or `?query`),
 /// rejecting absolute paths and paths that leave `content/`.
-pub fn normalize_local(dir: &str, dest: &str) -> Result<(String, String), (&'static str, String, String)> {
+pub(crate) fn normalize_local(dir: &str, dest: &str) -> Result<(String, String), (&'static str, String, String)> {
     let cut = dest.find(['#', '?']).unwrap_or(dest.len());
     let (path, suffix) = dest.split_at(cut);
     if path.is_empty() {

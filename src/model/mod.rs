@@ -18,42 +18,41 @@ mod links;
 mod publish;
 mod rules;
 
-pub use links::{normalize_local, resolve_local};
-pub use publish::{Entry, Published, Shown, publish, shown, shown_at, withheld};
+pub(crate) use links::normalize_local;
+pub(crate) use publish::{Entry, Published, Shown, publish, shown, shown_at, withheld};
 use rules::Checker;
-pub use rules::active_svg;
 
 /// How one record mentions another.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Backlink {
-    pub from: String,
-    pub kind: Kind,
+pub(crate) struct Backlink {
+    pub(crate) from: String,
+    pub(crate) kind: Kind,
     /// e.g. "mentioned", "decision D1", "action update", "corrective action".
-    pub relation: String,
+    pub(crate) relation: String,
 }
 
 /// The resolved site: every record present as of the as-of date, in display order.
 #[derive(Debug)]
-pub struct Site {
-    pub config: Config,
-    pub as_of: Date,
-    pub audience_name: String,
-    pub audience: Audience,
-    pub reviews: Vec<Record<record::Review>>,
-    pub actions: Vec<Record<record::Action>>,
-    pub nonconformities: Vec<Record<record::Nonconformity>>,
-    pub objectives: Vec<Record<record::Objective>>,
-    pub audits: Vec<Record<record::Audit>>,
-    pub pages: Vec<Record<record::Page>>,
-    pub home: Option<Record<record::Home>>,
+pub(crate) struct Site {
+    pub(crate) config: Config,
+    pub(crate) as_of: Date,
+    pub(crate) audience_name: String,
+    pub(crate) audience: Audience,
+    pub(crate) reviews: Vec<Record<record::Review>>,
+    pub(crate) actions: Vec<Record<record::Action>>,
+    pub(crate) nonconformities: Vec<Record<record::Nonconformity>>,
+    pub(crate) objectives: Vec<Record<record::Objective>>,
+    pub(crate) audits: Vec<Record<record::Audit>>,
+    pub(crate) pages: Vec<Record<record::Page>>,
+    pub(crate) home: Option<Record<record::Home>>,
     /// Lower-cased ID → kind and index in its list.
-    pub index: HashMap<String, (Kind, usize)>,
+    pub(crate) index: HashMap<String, (Kind, usize)>,
     /// Lower-cased IDs of records present but withheld from this audience.
-    pub withheld: HashSet<String>,
+    pub(crate) withheld: HashSet<String>,
 }
 
 /// Builds the site model. Errors in `diags` mean no site.
-pub fn build(
+pub(crate) fn build(
     config: Config,
     parsed: Parsed,
     loaded: &Loaded,
@@ -146,13 +145,13 @@ fn assemble(config: Config, p: Parsed, as_of: Date, audience_name: &str, audienc
 }
 
 /// What every record kind has in common, for code that treats them alike.
-pub struct View<'a> {
-    pub kind: Kind,
-    pub id: &'a str,
-    pub file: &'a str,
-    pub dir: &'a str,
-    pub scan: &'a crate::record::BodyScan,
-    pub attachments: &'a [crate::load::Attachment],
+pub(crate) struct View<'a> {
+    pub(crate) kind: Kind,
+    pub(crate) id: &'a str,
+    pub(crate) file: &'a str,
+    pub(crate) dir: &'a str,
+    pub(crate) scan: &'a crate::record::BodyScan,
+    pub(crate) attachments: &'a [crate::load::Attachment],
 }
 
 fn view<T>(kind: Kind, r: &Record<T>) -> View<'_> {
@@ -161,7 +160,7 @@ fn view<T>(kind: Kind, r: &Record<T>) -> View<'_> {
 
 impl Site {
     /// Every record of every kind (not the home page), in kind order.
-    pub fn views(&self) -> impl Iterator<Item = View<'_>> {
+    pub(crate) fn views(&self) -> impl Iterator<Item = View<'_>> {
         (self.reviews.iter().map(|r| view(Kind::Review, r)))
             .chain(self.actions.iter().map(|r| view(Kind::Action, r)))
             .chain(self.nonconformities.iter().map(|r| view(Kind::Nonconformity, r)))
@@ -184,7 +183,7 @@ impl Site {
 }
 
 /// Per audit in `site.audits` order: the nonconformities raised against it.
-pub fn findings(site: &Site) -> Vec<Vec<usize>> {
+pub(crate) fn findings(site: &Site) -> Vec<Vec<usize>> {
     let mut by_audit: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
     for (i, n) in site.nonconformities.iter().enumerate() {
         if let Some(a) = &n.fm.audit {
@@ -201,7 +200,7 @@ fn with_article(noun: &str) -> String {
 }
 
 /// Orders `A-2` before `A-10`.
-pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+pub(crate) fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     fn chunks(s: &str) -> Vec<(bool, &str)> {
         let mut out = Vec::new();
         let mut start = 0;

@@ -19,45 +19,43 @@ use crate::site_map::page_dir;
 
 /// One record as this edition shows it.
 #[derive(Clone, Debug)]
-pub struct Shown<T> {
-    pub id: String,
-    /// Site-relative source file.
-    pub file: String,
+pub(crate) struct Shown<T> {
+    pub(crate) id: String,
     /// Site-relative folder of the file.
-    pub dir: String,
+    pub(crate) dir: String,
     /// Front matter without confidential decisions and updates, or facts dated after the
     /// as-of date.
-    pub fm: T,
+    pub(crate) fm: T,
     /// The body without its `.confidential` sections (in a redacted edition).
-    pub body: String,
+    pub(crate) body: String,
     /// What is left of the body's headings and links; headings keep the ids they have in
     /// the whole body, so anchors are the same in every edition.
-    pub scan: BodyScan,
+    pub(crate) scan: BodyScan,
     /// Attachments published with the page.
-    pub attachments: Vec<Attachment>,
+    pub(crate) attachments: Vec<Attachment>,
     /// How many confidential decisions this edition leaves out (reviews).
-    pub decisions_withheld: usize,
+    pub(crate) decisions_withheld: usize,
     /// How many confidential action updates this edition leaves out (reviews).
-    pub updates_withheld: usize,
+    pub(crate) updates_withheld: usize,
 }
 
 /// A record present in the site: shown, or withheld from this audience (its ID only, so links
 /// to it render as plain text and lists can say how many they leave out).
 #[derive(Clone, Debug)]
-pub enum Entry<T> {
+pub(crate) enum Entry<T> {
     Shown(Box<Shown<T>>),
     Withheld(String),
 }
 
 impl<T> Entry<T> {
-    pub fn shown(&self) -> Option<&Shown<T>> {
+    pub(crate) fn shown(&self) -> Option<&Shown<T>> {
         match self {
             Entry::Shown(s) => Some(s),
             Entry::Withheld(_) => None,
         }
     }
 
-    pub fn id(&self) -> &str {
+    pub(crate) fn id(&self) -> &str {
         match self {
             Entry::Shown(s) => &s.id,
             Entry::Withheld(id) => id,
@@ -66,55 +64,55 @@ impl<T> Entry<T> {
 }
 
 /// The shown records of a list.
-pub fn shown<T>(list: &[Entry<T>]) -> impl Iterator<Item = &Shown<T>> {
+pub(crate) fn shown<T>(list: &[Entry<T>]) -> impl Iterator<Item = &Shown<T>> {
     list.iter().filter_map(Entry::shown)
 }
 
 /// The shown records of a list with their index (the index of figures by record).
-pub fn shown_at<T>(list: &[Entry<T>]) -> impl Iterator<Item = (usize, &Shown<T>)> {
+pub(crate) fn shown_at<T>(list: &[Entry<T>]) -> impl Iterator<Item = (usize, &Shown<T>)> {
     list.iter().enumerate().filter_map(|(i, e)| e.shown().map(|s| (i, s)))
 }
 
 /// How many records of a list this edition withholds.
-pub fn withheld<T>(list: &[Entry<T>]) -> usize {
+pub(crate) fn withheld<T>(list: &[Entry<T>]) -> usize {
     list.iter().filter(|e| e.shown().is_none()).count()
 }
 
 /// The site as one audience sees it on one date. Lists are in the order, and of the length,
 /// of the [`Site`]'s, so figures indexed by record apply to them unchanged.
 #[derive(Debug)]
-pub struct Published {
-    pub config: Config,
-    pub as_of: Date,
-    pub audience_name: String,
+pub(crate) struct Published {
+    pub(crate) config: Config,
+    pub(crate) as_of: Date,
+    pub(crate) audience_name: String,
     /// Whether confidential parts are left out (an audience without `include_confidential`).
-    pub redacted: bool,
-    pub reviews: Vec<Entry<record::Review>>,
-    pub actions: Vec<Entry<record::Action>>,
-    pub nonconformities: Vec<Entry<record::Nonconformity>>,
-    pub objectives: Vec<Entry<record::Objective>>,
-    pub audits: Vec<Entry<record::Audit>>,
-    pub pages: Vec<Entry<record::Page>>,
-    pub home: Option<Shown<record::Home>>,
+    pub(crate) redacted: bool,
+    pub(crate) reviews: Vec<Entry<record::Review>>,
+    pub(crate) actions: Vec<Entry<record::Action>>,
+    pub(crate) nonconformities: Vec<Entry<record::Nonconformity>>,
+    pub(crate) objectives: Vec<Entry<record::Objective>>,
+    pub(crate) audits: Vec<Entry<record::Audit>>,
+    pub(crate) pages: Vec<Entry<record::Page>>,
+    pub(crate) home: Option<Shown<record::Home>>,
     /// Lower-cased ID → kind and index of a shown record.
     index: HashMap<String, (Kind, usize)>,
     /// Lower-cased ID → who mentions it (shown sources only).
-    pub backlinks: HashMap<String, Vec<Backlink>>,
+    pub(crate) backlinks: HashMap<String, Vec<Backlink>>,
     /// Lower-cased ID → how many withheld records or parts mention it.
-    pub backlinks_withheld: HashMap<String, usize>,
+    pub(crate) backlinks_withheld: HashMap<String, usize>,
     /// Site-relative path → output path, for every file under `content/` this edition copies.
-    pub assets: BTreeMap<String, String>,
+    pub(crate) assets: BTreeMap<String, String>,
     /// Absolute source paths of `assets`.
-    pub asset_sources: BTreeMap<String, std::path::PathBuf>,
+    pub(crate) asset_sources: BTreeMap<String, std::path::PathBuf>,
     /// Site-relative record file → record ID (targets of Markdown links to `.md` files).
-    pub record_files: HashMap<String, String>,
+    pub(crate) record_files: HashMap<String, String>,
     /// Per audit in `audits` order: the nonconformities raised against it (indices into
     /// `nonconformities`, shown or withheld).
-    pub findings: Vec<Vec<usize>>,
+    pub(crate) findings: Vec<Vec<usize>>,
 }
 
 /// The published view of a checked site for its audience and as-of date.
-pub fn publish(site: &Site, loaded: &Loaded) -> Published {
+pub(crate) fn publish(site: &Site, loaded: &Loaded) -> Published {
     let a = site.as_of;
     let redact = site.redact();
     let mut index = HashMap::new();
@@ -158,13 +156,13 @@ pub fn publish(site: &Site, loaded: &Loaded) -> Published {
 
 impl Published {
     /// The kind and list index of a shown record; `None` for a withheld or unknown ID.
-    pub fn lookup(&self, id: &str) -> Option<(Kind, usize)> {
+    pub(crate) fn lookup(&self, id: &str) -> Option<(Kind, usize)> {
         self.index.get(&id.to_lowercase()).copied()
     }
 
     /// Whether `#frag` of a shown record is left out of this edition: a decision or a heading
     /// the record had but this view no longer holds (links to it keep only their text).
-    pub fn fragment_withheld(&self, id: &str, frag: &str) -> bool {
+    pub(crate) fn fragment_withheld(&self, id: &str, frag: &str) -> bool {
         if !self.redacted {
             return false;
         }
@@ -174,7 +172,7 @@ impl Published {
         !decision && !v.scan.headings.iter().any(|h| h.id == frag)
     }
 
-    pub fn review(&self, id: &str) -> Option<&Shown<record::Review>> {
+    pub(crate) fn review(&self, id: &str) -> Option<&Shown<record::Review>> {
         match self.lookup(id) {
             Some((Kind::Review, i)) => self.reviews[i].shown(),
             _ => None,
@@ -182,45 +180,44 @@ impl Published {
     }
 
     /// What every shown record kind has in common, by ID.
-    pub fn view(&self, id: &str) -> Option<View<'_>> {
+    pub(crate) fn view(&self, id: &str) -> Option<View<'_>> {
         let (kind, i) = self.lookup(id)?;
         match kind {
-            Kind::Review => self.reviews[i].shown().map(|r| view(kind, r, &r.fm.title)),
-            Kind::Action => self.actions[i].shown().map(|r| view(kind, r, &r.fm.title)),
-            Kind::Nonconformity => self.nonconformities[i].shown().map(|r| view(kind, r, &r.fm.title)),
-            Kind::Objective => self.objectives[i].shown().map(|r| view(kind, r, &r.fm.title)),
-            Kind::Audit => self.audits[i].shown().map(|r| view(kind, r, &r.fm.title)),
-            Kind::Page => self.pages[i].shown().map(|r| view(kind, r, &r.fm.title)),
+            Kind::Review => self.reviews[i].shown().map(|r| view(r, &r.fm.title)),
+            Kind::Action => self.actions[i].shown().map(|r| view(r, &r.fm.title)),
+            Kind::Nonconformity => self.nonconformities[i].shown().map(|r| view(r, &r.fm.title)),
+            Kind::Objective => self.objectives[i].shown().map(|r| view(r, &r.fm.title)),
+            Kind::Audit => self.audits[i].shown().map(|r| view(r, &r.fm.title)),
+            Kind::Page => self.pages[i].shown().map(|r| view(r, &r.fm.title)),
             Kind::Home => None,
         }
     }
 
     /// The title of a shown record.
-    pub fn title_of(&self, id: &str) -> Option<&str> {
+    pub(crate) fn title_of(&self, id: &str) -> Option<&str> {
         self.view(id).map(|v| v.title)
     }
 
     /// The text of a heading of a shown record, by its id.
-    pub fn heading_text(&self, id: &str, heading_id: &str) -> Option<&str> {
+    pub(crate) fn heading_text(&self, id: &str, heading_id: &str) -> Option<&str> {
         self.view(id)?.scan.headings.iter().find(|h| h.id == heading_id).map(|h| h.text.as_str())
     }
 
     /// The exact-case ID of a shown record.
-    pub fn canonical_id(&self, id: &str) -> Option<&str> {
+    pub(crate) fn canonical_id(&self, id: &str) -> Option<&str> {
         self.view(id).map(|v| v.id)
     }
 }
 
 /// What every shown record kind has in common, for code that treats them alike.
-pub struct View<'a> {
-    pub kind: Kind,
-    pub id: &'a str,
-    pub title: &'a str,
-    pub scan: &'a BodyScan,
+pub(crate) struct View<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) title: &'a str,
+    pub(crate) scan: &'a BodyScan,
 }
 
-fn view<'a, T>(kind: Kind, r: &'a Shown<T>, title: &'a str) -> View<'a> {
-    View { kind, id: &r.id, title, scan: &r.scan }
+fn view<'a, T>(r: &'a Shown<T>, title: &'a str) -> View<'a> {
+    View { id: &r.id, title, scan: &r.scan }
 }
 
 /// A record's entry: its ID alone when withheld, else the redacted record.
@@ -236,7 +233,6 @@ fn shown_record<T, U>(r: &Record<T>, fm: U, redact: bool, (decisions, updates): 
     let (body, scan) = if redact { cut_sections(r) } else { (r.body.clone(), r.scan.clone()) };
     Shown {
         id: r.id.clone(),
-        file: r.file().to_string(),
         dir: r.dir.clone(),
         fm,
         body,

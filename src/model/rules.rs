@@ -45,7 +45,7 @@ const ACTIVE_EXTENSIONS: [&str; 10] = ["html", "htm", "xhtml", "xht", "shtml", "
 /// links), entity declarations, or a link that leaves the file (`href` must be `#fragment`, so
 /// no `javascript:` in any spelling). Conservative on purpose: a diagram exported by a drawing
 /// program passes; anything cleverer is refused with the reason.
-pub fn active_svg(bytes: &[u8]) -> Option<String> {
+pub(crate) fn active_svg(bytes: &[u8]) -> Option<String> {
     let text = String::from_utf8_lossy(bytes).to_ascii_lowercase();
     for (needle, what) in [
         ("<script", "a <script> element"),
@@ -664,7 +664,7 @@ impl<'a> Checker<'a> {
 }
 
 mod record_date {
-    pub type D = crate::date::Date;
+    pub(crate) type D = crate::date::Date;
 }
 
 #[cfg(test)]

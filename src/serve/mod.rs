@@ -30,6 +30,7 @@ pub struct Config {
     pub options: Options,
     /// The address to listen on; port 0 picks a free port.
     pub interface: IpAddr,
+    /// The port to listen on.
     pub port: u16,
     /// Open the site in the default browser once it is served.
     pub open: bool,
@@ -37,6 +38,7 @@ pub struct Config {
 
 /// Why `quorum serve` could not start (all exit 2).
 #[derive(Debug, thiserror::Error)]
+#[allow(missing_docs)] // each variant's #[error] message documents it
 pub enum ServeError {
     #[error(
         "cannot listen on {0}: the port is already in use (another `quorum serve`?); choose another one with --port, e.g. --port 1112, or --port 0 for any free port"

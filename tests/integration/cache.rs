@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use quorum::render::{OutputFile, PageCache, RenderOptions};
+use quorum::{OutputFile, PageCache, RenderOptions};
 
 use crate::support::quorum;
 

@@ -401,7 +401,7 @@ fn verify_never_reads_outside_the_folder() {
     let (_site, parent, out) = built();
     let outside = parent.path().join("outside.txt");
     std::fs::write(&outside, "secret").expect("write");
-    let hex = quorum::output::sha256_hex(b"secret");
+    let hex = quorum::sha256_hex(b"secret");
     let sums = std::fs::read_to_string(out.join("SHA256SUMS")).expect("sums");
     std::fs::write(out.join("SHA256SUMS"), format!("{sums}{hex}  ../outside.txt\n{hex}  /etc/hostname\n"))
         .expect("write");

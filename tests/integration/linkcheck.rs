@@ -5,8 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use quorum::date::Date;
-use quorum::render::RenderOptions;
+use quorum::Date;
+use quorum::RenderOptions;
 
 use crate::support::{Site, has_error, only_error, tags};
 
@@ -21,9 +21,7 @@ fn problems(root: &Path, audience: &str, as_of: Option<&str>) -> Vec<String> {
     opts.as_of = as_of.map(|d| Date::parse(d).expect("a date"));
     let render = RenderOptions::default();
     match quorum::build(&opts, &render) {
-        Ok((checked, files)) => {
-            quorum::linkcheck::check_site(&checked.published, &files).iter().map(ToString::to_string).collect()
-        }
+        Ok((checked, files)) => checked.link_problems(&files).iter().map(ToString::to_string).collect(),
         Err(quorum::Failure::Content(d)) => panic!("{} does not build:\n{}", root.display(), d.render()),
         Err(quorum::Failure::Render(m) | quorum::Failure::Fatal(m)) => panic!("{} does not build: {m}", root.display()),
     }

@@ -6,9 +6,9 @@
 use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::test_runner::Config;
-use quorum::diagnostics::{Diagnostic, Diagnostics};
-use quorum::record::Kind;
-use quorum::render::RenderOptions;
+use quorum::Kind;
+use quorum::RenderOptions;
+use quorum::{Diagnostic, Diagnostics};
 
 use crate::support::Site;
 
@@ -143,7 +143,7 @@ fn render_all(diags: Vec<Diagnostic>) {
 }
 
 fn check_file(kind: Kind, bytes: Vec<u8>) -> Result<(), TestCaseError> {
-    match quorum::parse::parse_one(kind, "X-1.md", bytes) {
+    match quorum::parse_one(kind, "X-1.md", bytes) {
         Ok(()) => Ok(()),
         Err(diags) => {
             prop_assert!(!diags.is_empty(), "an error result carries diagnostics");
