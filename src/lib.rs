@@ -180,10 +180,7 @@ pub fn check(opts: &Options) -> Result<Checked, Failure> {
 }
 
 /// check → render: the whole site in memory.
-pub fn build(
-    opts: &Options,
-    render_opts: &render::RenderOptions,
-) -> Result<(Checked, Vec<render::OutputFile>), Failure> {
+pub fn build(opts: &Options, render_opts: &render::RenderOptions) -> Result<(Checked, Vec<OutputFile>), Failure> {
     let checked = check(opts)?;
     let t = Instant::now();
     let files = render::render(&checked.published, &checked.figures, &checked.warnings, &opts.root, render_opts)
@@ -203,7 +200,7 @@ pub fn build(
 /// The build checks its own output: a broken internal link is a warning (it comes from quorum or
 /// from a template, not from a record, whose links are checked at their line), and in debug
 /// builds a failure, so every test that builds a site catches it.
-fn verify_links(mut checked: Checked, files: &[render::OutputFile]) -> Result<Checked, Failure> {
+fn verify_links(mut checked: Checked, files: &[OutputFile]) -> Result<Checked, Failure> {
     let problems = linkcheck::check_site(&checked.published, files);
     if problems.is_empty() {
         return Ok(checked);

@@ -1,0 +1,151 @@
+//! Files a build writes besides the pages: templates read, static files, attachments and the
+//! search index.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::RenderError;
+use crate::context as ctx;
+use crate::fingerprint::fingerprint;
+use crate::model::{Published, shown_at};
+use crate::output::OutputFile;
+use crate::record::Kind;
+use crate::site_map;
+
+/// Theme templates, overridden file by file by the site's own `templates/`.
+/// The templates, and a fingerprint of their sources (part of every page-cache key).
+pub(super) fn templates(root: &Path, theme: &str) -> Result<(tera::Tera, u64), RenderError> {
+    let mut sources: BTreeMap<String, String> =
+        crate::theme::TEMPLATES.iter().map(|(n, c)| (n.to_string(), c.to_string())).collect();
+    let mut dirs = Vec::new();
+    if theme != "default" {
+        dirs.push(root.join("themes").join(theme).join("templates"));
+    }
+    dirs.push(root.join("templates"));
+    for dir in dirs {
+        if !dir.is_dir() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+            let entry = entry.map_err(|e| RenderError(format!("cannot read {}: {e}", dir.display())))?;
+            if !entry.file_type().is_file() || crate::load::ignored_name(&entry.file_name().to_string_lossy()) {
+                continue;
+            }
+            let name = crate::load::rel_path(&dir, entry.path());
+            // Bounded and never blocking, like every read: a FIFO swapped in is refused.
+            let bytes = crate::load::read_file(entry.path(), crate::load::MAX_RECORD_BYTES)
+                .map_err(|e| RenderError(format!("cannot read template {}: {e}", entry.path().display())))?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| RenderError(format!("template {} is not valid UTF-8", entry.path().display())))?;
+            sources.insert(name, text);
+        }
+    }
+    let mut tera = tera::Tera::new();
+    tera.add_raw_templates(sources.iter().map(|(n, c)| (n.as_str(), c.as_str())))
+        .map_err(|e| RenderError(format!("template error: {}", error_chain(&e))))?;
+    Ok((tera, fingerprint(0, &[&sources])))
+}
+
+pub(super) fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        s.push_str(&format!(": {c}"));
+        cur = c.source();
+    }
+    s
+}
+
+pub(super) fn static_files(root: &Path, theme: &str) -> Result<Vec<OutputFile>, RenderError> {
+    let mut out: BTreeMap<String, Vec<u8>> =
+        crate::theme::STATIC.iter().map(|(n, b)| (format!("static/{n}"), b.to_vec())).collect();
+    let mut dirs = Vec::new();
+    if theme != "default" {
+        dirs.push((root.join("themes").join(theme).join("static"), "static/"));
+    }
+    dirs.push((root.join("static"), "static/"));
+    for (dir, prefix) in dirs {
+        if !dir.is_dir() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+            let entry = entry.map_err(|e| RenderError(format!("cannot read {}: {e}", dir.display())))?;
+            if entry.file_type().is_dir()
+                || entry.file_type().is_symlink()
+                || crate::load::ignored_name(&entry.file_name().to_string_lossy())
+            {
+                continue;
+            }
+            let path = entry.path();
+            if let Some(problem) = crate::load::name_problem(entry.file_name()) {
+                let shown = crate::load::shown(&path.to_string_lossy());
+                return Err(RenderError(format!("{shown}: {problem}; rename it")));
+            }
+            // A FIFO or device here is an error, never a hang.
+            let bytes = crate::load::read_file(path, crate::load::MAX_ATTACHMENT_BYTES)
+                .map_err(|e| RenderError(format!("cannot read {}: {e}", path.display())))?;
+            out.insert(format!("{prefix}{}", crate::load::rel_path(&dir, entry.path())), bytes);
+        }
+    }
+    Ok(out.into_iter().map(|(path, bytes)| OutputFile { path, bytes }).collect())
+}
+
+pub(super) fn assets(site: &Published) -> Result<Vec<OutputFile>, RenderError> {
+    site.assets
+        .par_iter()
+        .map(|(src, out)| {
+            let path = site.asset_sources.get(src).ok_or_else(|| RenderError(format!("{src}: source missing")))?;
+            // Load refused FIFOs, devices and oversize files; this holds if one was swapped in since.
+            let bytes = crate::load::read_file(path, crate::load::MAX_ATTACHMENT_BYTES)
+                .map_err(|e| RenderError(format!("cannot read {}: {e}", path.display())))?;
+            Ok(OutputFile { path: out.clone(), bytes })
+        })
+        .collect()
+}
+
+/// `search-index.js`: every visible record as a small object, loaded by the search page as a
+/// script (browsers refuse `fetch` from `file://`), JSON escaped for a script. One file, so it grows with the records
+/// once, not on every page.
+pub(super) fn search_index(site: &Published) -> OutputFile {
+    #[derive(Serialize)]
+    struct Entry<'a> {
+        id: &'a str,
+        url: String,
+        title: &'a str,
+        kind: &'static str,
+        status: String,
+        text: String,
+    }
+    fn entry<'a>(site: &Published, kind: Kind, i: usize, id: &'a str, title: &'a str, extra: &str) -> Entry<'a> {
+        let status = ctx::badge_of(site, kind, i).map_or(String::new(), |b| b.label);
+        let text = format!("{id} {title} {} {status} {extra}", kind.label()).to_lowercase();
+        Entry { id, url: site_map::href(kind, id), title, kind: kind.label(), status, text }
+    }
+    let mut entries = Vec::new();
+    let mut add = |kind, i, id, title, extra: &str| entries.push(entry(site, kind, i, id, title, extra));
+    for (i, r) in shown_at(&site.reviews) {
+        add(Kind::Review, i, &r.id, &r.fm.title, r.fm.chair.as_deref().unwrap_or_default());
+    }
+    for (i, r) in shown_at(&site.actions) {
+        add(Kind::Action, i, &r.id, &r.fm.title, &r.fm.owner);
+    }
+    for (i, r) in shown_at(&site.nonconformities) {
+        let extra = format!("{} {}", r.fm.severity.get_ref(), r.fm.owner.as_deref().unwrap_or_default());
+        add(Kind::Nonconformity, i, &r.id, &r.fm.title, &extra);
+    }
+    for (i, r) in shown_at(&site.objectives) {
+        add(Kind::Objective, i, &r.id, &r.fm.title, r.fm.owner.as_deref().unwrap_or_default());
+    }
+    for (i, r) in shown_at(&site.audits) {
+        add(Kind::Audit, i, &r.id, &r.fm.title, r.fm.auditor.as_deref().unwrap_or_default());
+    }
+    for (i, r) in shown_at(&site.pages) {
+        add(Kind::Page, i, &r.id, &r.fm.title, "");
+    }
+    // Safe to inline in a page as well: no `<`, `>`, `&`, U+2028 or U+2029 left raw.
+    let json = crate::escape::json_for_script(&serde_json::to_string(&entries).expect("index serializes"));
+    OutputFile { path: site_map::SEARCH_INDEX.into(), bytes: format!("window.QUORUM_SEARCH = {json};\n").into_bytes() }
+}

@@ -1,0 +1,337 @@
+//! The published view and the figures → output files in memory: every page through Tera
+//! (rayon over pages), Markdown bodies with links resolved, static files, attachments, exports
+//! and `SHA256SUMS`. The page table comes from [`crate::site_map`].
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::fingerprint::{Part, fingerprint};
+use crate::markdown;
+use crate::metrics::Figures;
+use crate::model::{Published, Shown, shown, shown_at};
+use crate::output::OutputFile;
+use crate::output::sha256sums;
+use crate::record::Kind;
+use crate::site_map;
+use crate::warnings::Warnings;
+
+mod cache;
+mod files;
+mod links;
+mod pages;
+
+pub use cache::PageCache;
+use files::{assets, error_chain, search_index, static_files, templates};
+use links::Links;
+use pages::Empty;
+
+/// Render settings that are not part of the content.
+#[derive(Clone, Debug, Default)]
+pub struct RenderOptions {
+    /// Overrides `base_url` of site.toml (feeds and canonical links only).
+    pub base_url: Option<String>,
+    /// Serve mode: pages get the reload script.
+    pub serve: bool,
+    /// Remembers each page's HTML by a fingerprint of everything its template sees, so a
+    /// rebuild (serve) skips the template for pages whose inputs are unchanged.
+    pub cache: Option<std::sync::Arc<PageCache>>,
+    /// Skip the check of the output's own links (serve: the same pages were checked by
+    /// `build` and `check`, and the preview should update as fast as it can).
+    pub skip_link_check: bool,
+}
+
+/// A rendering failure: a template error or an unreadable file.
+#[derive(Debug)]
+pub struct RenderError(pub String);
+
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    label: String,
+    href: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct Crumb {
+    label: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct SiteCtx<'a> {
+    title: &'a str,
+    organization: Option<&'a str>,
+    as_of: String,
+    audience: &'a str,
+    redacted: bool,
+    generator: &'static str,
+    /// `[extra]` of site.toml, for site templates.
+    extra: serde_json::Value,
+}
+
+/// Every page the site has, before rendering.
+#[derive(Clone, Copy)]
+enum Job {
+    Section(&'static site_map::Section),
+    Record(Kind, usize),
+}
+
+/// Template values every page shares, converted once per build.
+struct Shared {
+    /// Fingerprint of the templates and of every value below: the seed of page-cache keys.
+    seed: u64,
+    site: tera::Value,
+    nav: HashMap<&'static str, tera::Value>,
+    nav_pages: tera::Value,
+}
+
+struct Renderer<'a> {
+    shared: Shared,
+    site: &'a Published,
+    figures: &'a Figures,
+    warnings: &'a Warnings,
+    tera: tera::Tera,
+    opts: &'a RenderOptions,
+    site_ctx: SiteCtx<'a>,
+    nav_pages: Vec<(String, String)>,
+}
+
+/// Renders the whole site into memory, sorted by path.
+pub(crate) fn render(
+    site: &Published,
+    figures: &Figures,
+    warnings: &Warnings,
+    root: &Path,
+    opts: &RenderOptions,
+) -> Result<Vec<OutputFile>, RenderError> {
+    let (tera, templates_fp) = templates(root, &site.config.theme)?;
+    let r = Renderer::new(site, figures, warnings, tera, templates_fp, opts);
+    let mut files: Vec<OutputFile> = jobs(site).par_iter().map(|job| r.page(*job)).collect::<Result<_, _>>()?;
+    if let Some(cache) = &opts.cache {
+        cache.retain(&files.iter().map(|f| f.path.as_str()).collect());
+        if std::env::var_os("QUORUM_LOG").is_some_and(|v| v == "debug") {
+            eprintln!("debug: page cache: {} pages reused in total", cache.hits());
+        }
+    }
+    files.extend(static_files(root, &site.config.theme)?);
+    files.extend(assets(site)?);
+    files.extend(crate::export::exports(site, figures, opts.base_url.as_deref()));
+    files.push(search_index(site));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|later, earlier| later.path == earlier.path);
+    files.push(sha256sums(&files));
+    Ok(files)
+}
+
+/// Every page of the site: the section pages of the site map, then each shown record's page.
+fn jobs(site: &Published) -> Vec<Job> {
+    let mut jobs: Vec<Job> = site_map::SECTIONS.iter().map(Job::Section).collect();
+    jobs.extend(shown_at(&site.reviews).map(|(i, _)| Job::Record(Kind::Review, i)));
+    jobs.extend(shown_at(&site.actions).map(|(i, _)| Job::Record(Kind::Action, i)));
+    jobs.extend(shown_at(&site.nonconformities).map(|(i, _)| Job::Record(Kind::Nonconformity, i)));
+    jobs.extend(shown_at(&site.objectives).map(|(i, _)| Job::Record(Kind::Objective, i)));
+    jobs.extend(shown_at(&site.audits).map(|(i, _)| Job::Record(Kind::Audit, i)));
+    jobs.extend(shown_at(&site.pages).map(|(i, _)| Job::Record(Kind::Page, i)));
+    jobs
+}
+
+/// One page before its template runs.
+struct PageSpec {
+    path: String,
+    template: &'static str,
+    section: &'static str,
+    title: String,
+    crumbs: Vec<Crumb>,
+    data: Box<dyn Part>,
+    notices: Vec<crate::warnings::Notice>,
+    backlinks_withheld: usize,
+}
+
+impl<'a> Renderer<'a> {
+    /// The renderer with the values every page shares converted once.
+    fn new(
+        site: &'a Published,
+        figures: &'a Figures,
+        warnings: &'a Warnings,
+        tera: tera::Tera,
+        templates_fp: u64,
+        opts: &'a RenderOptions,
+    ) -> Renderer<'a> {
+        let mut r = Renderer {
+            shared: Shared { seed: 0, site: tera::Value::none(), nav: HashMap::new(), nav_pages: tera::Value::none() },
+            site,
+            figures,
+            warnings,
+            tera,
+            opts,
+            site_ctx: SiteCtx {
+                title: &site.config.title,
+                organization: site.config.organization.as_deref(),
+                as_of: site.as_of.to_string(),
+                audience: &site.audience_name,
+                redacted: site.redacted,
+                generator: concat!("quorum ", env!("CARGO_PKG_VERSION")),
+                extra: (site.config.extra.as_ref())
+                    .map_or(serde_json::Value::Null, |t| crate::output::toml_to_json(&toml::Value::Table(t.clone()))),
+            },
+            nav_pages: shown(&site.pages)
+                .filter(|p| p.fm.weight.is_some())
+                .map(|p| (p.fm.title.clone(), site_map::href(Kind::Page, &p.id)))
+                .collect(),
+        };
+        r.shared.site = tera::Value::from_serializable(&r.site_ctx);
+        for section in site_map::SECTIONS.iter().map(|s| s.key).chain([""]) {
+            r.shared.nav.insert(section, tera::Value::from_serializable(&r.nav(section)));
+        }
+        let pages: Vec<NavItem> =
+            r.nav_pages.iter().map(|(t, h)| NavItem { label: t.clone(), href: h.clone(), current: false }).collect();
+        r.shared.nav_pages = tera::Value::from_serializable(&pages);
+        let mut navs: Vec<(&&str, &tera::Value)> = r.shared.nav.iter().collect();
+        navs.sort_by_key(|(k, _)| **k);
+        r.shared.seed = fingerprint(templates_fp, &[&r.shared.site, &navs, &r.shared.nav_pages, &opts.serve]);
+        r
+    }
+}
+
+impl Renderer<'_> {
+    /// One page: its data, then the template (or the page cache, when nothing it sees changed).
+    fn page(&self, job: Job) -> Result<OutputFile, RenderError> {
+        let spec = self.spec(job)?;
+        let key = self.opts.cache.as_ref().map(|_| {
+            let canonical = self.canonical(&spec.path);
+            let s = &spec;
+            let parts: [&dyn Part; 9] = [
+                &s.template,
+                &s.path,
+                &s.title,
+                &s.section,
+                &s.crumbs,
+                &canonical,
+                &*s.data,
+                &s.notices.as_slice(),
+                &s.backlinks_withheld,
+            ];
+            fingerprint(self.shared.seed, &parts)
+        });
+        if let (Some(cache), Some(key)) = (&self.opts.cache, key)
+            && let Some(bytes) = cache.get(&spec.path, key)
+        {
+            return Ok(OutputFile { path: spec.path, bytes });
+        }
+        let (path, template) = (&spec.path, spec.template);
+        let html = self
+            .tera
+            .render(template, &self.context(&spec))
+            .map_err(|e| RenderError(format!("cannot render {path} with template {template}: {}", error_chain(&e))))?;
+        if let (Some(cache), Some(key)) = (&self.opts.cache, key) {
+            cache.put(path, key, html.as_bytes());
+        }
+        Ok(OutputFile { path: spec.path, bytes: html.into_bytes() })
+    }
+
+    /// What a page is: its path, template, navigation section, title, crumbs and data.
+    fn spec(&self, job: Job) -> Result<PageSpec, RenderError> {
+        let site = self.site;
+        Ok(match job {
+            Job::Section(sec) => PageSpec {
+                path: sec.path.to_string(),
+                template: sec.template,
+                section: sec.key,
+                title: if sec.title.is_empty() { site.config.title.clone() } else { sec.title.to_string() },
+                crumbs: vec![],
+                data: self.section(sec),
+                notices: Vec::new(),
+                backlinks_withheld: 0,
+            },
+            Job::Record(kind, i) => {
+                let (id, title, data) = self.record(kind, i)?;
+                let list = site_map::register(kind);
+                PageSpec {
+                    path: site_map::href(kind, &id),
+                    template: site_map::record_template(kind),
+                    section: list.map_or("", |l| l.key),
+                    title: format!("{id} {title}"),
+                    crumbs: list.map(|l| Crumb { label: l.title.into(), href: l.path.into() }).into_iter().collect(),
+                    data,
+                    notices: self.warnings.of(&id).to_vec(),
+                    backlinks_withheld: site.backlinks_withheld.get(&id.to_lowercase()).copied().unwrap_or(0),
+                }
+            }
+        })
+    }
+
+    /// The template context of a page: the shared values (converted once, cloned by Arc), the
+    /// navigation with the current entry marked, and the page's own data.
+    fn context(&self, spec: &PageSpec) -> tera::Context {
+        let path = &spec.path;
+        let mut context = tera::Context::new();
+        context.insert_value("site", self.shared.site.clone());
+        context.insert("root", &"../".repeat(path.matches('/').count()));
+        context.insert("path", path);
+        context.insert("title", &spec.title);
+        context.insert("section", spec.section);
+        match self.shared.nav.get(spec.section) {
+            Some(v) => context.insert_value("nav", v.clone()),
+            None => context.insert("nav", &self.nav(spec.section)),
+        }
+        if self.nav_pages.iter().any(|(_, h)| h == path) {
+            let items: Vec<NavItem> = (self.nav_pages.iter())
+                .map(|(t, h)| NavItem { label: t.clone(), href: h.clone(), current: h == path })
+                .collect();
+            context.insert("nav_pages", &items);
+        } else {
+            context.insert_value("nav_pages", self.shared.nav_pages.clone());
+        }
+        context.insert("crumbs", &spec.crumbs);
+        context.insert("canonical", &self.canonical(path));
+        context.insert("serve", &self.opts.serve);
+        context.insert_value("page", spec.data.to_value());
+        context.insert("notices", &spec.notices);
+        context.insert("backlinks_withheld", &spec.backlinks_withheld);
+        context
+    }
+
+    fn canonical(&self, path: &str) -> Option<String> {
+        let base = self.opts.base_url.as_ref().or(self.site.config.base_url.as_ref())?;
+        let page = path.strip_suffix("index.html").unwrap_or(path);
+        Some(format!("{}/{page}", crate::escape::uri(base.trim_end_matches('/'))))
+    }
+
+    fn nav(&self, section: &str) -> Vec<NavItem> {
+        (site_map::SECTIONS.iter())
+            .map(|s| NavItem { label: s.nav.into(), href: s.path.into(), current: s.key == section })
+            .collect()
+    }
+
+    /// The data of a section page.
+    fn section(&self, sec: &site_map::Section) -> Box<dyn Part> {
+        match (sec.key, sec.kind) {
+            (_, Some(kind)) => self.list(kind),
+            ("home", _) => Box::new(self.home()),
+            ("trends", _) => Box::new(self.trends()),
+            ("evidence", _) => Box::new(crate::evidence::matrix(self.site, self.figures)),
+            _ => Box::new(Empty {}),
+        }
+    }
+
+    fn body<T>(&self, rec: &Shown<T>, kind: Kind) -> String {
+        let depth = site_map::href(kind, &rec.id).matches('/').count();
+        let links = Links {
+            site: self.site,
+            dir: &rec.dir,
+            root: "../".repeat(depth),
+            panels: HashMap::new(),
+            headings: &rec.scan.headings,
+        };
+        markdown::render(&rec.body, &links)
+    }
+}

@@ -1,0 +1,240 @@
+//! The data of each page kind: review pages with their panels, record pages, registers, the
+//! dashboard and the trends page.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::files::error_chain;
+use super::{Links, RenderError, Renderer};
+use crate::context::{self as ctx, Ref};
+use crate::fingerprint::Part;
+use crate::markdown;
+use crate::model::{Shown, shown, withheld};
+use crate::record::Kind;
+
+impl Renderer<'_> {
+    /// A review page: minutes with each input's evidence panel under its heading, the
+    /// figures of its period, and the panels of inputs the minutes lack.
+    pub(super) fn review(&self, i: usize, r: &Shown<crate::record::Review>) -> Result<Box<dyn Part>, RenderError> {
+        let site = self.site;
+        let fw_name = r.fm.framework.as_ref().map_or(site.config.framework.as_str(), |f| f.get_ref().as_str());
+        let panels = tera::Value::from_serializable(&crate::evidence::panels(site, self.figures, i));
+        let mut html = HashMap::new();
+        let mut missing = Vec::new();
+        let root = "../../";
+        for input in site.config.framework(fw_name).map(|f| f.inputs.as_slice()).unwrap_or_default() {
+            let has_heading = r.scan.headings.iter().any(|h| h.explicit_id.as_deref() == Some(input.key.as_str()));
+            let panel = match &input.panel {
+                Some(name) => {
+                    let mut c = tera::Context::new();
+                    c.insert("root", root);
+                    c.insert("name", name);
+                    c.insert("input", input);
+                    c.insert_value("panels", panels.clone());
+                    c.insert_value("site", self.shared.site.clone());
+                    let out = self.tera.render("panel.html", &c).map_err(|e| {
+                        RenderError(format!("cannot render panel {name} for {}: {}", r.id, error_chain(&e)))
+                    })?;
+                    Some(out)
+                }
+                _ => None,
+            };
+            match (has_heading, panel) {
+                (true, Some(p)) => {
+                    html.insert(input.key.clone(), p);
+                }
+                (false, p) if !r.scan.headings.is_empty() || p.is_some() => missing.push(serde_json::json!({
+                    "key": input.key, "title": input.title, "clause": input.clause, "panel": p,
+                })),
+                _ => {}
+            }
+        }
+        let links = Links { site, dir: &r.dir, root: root.into(), panels: html, headings: &r.scan.headings };
+        let body = markdown::render(&r.body, &links);
+        #[derive(Serialize)]
+        struct Full {
+            #[serde(flatten)]
+            page: ctx::ReviewPage,
+            in_series: bool,
+            period: String,
+            figures_as_of: String,
+            figures: Vec<crate::evidence::FigureRow>,
+            missing_inputs: Vec<serde_json::Value>,
+        }
+        let p = &self.figures.periods[i];
+        Ok(Box::new(Full {
+            page: ctx::review_page(site, r, body),
+            in_series: p.in_series,
+            period: crate::evidence::period_text(&p.period),
+            figures_as_of: p.as_of.to_string(),
+            figures: crate::evidence::figure_rows(site, &self.figures.metrics[i]),
+            missing_inputs: missing,
+        }))
+    }
+
+    pub(super) fn trends(&self) -> TrendsCtx {
+        let site = self.site;
+        let f = self.figures;
+        let idx: &[usize] = &f.series;
+        TrendsCtx {
+            reviews: idx.len(),
+            nc: (!idx.is_empty()).then(|| crate::evidence::nc_chart(site, f, idx, "trend-nc")),
+            actions: (!idx.is_empty()).then(|| crate::evidence::action_chart(site, f, idx, "trend-actions")),
+            risk: crate::evidence::risk_chart(site, f, idx, "trend-risk"),
+            objectives: shown(&site.objectives)
+                .map(|o| crate::evidence::objective_chart(o, &format!("obj-{}", o.id)))
+                .collect(),
+            objectives_withheld: withheld(&site.objectives),
+        }
+    }
+
+    pub(super) fn record(&self, kind: Kind, i: usize) -> Result<(String, String, Box<dyn Part>), RenderError> {
+        let site = self.site;
+        fn json<T: Part + 'static>(v: T) -> Box<dyn Part> {
+            Box::new(v)
+        }
+        let gone = || RenderError(format!("{} {i} is not shown in this edition", kind.label()));
+        match kind {
+            Kind::Review => {
+                let r = site.reviews[i].shown().ok_or_else(gone)?;
+                Ok((r.id.clone(), r.fm.title.clone(), self.review(i, r)?))
+            }
+            Kind::Action => {
+                let r = site.actions[i].shown().ok_or_else(gone)?;
+                Ok((r.id.clone(), r.fm.title.clone(), json(ctx::action_page(site, r, self.body(r, kind)))))
+            }
+            Kind::Nonconformity => {
+                let r = site.nonconformities[i].shown().ok_or_else(gone)?;
+                Ok((r.id.clone(), r.fm.title.clone(), json(ctx::nc_page(site, r, self.body(r, kind)))))
+            }
+            Kind::Objective => {
+                let r = site.objectives[i].shown().ok_or_else(gone)?;
+                #[derive(Serialize)]
+                struct WithChart {
+                    #[serde(flatten)]
+                    page: ctx::ObjectivePage,
+                    chart: crate::chart::Chart,
+                }
+                let page = ctx::objective_page(site, r, self.body(r, kind));
+                let chart = crate::evidence::objective_chart(r, &format!("obj-{}", r.id));
+                Ok((r.id.clone(), r.fm.title.clone(), json(WithChart { page, chart })))
+            }
+            Kind::Audit => {
+                let r = site.audits[i].shown().ok_or_else(gone)?;
+                Ok((r.id.clone(), r.fm.title.clone(), json(ctx::audit_page(site, r, self.body(r, kind)))))
+            }
+            Kind::Page | Kind::Home => {
+                let r = site.pages[i].shown().ok_or_else(gone)?;
+                Ok((r.id.clone(), r.fm.title.clone(), json(ctx::page_page(site, r, self.body(r, Kind::Page)))))
+            }
+        }
+    }
+
+    pub(super) fn list(&self, kind: Kind) -> Box<dyn Part> {
+        let site = self.site;
+        macro_rules! rows {
+            ($list:expr, $row:path) => {{
+                let rows: Vec<_> = shown(&$list).map(|r| $row(site, r)).collect();
+                Box::new(ListCtx { rows, withheld: withheld(&$list) }) as Box<dyn Part>
+            }};
+        }
+        match kind {
+            Kind::Review => rows!(site.reviews, ctx::review_row),
+            Kind::Action => rows!(site.actions, ctx::action_row),
+            Kind::Nonconformity => rows!(site.nonconformities, ctx::nc_row),
+            Kind::Objective => rows!(site.objectives, ctx::objective_row),
+            _ => rows!(site.audits, ctx::audit_row),
+        }
+    }
+
+    pub(super) fn home(&self) -> HomeCtx {
+        let site = self.site;
+        let intro = site.home.as_ref().map(|h| {
+            let links =
+                Links { site, dir: &h.dir, root: String::new(), panels: HashMap::new(), headings: &h.scan.headings };
+            markdown::render(&h.body, &links)
+        });
+        let series: Vec<&Shown<crate::record::Review>> =
+            shown(&site.reviews).filter(|r| *r.fm.status.get_ref() != crate::record::ReviewStatus::Planned).collect();
+        let latest = series.last().map(|r| ctx::review_row(site, r));
+        let dash = &self.figures.dashboard;
+        let next = dash.planned.iter().find_map(|&k| site.reviews[k].shown()).map(|r| ctx::review_row(site, r));
+        let next_due = series.last().and_then(|r| r.fm.next_review.as_ref().map(|n| n.get_ref().to_string()));
+        // Headline figures count every record present, whatever the audience (DESIGN §3);
+        // only the lists leave withheld records out, and say how many.
+        let overdue: Vec<_> =
+            dash.overdue.iter().filter_map(|&k| site.actions[k].shown()).map(|a| ctx::action_row(site, a)).collect();
+        let overdue_withheld = dash.overdue.len() - overdue.len();
+        let pages: Vec<Ref> = shown(&site.pages).map(|p| ctx::reference(site, &p.id)).collect();
+        let title = site.home.as_ref().and_then(|h| h.fm.title.clone());
+        let recent: Vec<usize> = self.figures.series.iter().rev().take(6).rev().copied().collect();
+        HomeCtx {
+            nc_chart: (!recent.is_empty()).then(|| crate::evidence::nc_chart(site, self.figures, &recent, "home-nc")),
+            action_chart: (!recent.is_empty())
+                .then(|| crate::evidence::action_chart(site, self.figures, &recent, "home-actions")),
+            title,
+            intro,
+            latest,
+            next,
+            next_due,
+            overdue,
+            open_actions: dash.open_actions,
+            overdue_actions: dash.overdue.len(),
+            overdue_withheld,
+            open_ncs: dash.open_ncs,
+            reviews: self.figures.series.len(),
+            objectives: shown(&site.objectives).map(|o| ctx::objective_row(site, o)).collect(),
+            objectives_withheld: withheld(&site.objectives),
+            pages_withheld: withheld(&site.pages),
+            pages,
+            extra: site.home.as_ref().map_or_else(Vec::new, |h| ctx::extra(&h.fm.extra)),
+        }
+    }
+}
+
+/// The dashboard (`index.html`): a contract with site templates, extended only.
+#[derive(Serialize)]
+pub(super) struct HomeCtx {
+    nc_chart: Option<crate::chart::Chart>,
+    action_chart: Option<crate::chart::Chart>,
+    title: Option<String>,
+    intro: Option<String>,
+    latest: Option<ctx::ReviewRow>,
+    next: Option<ctx::ReviewRow>,
+    next_due: Option<String>,
+    overdue: Vec<ctx::ActionRow>,
+    open_actions: usize,
+    overdue_actions: usize,
+    overdue_withheld: usize,
+    open_ncs: usize,
+    reviews: usize,
+    objectives: Vec<ctx::ObjectiveRow>,
+    objectives_withheld: usize,
+    pages_withheld: usize,
+    pages: Vec<Ref>,
+    /// `[extra]` of `content/_index.md`, for site templates.
+    extra: Vec<ctx::ExtraField>,
+}
+
+/// The trends page: the whole series.
+#[derive(Serialize)]
+pub(super) struct TrendsCtx {
+    reviews: usize,
+    nc: Option<crate::chart::Chart>,
+    actions: Option<crate::chart::Chart>,
+    risk: Option<crate::chart::Chart>,
+    objectives: Vec<crate::chart::Chart>,
+    objectives_withheld: usize,
+}
+
+/// A page whose template needs no data (search).
+#[derive(Serialize)]
+pub(super) struct Empty {}
+
+/// A register page: the visible rows and how many were withheld.
+#[derive(Serialize)]
+pub(super) struct ListCtx<T: Serialize> {
+    rows: Vec<T>,
+    withheld: usize,
+}
