@@ -11,6 +11,7 @@ mod escaping;
 mod evidence;
 mod fs_safety;
 mod init;
+mod leaks;
 mod linkcheck;
 mod links;
 mod new;
