@@ -129,6 +129,17 @@ impl Checked {
         &self.site.audience_name
     }
 
+    /// Every figure of the metrics stage as text, for comparing two builds (figures never
+    /// depend on the audience).
+    pub fn figures_text(&self) -> String {
+        let f = &self.figures;
+        let carry: std::collections::BTreeMap<&String, &usize> = f.carry_over.iter().collect();
+        format!(
+            "periods {:?}\nmetrics {:?}\nseries {:?}\ncarry-over {carry:?}\nevidence {:?}\nfindings {:?}\ndashboard {:?}",
+            f.periods, f.metrics, f.series, f.evidence, f.findings, f.dashboard
+        )
+    }
+
     /// Broken links in the built files, judged against what this edition copies.
     pub fn link_problems(&self, files: &[OutputFile]) -> Vec<LinkProblem> {
         linkcheck::check_site(&self.published, files)

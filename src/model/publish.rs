@@ -311,39 +311,22 @@ fn objective_fm(f: &record::Objective, a: Date) -> record::Objective {
 /// Where each file under `content/` is published: a folder record's attachments beside its
 /// page, other files under `files/`; withheld records' attachments nowhere.
 pub(super) fn publish_assets(site: &Site, loaded: &Loaded) -> BTreeMap<String, String> {
+    let (linked, secret) = local_links(site);
     let mut out = BTreeMap::new();
     let mut attached = HashSet::new();
-    let mut attach = |kind: Kind, id: &str, dir: &str, atts: &[crate::load::Attachment]| {
-        for a in atts {
-            let src = format!("{dir}/{}", a.name);
-            attached.insert(src.clone());
-            if site.visible(id) {
-                out.insert(src, format!("{}/{}", page_dir(kind, id), a.name));
-            }
-        }
-    };
     for v in site.views() {
-        attach(v.kind, v.id, v.dir, v.attachments);
+        for a in v.attachments {
+            let src = format!("{}/{}", v.dir, a.name);
+            // An attachment that only withheld text links to is part of that text.
+            let confidential = secret.contains(&src) && !linked.contains(&src);
+            if site.visible(v.id) && !confidential {
+                out.insert(src.clone(), format!("{}/{}", page_dir(v.kind, v.id), a.name));
+            }
+            attached.insert(src);
+        }
     }
     // A loose file (outside any folder record) belongs to no record: it is published only
     // when a record shown in this build links to it, so withheld material never leaks.
-    let mut linked = HashSet::new();
-    let mut note_links = |id: Option<&str>, dir: &str, scan: &crate::record::BodyScan| {
-        if id.is_none_or(|id| site.visible(id)) {
-            let hidden = if site.redact() { confidential_sections(scan) } else { Vec::new() };
-            for l in scan.links.iter().filter(|l| !hidden.iter().any(|r| r.contains(&l.span.start))) {
-                if let Ok((target, _)) = normalize_local(dir, &l.dest) {
-                    linked.insert(target);
-                }
-            }
-        }
-    };
-    for v in site.views() {
-        note_links(Some(v.id), v.dir, v.scan);
-    }
-    if let Some(h) = &site.home {
-        note_links(None, &h.dir, &h.scan);
-    }
     for asset in loaded.assets.iter().filter(|a| linked.contains(*a)) {
         // Attachments of records left out (or failed) are never published under files/.
         let in_record_folder =
@@ -354,6 +337,31 @@ pub(super) fn publish_assets(site: &Site, loaded: &Loaded) -> BTreeMap<String, S
         }
     }
     out
+}
+
+/// The site-relative files that shown text links to, and those that withheld text links to:
+/// withheld records, and the `.confidential` sections of shown ones (in a redacted edition).
+fn local_links(site: &Site) -> (HashSet<String>, HashSet<String>) {
+    let (mut linked, mut secret) = (HashSet::new(), HashSet::new());
+    let mut note_links = |shown: bool, dir: &str, scan: &BodyScan| {
+        let hidden = if site.redact() { confidential_sections(scan) } else { Vec::new() };
+        for l in &scan.links {
+            if let Ok((target, _)) = normalize_local(dir, &l.dest) {
+                if shown && !hidden.iter().any(|r| r.contains(&l.span.start)) {
+                    linked.insert(target);
+                } else {
+                    secret.insert(target);
+                }
+            }
+        }
+    };
+    for v in site.views() {
+        note_links(site.visible(v.id), v.dir, v.scan);
+    }
+    if let Some(h) = &site.home {
+        note_links(true, &h.dir, &h.scan);
+    }
+    (linked, secret)
 }
 
 /// Byte ranges of a body's sections under `.confidential` headings (each up to the next

@@ -375,7 +375,6 @@ fn search_index_lists_only_what_the_audience_may_see() {
 }
 
 #[test]
-#[ignore = "backlinks from confidential sections: fixed by the published view refactor"]
 fn auditor_backlinks_leave_out_links_in_confidential_sections() {
     // DESIGN §5: a `.confidential` section is left out before anything is rendered, so a
     // `[[link]]` inside it must not publish anything either: not even the fact that the

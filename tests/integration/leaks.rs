@@ -27,26 +27,19 @@ use std::collections::{BTreeMap, BTreeSet};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::Config;
-use quorum::render::{OutputFile, RenderOptions};
+use quorum::{OutputFile, RenderOptions};
 
 use crate::support::Site;
 
-/// Whether `[[links]]` inside `.confidential` sections of shown records (and of the home page)
-/// may point at shown records (or decisions and headings of shown records). Off until the
-/// known leak is fixed: `backlinks()` in src/model.rs counts every wikilink of a body, so the
-/// target's auditor page lists the linking record under "Referenced by" ("mentioned in the
-/// minutes") although the link sits in a withheld section (see
-/// `audience::auditor_backlinks_leave_out_links_in_confidential_sections`). While it is false,
-/// such links are pointed at withheld records instead. Flip to true after the fix.
-const LINKS_IN_CONFIDENTIAL_SECTIONS: bool = false;
+/// Whether wikilinks inside `.confidential` sections of shown records may point at shown
+/// records. They do since backlinks are computed section-aware in the published view (such a
+/// link is counted as a withheld mention, never listed under "Referenced by").
+const LINKS_IN_CONFIDENTIAL_SECTIONS: bool = true;
 
-/// Whether an attachment of a shown folder record that only withheld text links (a
-/// `.confidential` section of its own record, or another withheld record) counts as
-/// confidential. Off: the format publishes every attachment of a shown record (docs/content-
-/// format.md 2.3), so today such a file, its name in the "Attachments" list and in
-/// `SHA256SUMS` are in the auditor edition, unlike a loose file linked the same way (1.1).
-/// Turn on if that is decided to be a leak: such attachments then carry markers.
-const ATTACHMENTS_LINKED_ONLY_FROM_CONFIDENTIAL_TEXT: bool = false;
+/// Whether attachments of shown folder records may be linked only from withheld text (a
+/// `.confidential` section, or a withheld record). They may: such an attachment is withheld
+/// with the text (docs/content-format.md 2.3), so it carries markers like the text.
+const ATTACHMENTS_LINKED_ONLY_FROM_CONFIDENTIAL_TEXT: bool = true;
 
 /// Cases per run; `PROPTEST_CASES` overrides.
 const CASES: u32 = 40;
@@ -1035,9 +1028,7 @@ fn referenced_by(html: &str) -> Vec<String> {
 
 /// The figures of the metrics stage, in a form that compares.
 fn figures(c: &quorum::Checked) -> String {
-    let f = &c.figures;
-    let carry: BTreeMap<&String, &usize> = f.carry_over.iter().collect();
-    format!("periods {:?}\nmetrics {:?}\nseries {:?}\ncarry-over {carry:?}", f.periods, f.metrics, f.series)
+    c.figures_text()
 }
 
 /// Review ID → what site.json says about its figures.
@@ -1083,7 +1074,7 @@ fn check_plan(plan: &Plan) -> Result<(), TestCaseError> {
     // (1) Nothing withheld in the auditor edition as written to disk: every byte, every path.
     let out = tempfile::tempdir().expect("tempdir");
     let out_dir = out.path().join("public");
-    quorum::write::write(&out_dir, site.root(), &auditor, false).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    quorum::write(&out_dir, site.root(), &auditor, false).map_err(|e| TestCaseError::fail(e.to_string()))?;
     let written = crate::support::tree(&out_dir);
     prop_assert!(written.len() > auditor.len(), "the written tree holds every output file and the marker file");
     for (path, bytes) in &written {

@@ -85,3 +85,25 @@ fn facts_dated_after_the_as_of_date_are_not_shown() {
     let page = after.read("actions/A-1/index.html");
     assert!(page.contains("LATERNOTE") && page.contains("2026-02-01"), "{page}");
 }
+
+#[test]
+fn an_attachment_only_withheld_text_links_is_withheld_with_it() {
+    let s = Site::new(&[
+        ("content/reviews/MR-1.md", REVIEW),
+        ("content/actions/A-1.md", A1),
+        (
+            "content/pages/scope/index.md",
+            "+++\ntitle = \"Scope\"\n+++\n[plan](plan.pdf)\n\n## Breaches {.confidential}\n\n[list](breaches.csv)\n",
+        ),
+        ("content/pages/scope/plan.pdf", "%PDF-1.4 plan"),
+        ("content/pages/scope/breaches.csv", "host\nsrv1\n"),
+        ("content/pages/scope/minutes.txt", "unlinked attachments stay"),
+    ]);
+    let internal = s.build_ok(&["--as-of", "2025-12-01"]);
+    let auditor = s.build_ok(&["--as-of", "2025-12-01", "--audience", "auditor"]);
+    assert!(internal.exists("scope/breaches.csv") && internal.read("scope/index.html").contains("breaches.csv"));
+    assert!(!auditor.exists("scope/breaches.csv"), "the attachment only a confidential section links is published");
+    assert!(!auditor.read("scope/index.html").contains("breaches.csv"));
+    assert!(!auditor.read("SHA256SUMS").contains("breaches.csv"));
+    assert!(auditor.exists("scope/plan.pdf") && auditor.exists("scope/minutes.txt"));
+}
