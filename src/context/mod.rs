@@ -1,0 +1,205 @@
+//! Typed template contexts: what each page of the default theme shows, computed from the
+//! [`Site`] as of its date. Dates are formatted here, not in templates.
+
+use serde::Serialize;
+
+use crate::date::Date;
+use crate::metrics::{self, ActionStatus, Attainment, NcStatus};
+use crate::model::{Backlink, Published, Shown};
+use crate::record::Kind;
+use crate::record::{self, ReviewStatus};
+
+mod others;
+mod records;
+mod reviews;
+
+use crate::site_map::href;
+pub(crate) use others::*;
+pub(crate) use records::*;
+pub(crate) use reviews::*;
+
+/// A status shown as a word (never colour alone); `class` picks the style.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct Badge {
+    pub(crate) class: &'static str,
+    pub(crate) label: String,
+}
+
+impl Badge {
+    fn new(class: &'static str, label: impl Into<String>) -> Badge {
+        Badge { class, label: label.into() }
+    }
+}
+
+fn plural(n: i64, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+pub(crate) fn action_badge(a: &record::Action, d: Date) -> Badge {
+    match metrics::action_status(a, d) {
+        ActionStatus::NotYetRaised => Badge::new("planned", "Not yet raised"),
+        ActionStatus::Cancelled => Badge::new("cancelled", "Cancelled"),
+        ActionStatus::Closed => {
+            let verified = metrics::verified_by(a, d);
+            match (metrics::closed_on_time(a), verified) {
+                (Some(false), true) => Badge::new("closed-late", "Closed late, verified"),
+                (Some(false), false) => Badge::new("closed-late", "Closed late"),
+                (_, true) => Badge::new("closed", "Closed, verified"),
+                _ => Badge::new("closed", "Closed"),
+            }
+        }
+        ActionStatus::Overdue => {
+            let days = metrics::due_as_of(a, d).days_until(d);
+            Badge::new("overdue", format!("Overdue {}", plural(days, "day")))
+        }
+        ActionStatus::Open => Badge::new("open", "Open"),
+    }
+}
+
+pub(crate) fn nc_badge(n: &record::Nonconformity, d: Date) -> Badge {
+    match metrics::nc_status(n, d) {
+        NcStatus::NotYetRaised => Badge::new("planned", "Not yet raised"),
+        NcStatus::Ineffective => Badge::new("overdue", "Ineffective"),
+        NcStatus::Verified => Badge::new("closed", "Verified"),
+        NcStatus::Closed => Badge::new("closed", "Closed"),
+        NcStatus::Open => Badge::new("open", "Open"),
+    }
+}
+
+pub(crate) fn review_badge(r: &record::Review, d: Date) -> Badge {
+    let approved_on = r.approved_on.as_ref().map(|a| *a.get_ref());
+    match metrics::review_status(*r.status.get_ref(), approved_on, d) {
+        ReviewStatus::Planned => Badge::new("planned", "Planned"),
+        ReviewStatus::Held => Badge::new("open", "Held, not approved"),
+        ReviewStatus::Approved => Badge::new("closed", "Approved"),
+    }
+}
+
+pub(crate) fn attainment_badge(o: &record::Objective, d: Date) -> Badge {
+    match metrics::attainment(o, d) {
+        Attainment::Met => Badge::new("closed", "Met"),
+        Attainment::Amber => Badge::new("amber", "Amber"),
+        Attainment::Missed => Badge::new("overdue", "Missed"),
+        Attainment::None => Badge::new("planned", "No measurement"),
+    }
+}
+
+/// A link to a record (or decision), or its plain ID when it is not in this build.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct Ref {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    /// Site-relative href (prefix with `root`); empty when withheld.
+    pub(crate) href: String,
+    pub(crate) status: Option<Badge>,
+    pub(crate) withheld: bool,
+}
+
+/// The status badge of any record kind, as of the site's date.
+pub(crate) fn badge_of(site: &Published, kind: Kind, i: usize) -> Option<Badge> {
+    let d = site.as_of;
+    Some(match kind {
+        Kind::Review => review_badge(&site.reviews[i].shown()?.fm, d),
+        Kind::Action => action_badge(&site.actions[i].shown()?.fm, d),
+        Kind::Nonconformity => nc_badge(&site.nonconformities[i].shown()?.fm, d),
+        Kind::Objective => attainment_badge(&site.objectives[i].shown()?.fm, d),
+        _ => return None,
+    })
+}
+
+/// Resolves `ID` or `REVIEW#D1` to a [`Ref`].
+pub(crate) fn reference(site: &Published, target: &str) -> Ref {
+    let (id, frag) = match target.split_once('#') {
+        Some((i, f)) => (i, Some(f)),
+        None => (target, None),
+    };
+    match site.lookup(id) {
+        Some((kind, i)) => {
+            let canonical = site.canonical_id(id).unwrap_or(id).to_string();
+            let title = site.title_of(id).unwrap_or_default().to_string();
+            let mut href = href(kind, &canonical);
+            let mut label_id = canonical.clone();
+            let mut title_out = title;
+            if let Some(f) = frag {
+                if site.fragment_withheld(id, f) {
+                    let id = format!("{canonical}#{f}");
+                    return Ref { id, title: String::new(), href: String::new(), status: None, withheld: true };
+                }
+                href = format!("{href}#{f}");
+                label_id = format!("{canonical}#{f}");
+                if let Some(dec) = site.review(id).and_then(|r| r.fm.decisions.iter().find(|d| d.id.get_ref() == f)) {
+                    title_out = dec.text.clone();
+                }
+            }
+            Ref {
+                id: label_id,
+                title: title_out,
+                href,
+                status: if frag.is_some() { None } else { badge_of(site, kind, i) },
+                withheld: false,
+            }
+        }
+        None => Ref { id: target.to_string(), title: String::new(), href: String::new(), status: None, withheld: true },
+    }
+}
+
+#[derive(Serialize)]
+pub(crate) struct BacklinkCtx {
+    pub(crate) reference: Ref,
+    pub(crate) relation: String,
+}
+
+pub(crate) fn backlinks(site: &Published, id: &str) -> Vec<BacklinkCtx> {
+    site.backlinks
+        .get(&id.to_lowercase())
+        .map(|v| {
+            v.iter()
+                .map(|b: &Backlink| BacklinkCtx { reference: reference(site, &b.from), relation: b.relation.clone() })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Free `[extra]` fields, shown as a key/value table.
+#[derive(Serialize)]
+pub(crate) struct ExtraField {
+    pub(crate) key: String,
+    pub(crate) value: String,
+}
+
+pub(crate) fn extra(table: &Option<toml::Table>) -> Vec<ExtraField> {
+    table
+        .iter()
+        .flatten()
+        .map(|(k, v)| ExtraField {
+            key: k.clone(),
+            value: match v {
+                toml::Value::String(s) => s.clone(),
+                other => crate::output::toml_to_json(other).to_string(),
+            },
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+pub(crate) struct Attachment {
+    pub(crate) name: String,
+    pub(crate) href: String,
+}
+
+pub(crate) fn attachments<T>(site: &Published, rec: &Shown<T>) -> Vec<Attachment> {
+    rec.attachments
+        .iter()
+        .filter_map(|a| {
+            let out = site.assets.get(&format!("{}/{}", rec.dir, a.name))?;
+            Some(Attachment { name: a.name.clone(), href: crate::escape::url_path(out) })
+        })
+        .collect()
+}
+
+pub(super) fn opt_date<T>(d: &Option<toml::Spanned<T>>) -> Option<String>
+where
+    T: std::fmt::Display,
+{
+    d.as_ref().map(|x| x.get_ref().to_string())
+}

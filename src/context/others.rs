@@ -1,0 +1,184 @@
+//! Objectives, audits and free pages: register rows and record pages.
+
+use super::*;
+
+#[derive(Serialize)]
+pub(crate) struct MeasurementCtx {
+    pub(crate) date: String,
+    pub(crate) value: String,
+    pub(crate) note: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct ObjectiveRow {
+    pub(crate) id: String,
+    pub(crate) href: String,
+    pub(crate) title: String,
+    pub(crate) owner: Option<String>,
+    pub(crate) target: String,
+    pub(crate) amber: Option<String>,
+    pub(crate) direction: &'static str,
+    pub(crate) latest: Option<MeasurementCtx>,
+    pub(crate) status: Badge,
+}
+
+/// Numbers as written: integers without a decimal point.
+pub(crate) fn number(v: f64, unit: &Option<String>) -> String {
+    let n = if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v}") };
+    match unit.as_deref() {
+        Some("%") => format!("{n} %"),
+        Some(u) if !u.is_empty() => format!("{n} {u}"),
+        _ => n,
+    }
+}
+
+pub(crate) fn objective_row(site: &Published, r: &Shown<record::Objective>) -> ObjectiveRow {
+    let o = &r.fm;
+    ObjectiveRow {
+        id: r.id.clone(),
+        href: href(Kind::Objective, &r.id),
+        title: o.title.clone(),
+        owner: o.owner.clone(),
+        target: number(o.target, &o.unit),
+        amber: o.amber.as_ref().map(|a| number(*a.get_ref(), &o.unit)),
+        direction: match o.direction {
+            record::Direction::HigherBetter => "Higher is better",
+            record::Direction::LowerBetter => "Lower is better",
+        },
+        latest: metrics::latest_measurement(o, site.as_of).map(|m| MeasurementCtx {
+            date: m.date.get_ref().to_string(),
+            value: number(m.value, &o.unit),
+            note: m.note.clone(),
+        }),
+        status: attainment_badge(o, site.as_of),
+    }
+}
+
+#[derive(Serialize)]
+pub(crate) struct ObjectivePage {
+    #[serde(flatten)]
+    pub(crate) row: ObjectiveRow,
+    pub(crate) measurements: Vec<MeasurementCtx>,
+    pub(crate) body: String,
+    pub(crate) backlinks: Vec<BacklinkCtx>,
+    pub(crate) extra: Vec<ExtraField>,
+    pub(crate) attachments: Vec<Attachment>,
+}
+
+pub(crate) fn objective_page(site: &Published, r: &Shown<record::Objective>, body: String) -> ObjectivePage {
+    let o = &r.fm;
+    let mut ms: Vec<(usize, &record::Measurement)> = o.measurements.iter().enumerate().collect();
+    ms.sort_by_key(|(i, m)| (*m.date.get_ref(), *i));
+    ObjectivePage {
+        row: objective_row(site, r),
+        measurements: ms
+            .into_iter()
+            .map(|(_, m)| MeasurementCtx {
+                date: m.date.get_ref().to_string(),
+                value: number(m.value, &o.unit),
+                note: m.note.clone(),
+            })
+            .collect(),
+        body,
+        backlinks: backlinks(site, &r.id),
+        extra: extra(&o.extra),
+        attachments: attachments(site, r),
+    }
+}
+
+#[derive(Serialize)]
+pub(crate) struct AuditRow {
+    pub(crate) id: String,
+    pub(crate) href: String,
+    pub(crate) title: String,
+    pub(crate) kind: &'static str,
+    pub(crate) start: String,
+    pub(crate) end: Option<String>,
+    pub(crate) auditor: Option<String>,
+    pub(crate) result: Option<String>,
+    pub(crate) findings: usize,
+}
+
+pub(crate) fn audit_kind_label(k: record::AuditKind) -> &'static str {
+    match k {
+        record::AuditKind::Internal => "Internal audit",
+        record::AuditKind::External => "External audit",
+        record::AuditKind::Certification => "Certification audit",
+        record::AuditKind::Surveillance => "Surveillance audit",
+        record::AuditKind::Supplier => "Supplier audit",
+    }
+}
+
+/// Every nonconformity raised against an audit, shown or withheld (counts never depend on the
+/// audience; lists show the ones the reader may see and say how many they leave out).
+fn findings<'a>(site: &'a Published, id: &str) -> &'a [usize] {
+    site.lookup(id).and_then(|(_, i)| site.findings.get(i)).map_or(&[], Vec::as_slice)
+}
+
+pub(crate) fn audit_row(site: &Published, r: &Shown<record::Audit>) -> AuditRow {
+    let a = &r.fm;
+    AuditRow {
+        id: r.id.clone(),
+        href: href(Kind::Audit, &r.id),
+        title: a.title.clone(),
+        kind: audit_kind_label(a.kind),
+        start: a.start.get_ref().to_string(),
+        end: opt_date(&a.end),
+        auditor: a.auditor.clone(),
+        result: a.result.clone(),
+        findings: findings(site, &r.id).len(),
+    }
+}
+
+#[derive(Serialize)]
+pub(crate) struct AuditPage {
+    #[serde(flatten)]
+    pub(crate) row: AuditRow,
+    pub(crate) scope: Option<String>,
+    pub(crate) requirements: Vec<String>,
+    pub(crate) findings: Vec<NcRow>,
+    pub(crate) findings_withheld: usize,
+    pub(crate) body: String,
+    pub(crate) backlinks: Vec<BacklinkCtx>,
+    pub(crate) extra: Vec<ExtraField>,
+    pub(crate) attachments: Vec<Attachment>,
+}
+
+pub(crate) fn audit_page(site: &Published, r: &Shown<record::Audit>, body: String) -> AuditPage {
+    AuditPage {
+        row: audit_row(site, r),
+        scope: r.fm.scope.clone(),
+        requirements: r.fm.requirements.clone(),
+        findings: findings(site, &r.id)
+            .iter()
+            .filter_map(|&n| site.nonconformities[n].shown())
+            .map(|n| nc_row(site, n))
+            .collect(),
+        findings_withheld: findings(site, &r.id).iter().filter(|&&n| site.nonconformities[n].shown().is_none()).count(),
+        body,
+        backlinks: backlinks(site, &r.id),
+        extra: extra(&r.fm.extra),
+        attachments: attachments(site, r),
+    }
+}
+
+#[derive(Serialize)]
+pub(crate) struct PageCtx {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) body: String,
+    pub(crate) backlinks: Vec<BacklinkCtx>,
+    pub(crate) extra: Vec<ExtraField>,
+    pub(crate) attachments: Vec<Attachment>,
+}
+
+pub(crate) fn page_page(site: &Published, r: &Shown<record::Page>, body: String) -> PageCtx {
+    PageCtx {
+        id: r.id.clone(),
+        title: r.fm.title.clone(),
+        body,
+        backlinks: backlinks(site, &r.id),
+        extra: extra(&r.fm.extra),
+        attachments: attachments(site, r),
+    }
+}

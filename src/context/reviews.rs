@@ -1,0 +1,184 @@
+//! Management reviews: register rows and review pages.
+
+use super::*;
+
+#[derive(Serialize)]
+pub(crate) struct ReviewRow {
+    pub(crate) id: String,
+    pub(crate) href: String,
+    pub(crate) title: String,
+    pub(crate) date: String,
+    pub(crate) kind: &'static str,
+    pub(crate) chair: Option<String>,
+    pub(crate) status: Badge,
+    pub(crate) decision_count: usize,
+}
+
+pub(crate) fn review_row(site: &Published, r: &Shown<record::Review>) -> ReviewRow {
+    let f = &r.fm;
+    ReviewRow {
+        id: r.id.clone(),
+        href: href(Kind::Review, &r.id),
+        title: f.title.clone(),
+        date: f.date.get_ref().to_string(),
+        kind: match f.kind {
+            record::ReviewKind::Scheduled => "Scheduled",
+            record::ReviewKind::Extraordinary => "Extraordinary",
+        },
+        chair: f.chair.clone(),
+        status: review_badge(f, site.as_of),
+        // A count, so the same for every audience; the page lists the visible ones and the rest as withheld.
+        decision_count: f.decisions.len() + r.decisions_withheld,
+    }
+}
+
+#[derive(Serialize)]
+pub(crate) struct AttendeeCtx {
+    pub(crate) name: String,
+    pub(crate) role: Option<String>,
+    pub(crate) top_management: bool,
+}
+
+#[derive(Serialize)]
+pub(crate) struct DecisionCtx {
+    pub(crate) id: String,
+    pub(crate) text: String,
+    pub(crate) kind: &'static str,
+    pub(crate) kind_label: String,
+    pub(crate) inputs: Vec<InputRef>,
+    pub(crate) actions: Vec<Ref>,
+    pub(crate) requirements: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct InputRef {
+    pub(crate) key: String,
+    pub(crate) title: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct ActionUpdateCtx {
+    pub(crate) action: Ref,
+    pub(crate) note: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct ConclusionCtx {
+    pub(crate) suitable: &'static str,
+    pub(crate) adequate: &'static str,
+    pub(crate) effective: &'static str,
+    pub(crate) rationale: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct ReviewPage {
+    #[serde(flatten)]
+    pub(crate) row: ReviewRow,
+    pub(crate) approved_by: Option<String>,
+    pub(crate) approved_on: Option<String>,
+    pub(crate) not_approved: bool,
+    pub(crate) planned: bool,
+    pub(crate) next_review: Option<String>,
+    pub(crate) framework: String,
+    pub(crate) framework_title: String,
+    pub(crate) climate_relevant: Option<bool>,
+    pub(crate) present: Vec<AttendeeCtx>,
+    pub(crate) absent: Vec<AttendeeCtx>,
+    pub(crate) body: String,
+    pub(crate) decisions: Vec<DecisionCtx>,
+    pub(crate) decisions_withheld: usize,
+    pub(crate) action_updates: Vec<ActionUpdateCtx>,
+    pub(crate) updates_withheld: usize,
+    pub(crate) conclusion: Option<ConclusionCtx>,
+    pub(crate) risk: Option<record::RiskSnapshot>,
+    pub(crate) attachments: Vec<Attachment>,
+    pub(crate) backlinks: Vec<BacklinkCtx>,
+    pub(crate) extra: Vec<ExtraField>,
+    pub(crate) confidential: bool,
+}
+
+fn yes_no(b: Option<bool>) -> &'static str {
+    match b {
+        Some(true) => "Yes",
+        Some(false) => "No",
+        None => "Not stated",
+    }
+}
+
+pub(crate) fn decision_kind_label(k: record::DecisionKind) -> String {
+    match k {
+        record::DecisionKind::IsmsChange => "Change to the ISMS".into(),
+        record::DecisionKind::RiskAcceptance => "Risk acceptance".into(),
+        other => {
+            let s = other.as_str();
+            s[..1].to_uppercase() + &s[1..]
+        }
+    }
+}
+
+/// A review's decisions, each with its inputs (titled by the review's framework) and actions.
+fn decisions(site: &Published, f: &record::Review, fw: Option<&crate::framework::Framework>) -> Vec<DecisionCtx> {
+    let input_title = |k: &str| fw.and_then(|fw| fw.input(k)).map_or(k.to_string(), |i| i.title.clone());
+    (f.decisions.iter())
+        .map(|x| DecisionCtx {
+            id: x.id.get_ref().clone(),
+            text: x.text.clone(),
+            kind: x.kind.as_str(),
+            kind_label: decision_kind_label(x.kind),
+            inputs: (x.inputs.iter())
+                .map(|i| InputRef { key: i.get_ref().clone(), title: input_title(i.get_ref()) })
+                .collect(),
+            actions: x.actions.iter().map(|a| reference(site, a.get_ref())).collect(),
+            requirements: x.requirements.clone(),
+        })
+        .collect()
+}
+
+pub(crate) fn review_page(site: &Published, r: &Shown<record::Review>, body: String) -> ReviewPage {
+    let f = &r.fm;
+    let d = site.as_of;
+    let fw_name = f.framework.as_ref().map_or(site.config.framework.clone(), |x| x.get_ref().clone());
+    let fw = site.config.framework(&fw_name);
+    let att = |a: &record::Attendee| AttendeeCtx {
+        name: a.name.clone(),
+        role: a.role.clone(),
+        top_management: a.top_management,
+    };
+    let decisions = decisions(site, f, fw);
+    let updates: Vec<ActionUpdateCtx> = f
+        .action_updates
+        .iter()
+        .map(|u| ActionUpdateCtx { action: reference(site, u.action.get_ref()), note: u.note.clone() })
+        .collect();
+    let approved_on = f.approved_on.as_ref().map(|a| *a.get_ref());
+    let status = metrics::review_status(*f.status.get_ref(), approved_on, d);
+    ReviewPage {
+        row: review_row(site, r),
+        approved_by: f.approved_by.clone().filter(|_| status == ReviewStatus::Approved),
+        approved_on: approved_on.map(|a| a.to_string()),
+        not_approved: status == ReviewStatus::Held,
+        planned: status == ReviewStatus::Planned,
+        next_review: opt_date(&f.next_review),
+        framework: fw_name.clone(),
+        framework_title: fw.map_or(fw_name.clone(), |x| x.title.clone()),
+        climate_relevant: f.climate_relevant,
+        present: f.attendees.iter().filter(|a| a.present).map(att).collect(),
+        absent: f.attendees.iter().filter(|a| !a.present).map(att).collect(),
+        body,
+        decisions_withheld: r.decisions_withheld,
+        decisions,
+        updates_withheld: r.updates_withheld,
+        action_updates: updates,
+        conclusion: f.conclusion.as_ref().map(|c| ConclusionCtx {
+            suitable: yes_no(c.suitable),
+            adequate: yes_no(c.adequate),
+            effective: yes_no(c.effective),
+            rationale: c.rationale.clone(),
+        }),
+        risk: f.risk.clone(),
+        attachments: attachments(site, r),
+        backlinks: backlinks(site, &r.id),
+        extra: extra(&f.extra),
+        confidential: f.confidential,
+    }
+}
