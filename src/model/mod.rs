@@ -78,69 +78,79 @@ pub(crate) fn build(
     (Some(site), diags)
 }
 
+/// The site as of `as_of`: records dated after it left out, each kind in display order,
+/// one ID index, and which records this audience may not see.
 fn assemble(config: Config, p: Parsed, as_of: Date, audience_name: &str, audience: Audience) -> Site {
-    let mut reviews: Vec<_> = p
-        .reviews
-        .into_iter()
-        .filter(|r| *r.fm.status.get_ref() == ReviewStatus::Planned || *r.fm.date.get_ref() <= as_of)
-        .collect();
-    reviews.sort_by(|a, b| (a.fm.date.get_ref(), &a.id).cmp(&(b.fm.date.get_ref(), &b.id)));
-    let mut actions: Vec<_> = p.actions.into_iter().filter(|a| *a.fm.raised.get_ref() <= as_of).collect();
-    actions.sort_by(|a, b| natural_cmp(&a.id, &b.id));
-    let mut ncs: Vec<_> = p.nonconformities.into_iter().filter(|n| *n.fm.raised.get_ref() <= as_of).collect();
-    ncs.sort_by(|a, b| natural_cmp(&a.id, &b.id));
-    let mut objectives = p.objectives;
-    objectives.sort_by(|a, b| natural_cmp(&a.id, &b.id));
-    let mut audits: Vec<_> = p.audits.into_iter().filter(|a| *a.fm.start.get_ref() <= as_of).collect();
-    audits.sort_by(|a, b| (a.fm.start.get_ref(), &a.id).cmp(&(b.fm.start.get_ref(), &b.id)));
-    let mut pages = p.pages;
-    pages.sort_by(|a, b| {
-        (a.fm.weight.unwrap_or(i64::MAX), &a.fm.title, &a.id).cmp(&(
-            b.fm.weight.unwrap_or(i64::MAX),
-            &b.fm.title,
-            &b.id,
-        ))
-    });
-
-    let mut index = HashMap::new();
-    let mut withheld = HashSet::new();
-    let mut add = |kind: Kind, list: &mut dyn Iterator<Item = (String, bool)>| {
-        for (i, (id, hidden)) in list.enumerate() {
-            let key = id.to_lowercase();
-            if hidden {
-                withheld.insert(key.clone());
-            }
-            index.insert(key, (kind, i));
-        }
-    };
-    let hide = |confidential: bool| confidential && !audience.include_confidential;
-    add(
-        Kind::Review,
-        &mut reviews.iter().map(|r| {
-            let planned = *r.fm.status.get_ref() == ReviewStatus::Planned && !audience.include_planned;
-            (r.id.clone(), hide(r.fm.confidential) || planned)
-        }),
-    );
-    add(Kind::Action, &mut actions.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))));
-    add(Kind::Nonconformity, &mut ncs.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))));
-    add(Kind::Objective, &mut objectives.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))));
-    add(Kind::Audit, &mut audits.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))));
-    add(Kind::Page, &mut pages.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))));
-
-    Site {
+    let mut site = Site {
         config,
         as_of,
         audience_name: audience_name.to_string(),
         audience,
-        reviews,
-        actions,
-        nonconformities: ncs,
-        objectives,
-        audits,
-        pages,
+        reviews: p.reviews,
+        actions: p.actions,
+        nonconformities: p.nonconformities,
+        objectives: p.objectives,
+        audits: p.audits,
+        pages: p.pages,
         home: p.home,
-        index,
-        withheld,
+        index: HashMap::new(),
+        withheld: HashSet::new(),
+    };
+    site.keep_until(as_of);
+    site.sort();
+    site.index_ids();
+    site
+}
+
+impl Site {
+    /// Leaves out records dated after the as-of date (planned reviews stay: they are plans).
+    fn keep_until(&mut self, as_of: Date) {
+        self.reviews.retain(|r| *r.fm.status.get_ref() == ReviewStatus::Planned || *r.fm.date.get_ref() <= as_of);
+        self.actions.retain(|a| *a.fm.raised.get_ref() <= as_of);
+        self.nonconformities.retain(|n| *n.fm.raised.get_ref() <= as_of);
+        self.audits.retain(|a| *a.fm.start.get_ref() <= as_of);
+    }
+
+    /// Display order: reviews and audits by date, then ID; work items by natural ID order;
+    /// pages by weight, title, ID.
+    fn sort(&mut self) {
+        self.reviews.sort_by(|a, b| (a.fm.date.get_ref(), &a.id).cmp(&(b.fm.date.get_ref(), &b.id)));
+        self.actions.sort_by(|a, b| natural_cmp(&a.id, &b.id));
+        self.nonconformities.sort_by(|a, b| natural_cmp(&a.id, &b.id));
+        self.objectives.sort_by(|a, b| natural_cmp(&a.id, &b.id));
+        self.audits.sort_by(|a, b| (a.fm.start.get_ref(), &a.id).cmp(&(b.fm.start.get_ref(), &b.id)));
+        let weight = |p: &Record<record::Page>| p.fm.weight.unwrap_or(i64::MAX);
+        self.pages.sort_by(|a, b| (weight(a), &a.fm.title, &a.id).cmp(&(weight(b), &b.fm.title, &b.id)));
+    }
+
+    /// One index of lower-cased IDs across kinds, and the IDs this audience may not see:
+    /// confidential records without `include_confidential`, planned reviews without
+    /// `include_planned`.
+    fn index_ids(&mut self) {
+        let hide = |confidential: bool| confidential && !self.audience.include_confidential;
+        let planned = |r: &Record<record::Review>| {
+            *r.fm.status.get_ref() == ReviewStatus::Planned && !self.audience.include_planned
+        };
+        let mut entries: Vec<(Kind, usize, String, bool)> = Vec::new();
+        let mut add = |kind, list: Vec<(String, bool)>| {
+            entries.extend(list.into_iter().enumerate().map(|(i, (id, hidden))| (kind, i, id, hidden)))
+        };
+        add(Kind::Review, self.reviews.iter().map(|r| (r.id.clone(), hide(r.fm.confidential) || planned(r))).collect());
+        add(Kind::Action, self.actions.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))).collect());
+        add(
+            Kind::Nonconformity,
+            self.nonconformities.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))).collect(),
+        );
+        add(Kind::Objective, self.objectives.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))).collect());
+        add(Kind::Audit, self.audits.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))).collect());
+        add(Kind::Page, self.pages.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))).collect());
+        for (kind, i, id, hidden) in entries {
+            let key = id.to_lowercase();
+            if hidden {
+                self.withheld.insert(key.clone());
+            }
+            self.index.insert(key, (kind, i));
+        }
     }
 }
 

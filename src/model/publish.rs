@@ -371,87 +371,103 @@ fn confidential_sections(scan: &BodyScan) -> Vec<Range<usize>> {
     crate::markdown::confidential_sections(&scan.headings)
 }
 
-/// Who mentions each visible record, and how many withheld sources mention it too.
+/// One record (or withheld part) mentioning another: target, source, source kind, relation.
+type Mention = (String, String, Kind, String);
+
+/// Who mentions each shown record, and how many withheld sources mention it too.
 pub(super) fn backlinks(site: &Site) -> (HashMap<String, Vec<Backlink>>, HashMap<String, usize>) {
     let mut out: HashMap<String, Vec<Backlink>> = HashMap::new();
     let mut hidden: HashMap<String, std::collections::BTreeSet<String>> = HashMap::new();
-    let mut add = |to: &str, from: &str, kind: Kind, relation: String| {
-        let to = to.split('#').next().unwrap_or(to);
-        if !site.visible(to) || to.eq_ignore_ascii_case(from.split('#').next().unwrap_or(from)) {
-            return;
+    for (to, from, kind, relation) in all_mentions(site) {
+        let to = to.split('#').next().unwrap_or(&to);
+        let source = from.split('#').next().unwrap_or(&from);
+        if !site.visible(to) || to.eq_ignore_ascii_case(source) {
+            continue;
         }
-        if site.visible(from) {
-            out.entry(to.to_lowercase()).or_default().push(Backlink { from: from.to_string(), kind, relation });
-        } else if site.index.contains_key(&from.split('#').next().unwrap_or(from).to_lowercase()) {
+        if site.visible(&from) {
+            out.entry(to.to_lowercase()).or_default().push(Backlink { from, kind, relation });
+        } else if site.index.contains_key(&source.to_lowercase()) {
             hidden.entry(to.to_lowercase()).or_default().insert(from.to_lowercase());
         }
+    }
+    for v in out.values_mut() {
+        merge_relations(v);
+    }
+    (out, hidden.into_iter().map(|(k, v)| (k, v.len())).collect())
+}
+
+/// Every mention in the site: `[[links]]` in bodies, decisions' actions, action updates,
+/// corrective actions, findings, repeats and origins. A withheld part (a confidential decision
+/// or update, a link in a confidential section) is a source `ID#part` of its own.
+fn all_mentions(site: &Site) -> Vec<Mention> {
+    let mut all: Vec<Mention> = Vec::new();
+    let mut add = |to: &str, from: &str, kind: Kind, relation: &str| {
+        all.push((to.to_string(), from.to_string(), kind, relation.to_string()))
     };
     for r in &site.reviews {
         for (w, from) in mentions(site, &r.id, r) {
-            add(&w.target, &from, Kind::Review, "mentioned in the minutes".into());
+            add(&w.target, &from, Kind::Review, "mentioned in the minutes");
         }
         for d in &r.fm.decisions {
-            // A withheld decision counts as a withheld source of its own.
             let from =
                 if d.confidential && site.redact() { format!("{}#{}", r.id, d.id.get_ref()) } else { r.id.clone() };
             for a in &d.actions {
-                add(a.get_ref(), &from, Kind::Review, format!("decision {}", d.id.get_ref()));
+                add(a.get_ref(), &from, Kind::Review, &format!("decision {}", d.id.get_ref()));
             }
         }
         for (n, u) in r.fm.action_updates.iter().enumerate() {
             let from = if u.confidential && site.redact() { format!("{}#update-{n}", r.id) } else { r.id.clone() };
-            add(u.action.get_ref(), &from, Kind::Review, "action update".into());
+            add(u.action.get_ref(), &from, Kind::Review, "action update");
         }
     }
     for n in &site.nonconformities {
         for (w, from) in mentions(site, &n.id, n) {
-            add(&w.target, &from, Kind::Nonconformity, "mentioned".into());
+            add(&w.target, &from, Kind::Nonconformity, "mentioned");
         }
         for a in &n.fm.actions {
-            add(a.get_ref(), &n.id, Kind::Nonconformity, "corrective action".into());
+            add(a.get_ref(), &n.id, Kind::Nonconformity, "corrective action");
         }
         if let Some(a) = &n.fm.audit {
-            add(a.get_ref(), &n.id, Kind::Nonconformity, "finding".into());
+            add(a.get_ref(), &n.id, Kind::Nonconformity, "finding");
         }
         for r in &n.fm.repeat_of {
-            add(r.get_ref(), &n.id, Kind::Nonconformity, "repeated by".into());
+            add(r.get_ref(), &n.id, Kind::Nonconformity, "repeated by");
         }
     }
     for a in &site.actions {
         for (w, from) in mentions(site, &a.id, a) {
-            add(&w.target, &from, Kind::Action, "mentioned".into());
+            add(&w.target, &from, Kind::Action, "mentioned");
         }
         if let Some(o) = &a.fm.origin {
-            add(o.get_ref(), &a.id, Kind::Action, "raised action".into());
+            add(o.get_ref(), &a.id, Kind::Action, "raised action");
         }
     }
-    let mut bodies = |kind: Kind, list: Vec<(&str, Vec<(&record::WikiRef, String)>)>| {
-        for (_, links) in list {
-            for (w, from) in links {
-                add(&w.target, &from, kind, "mentioned".into());
-            }
+    let bodies = (site.objectives.iter().map(|r| (Kind::Objective, mentions(site, &r.id, r))))
+        .chain(site.audits.iter().map(|r| (Kind::Audit, mentions(site, &r.id, r))))
+        .chain(site.pages.iter().map(|r| (Kind::Page, mentions(site, &r.id, r))));
+    for (kind, links) in bodies {
+        for (w, from) in links {
+            add(&w.target, &from, kind, "mentioned");
         }
-    };
-    bodies(Kind::Objective, site.objectives.iter().map(|r| (r.id.as_str(), mentions(site, &r.id, r))).collect());
-    bodies(Kind::Audit, site.audits.iter().map(|r| (r.id.as_str(), mentions(site, &r.id, r))).collect());
-    bodies(Kind::Page, site.pages.iter().map(|r| (r.id.as_str(), mentions(site, &r.id, r))).collect());
-    for v in out.values_mut() {
-        v.sort_by(|a, b| natural_cmp(&a.from, &b.from).then(a.relation.cmp(&b.relation)));
-        v.dedup();
-        // One line per mentioning record, its relations joined.
-        let mut merged: Vec<Backlink> = Vec::with_capacity(v.len());
-        for b in v.drain(..) {
-            match merged.last_mut() {
-                Some(last) if last.from == b.from => {
-                    last.relation.push_str("; ");
-                    last.relation.push_str(&b.relation);
-                }
-                _ => merged.push(b),
-            }
-        }
-        *v = merged;
     }
-    (out, hidden.into_iter().map(|(k, v)| (k, v.len())).collect())
+    all
+}
+
+/// Sorts a record's backlinks and joins the relations of each mentioning record into one line.
+fn merge_relations(v: &mut Vec<Backlink>) {
+    v.sort_by(|a, b| natural_cmp(&a.from, &b.from).then(a.relation.cmp(&b.relation)));
+    v.dedup();
+    let mut merged: Vec<Backlink> = Vec::with_capacity(v.len());
+    for b in v.drain(..) {
+        match merged.last_mut() {
+            Some(last) if last.from == b.from => {
+                last.relation.push_str("; ");
+                last.relation.push_str(&b.relation);
+            }
+            _ => merged.push(b),
+        }
+    }
+    *v = merged;
 }
 
 /// The `[[links]]` of a record's body, each with the source it counts as: the record, or, for
