@@ -102,34 +102,8 @@ impl Config {
             None => "iso27001-2022".to_string(),
         };
         let theme = raw.theme.map_or_else(|| "default".to_string(), Spanned::into_inner);
-        let severities = match raw.severities {
-            Some(s) => {
-                let span = s.span();
-                let list = s.into_inner();
-                let mut seen = std::collections::BTreeSet::new();
-                if list.is_empty() || list.iter().any(|x| !seen.insert(x.as_str()) || x.trim().is_empty()) {
-                    diags.push(src.diag("invalid-value", span, "`severities` must list distinct, non-empty names"));
-                }
-                list
-            }
-            None => vec!["major".into(), "minor".into(), "observation".into()],
-        };
-        let kpi_severities = match raw.kpi_severities {
-            Some(k) => {
-                for s in k.get_ref() {
-                    if !severities.contains(s) {
-                        let d = src.diag(
-                            "unknown-value",
-                            k.span(),
-                            format!("`kpi_severities` names `{s}`, which is not in `severities`"),
-                        );
-                        diags.push(d.hint(format!("severities are: {}", severities.join(", "))));
-                    }
-                }
-                k.into_inner()
-            }
-            None => severities.iter().filter(|s| *s != "observation").cloned().collect(),
-        };
+        let severities = severities(raw.severities, src, &mut diags);
+        let kpi_severities = kpi_severities(raw.kpi_severities, &severities, src, &mut diags);
         let mut audiences = BTreeMap::from([
             ("internal".to_string(), Audience { include_confidential: true, include_planned: true }),
             ("auditor".to_string(), Audience::default()),
@@ -155,6 +129,39 @@ impl Config {
             extra: raw.extra,
         })
     }
+}
+
+/// `severities`: distinct, non-empty names; by default major, minor, observation.
+fn severities(raw: Option<Spanned<Vec<String>>>, src: &SourceText, diags: &mut Diagnostics) -> Vec<String> {
+    let Some(s) = raw else { return vec!["major".into(), "minor".into(), "observation".into()] };
+    let span = s.span();
+    let list = s.into_inner();
+    let mut seen = std::collections::BTreeSet::new();
+    if list.is_empty() || list.iter().any(|x| !seen.insert(x.as_str()) || x.trim().is_empty()) {
+        diags.push(src.diag("invalid-value", span, "`severities` must list distinct, non-empty names"));
+    }
+    list
+}
+
+/// `kpi_severities`: each one of `severities`; by default all but `observation`.
+fn kpi_severities(
+    raw: Option<Spanned<Vec<String>>>,
+    severities: &[String],
+    src: &SourceText,
+    diags: &mut Diagnostics,
+) -> Vec<String> {
+    let Some(k) = raw else { return severities.iter().filter(|s| *s != "observation").cloned().collect() };
+    for s in k.get_ref() {
+        if !severities.contains(s) {
+            let d = src.diag(
+                "unknown-value",
+                k.span(),
+                format!("`kpi_severities` names `{s}`, which is not in `severities`"),
+            );
+            diags.push(d.hint(format!("severities are: {}", severities.join(", "))));
+        }
+    }
+    k.into_inner()
 }
 
 fn unknown_value<'a>(

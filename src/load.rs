@@ -243,38 +243,7 @@ pub(crate) fn load(root: &Path) -> Result<(Loaded, Diagnostics), LoadError> {
     let canonical_root = root.canonicalize().map_err(io_error(root))?;
     let mut walk = Walk { root, canonical_root, files: Vec::new(), assets: Vec::new(), diags: Diagnostics::default() };
     for entry in read_dir_sorted(&content).map_err(io_error(&content))? {
-        let Some(name) = walk.name(&entry) else { continue };
-        let path = entry.path();
-        if ignored_name(&name) || !walk.admit(&path) {
-            continue;
-        }
-        if name == "_index.md" && path.is_file() {
-            walk.files.push((Kind::Home, "_index".into(), path, Vec::new()));
-        } else if let Some(&(_, kind)) = Kind::FOLDERS.iter().find(|(f, _)| *f == name) {
-            if path.is_dir() {
-                walk.folder(kind, &path)?;
-            }
-        } else if path.is_dir() {
-            let rel = walk.rel(&path);
-            let folders: Vec<&str> = Kind::FOLDERS.iter().map(|(f, _)| *f).collect();
-            let mut d = Diagnostic::file("unknown-folder", &rel, format!("`{rel}` is not a content folder"));
-            d = d.hint(match crate::diagnostics::did_you_mean(&name, folders.iter().copied()) {
-                Some(s) => format!("did you mean `content/{s}`?"),
-                None => format!("records live in content/{{{}}}", folders.join(",")),
-            });
-            walk.diags.push(d);
-        } else if name.to_lowercase().ends_with(".md") {
-            let rel = walk.rel(&path);
-            let folders: Vec<&str> = Kind::FOLDERS.iter().map(|(f, _)| *f).collect();
-            walk.diags.push(
-                Diagnostic::file("unknown-folder", &rel, format!("`{rel}` is not in a record folder")).hint(format!(
-                    "records live in content/{{{}}}; only _index.md sits in content/ itself",
-                    folders.join(",")
-                )),
-            );
-        } else {
-            walk.asset(path);
-        }
+        walk.top_level(&entry)?;
     }
     let Walk { files, assets, mut diags, .. } = walk;
     let read: Vec<Result<Source, Diagnostic>> = files
@@ -299,6 +268,43 @@ pub(crate) fn load(root: &Path) -> Result<(Loaded, Diagnostics), LoadError> {
         loaded.asset_paths.insert(rel, path);
     }
     Ok((loaded, diags))
+}
+
+impl Walk<'_> {
+    /// One entry of `content/`: the home page, a kind folder, or a file of no record.
+    fn top_level(&mut self, entry: &std::fs::DirEntry) -> Result<(), LoadError> {
+        let Some(name) = self.name(entry) else { return Ok(()) };
+        let path = entry.path();
+        if ignored_name(&name) || !self.admit(&path) {
+            return Ok(());
+        }
+        let folders: Vec<&str> = Kind::FOLDERS.iter().map(|(f, _)| *f).collect();
+        if name == "_index.md" && path.is_file() {
+            self.files.push((Kind::Home, "_index".into(), path, Vec::new()));
+        } else if let Some(&(_, kind)) = Kind::FOLDERS.iter().find(|(f, _)| *f == name) {
+            if path.is_dir() {
+                self.folder(kind, &path)?;
+            }
+        } else if path.is_dir() {
+            let rel = self.rel(&path);
+            let d = Diagnostic::file("unknown-folder", &rel, format!("`{rel}` is not a content folder"));
+            self.diags.push(d.hint(match crate::diagnostics::did_you_mean(&name, folders.iter().copied()) {
+                Some(s) => format!("did you mean `content/{s}`?"),
+                None => format!("records live in content/{{{}}}", folders.join(",")),
+            }));
+        } else if name.to_lowercase().ends_with(".md") {
+            let rel = self.rel(&path);
+            self.diags.push(
+                Diagnostic::file("unknown-folder", &rel, format!("`{rel}` is not in a record folder")).hint(format!(
+                    "records live in content/{{{}}}; only _index.md sits in content/ itself",
+                    folders.join(",")
+                )),
+            );
+        } else {
+            self.asset(path);
+        }
+        Ok(())
+    }
 }
 
 fn read_source(

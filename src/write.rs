@@ -315,7 +315,6 @@ fn exchange_unsupported(e: &std::io::Error) -> bool {
 pub fn verify(dir: &Path) -> Result<Vec<String>, WriteError> {
     let sums_path = dir.join("SHA256SUMS");
     let mut problems = Vec::new();
-    let mut listed = std::collections::BTreeMap::new();
     match std::fs::symlink_metadata(&sums_path) {
         Ok(m) if !m.is_file() => {
             problems.push(format!("not a regular file: SHA256SUMS ({})", crate::load::file_kind(m.file_type())));
@@ -326,39 +325,8 @@ pub fn verify(dir: &Path) -> Result<Vec<String>, WriteError> {
     let sums = crate::load::read_file(&sums_path, u64::MAX)
         .map_err(|e| read_error("cannot read", &sums_path, e))
         .map(|b| String::from_utf8_lossy(&b).into_owned())?;
-    for (n, line) in sums.split_terminator('\n').enumerate() {
-        let n = n + 1;
-        match line.split_once("  ") {
-            Some((hex, path)) if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
-                if !valid_output_path(path) {
-                    problems.push(format!("SHA256SUMS line {n}: `{}` is not a path inside the folder", shown(path)));
-                } else if path == "SHA256SUMS" || path == MARKER {
-                    problems.push(format!("SHA256SUMS line {n}: {path} is never listed"));
-                } else if listed.insert(path.to_string(), hex.to_ascii_lowercase()).is_some() {
-                    problems.push(format!("SHA256SUMS line {n}: duplicate entry for {}", shown(path)));
-                }
-            }
-            _ => problems.push(format!("SHA256SUMS line {n}: malformed")),
-        }
-    }
-    let mut present = std::collections::BTreeSet::new();
-    for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
-        let entry =
-            entry.map_err(|e| WriteError::Io { context: "cannot read", path: dir.to_path_buf(), source: e.into() })?;
-        let rel = crate::load::rel_path(dir, entry.path());
-        if crate::load::name_problem(entry.file_name()).is_some() {
-            problems.push(format!("name cannot be listed in SHA256SUMS: {}", shown(&rel)));
-            continue;
-        }
-        let ft = entry.file_type();
-        if ft.is_file() {
-            if rel != "SHA256SUMS" && rel != MARKER {
-                present.insert(rel);
-            }
-        } else if !ft.is_dir() {
-            problems.push(format!("not a regular file: {} ({})", shown(&rel), crate::load::file_kind(ft)));
-        }
-    }
+    let listed = listed_files(&sums, &mut problems);
+    let present = present_files(dir, &mut problems)?;
     for (path, hex) in &listed {
         if !present.contains(path) {
             match std::fs::symlink_metadata(dir.join(path)) {
@@ -377,6 +345,52 @@ pub fn verify(dir: &Path) -> Result<Vec<String>, WriteError> {
         problems.push(format!("extra: {path}"));
     }
     Ok(problems)
+}
+
+/// The files SHA256SUMS lists, with their digests; malformed, outside, duplicate and
+/// self-listing lines are problems.
+fn listed_files(sums: &str, problems: &mut Vec<String>) -> std::collections::BTreeMap<String, String> {
+    let mut listed = std::collections::BTreeMap::new();
+    for (n, line) in sums.split_terminator('\n').enumerate() {
+        let n = n + 1;
+        match line.split_once("  ") {
+            Some((hex, path)) if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                if !valid_output_path(path) {
+                    problems.push(format!("SHA256SUMS line {n}: `{}` is not a path inside the folder", shown(path)));
+                } else if path == "SHA256SUMS" || path == MARKER {
+                    problems.push(format!("SHA256SUMS line {n}: {path} is never listed"));
+                } else if listed.insert(path.to_string(), hex.to_ascii_lowercase()).is_some() {
+                    problems.push(format!("SHA256SUMS line {n}: duplicate entry for {}", shown(path)));
+                }
+            }
+            _ => problems.push(format!("SHA256SUMS line {n}: malformed")),
+        }
+    }
+    listed
+}
+
+/// The regular files in the folder (not SHA256SUMS or the marker); names that cannot be
+/// listed and anything but files and folders are problems.
+fn present_files(dir: &Path, problems: &mut Vec<String>) -> Result<std::collections::BTreeSet<String>, WriteError> {
+    let mut present = std::collections::BTreeSet::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
+        let entry =
+            entry.map_err(|e| WriteError::Io { context: "cannot read", path: dir.to_path_buf(), source: e.into() })?;
+        let rel = crate::load::rel_path(dir, entry.path());
+        if crate::load::name_problem(entry.file_name()).is_some() {
+            problems.push(format!("name cannot be listed in SHA256SUMS: {}", shown(&rel)));
+            continue;
+        }
+        let ft = entry.file_type();
+        if ft.is_file() {
+            if rel != "SHA256SUMS" && rel != MARKER {
+                present.insert(rel);
+            }
+        } else if !ft.is_dir() {
+            problems.push(format!("not a regular file: {} ({})", shown(&rel), crate::load::file_kind(ft)));
+        }
+    }
+    Ok(present)
 }
 
 fn shown(path: &str) -> String {
