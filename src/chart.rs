@@ -337,39 +337,84 @@ pub(crate) fn objective(
 ) -> String {
     // Chart ids are record IDs (safe characters), escaped all the same: they sit in attributes.
     let id = &escape(id);
-    let mut lo = points.iter().map(|p| p.1).chain([target]).chain(amber).fold(f64::INFINITY, f64::min);
-    let mut hi = points.iter().map(|p| p.1).chain([target]).chain(amber).fold(f64::NEG_INFINITY, f64::max);
-    if !lo.is_finite() || !hi.is_finite() {
-        (lo, hi) = (0.0, 1.0);
-    }
-    let pad = ((hi - lo) * 0.15).max(hi.abs() * 0.02).max(0.5);
-    let (lo, hi) = ((lo - pad).max(if lo >= 0.0 { 0.0 } else { f64::NEG_INFINITY }), hi + pad);
-    let plot_h = H - TOP - BOTTOM;
-    let plot_w = W - LEFT - RIGHT;
-    let y_of = |v: f64| TOP + plot_h - (v - lo) / (hi - lo) * plot_h;
-    let first = points.first().map(|p| p.0);
-    let span = match (first, points.last()) {
-        (Some(a), Some(b)) => a.days_until(b.0).max(1) as f64,
-        _ => 1.0,
-    };
-    let x_of = |d: crate::date::Date| match first {
-        Some(f) if points.len() > 1 => LEFT + 20.0 + f.days_until(d) as f64 / span * (plot_w - 40.0),
-        _ => LEFT + plot_w / 2.0,
-    };
+    let axes = ObjectiveAxes::new(points, target, amber);
     let mut s = open_svg(id, title, desc);
     s.push_str(&pattern_defs(id, &[6, 6]));
+    value_grid(&mut s, &axes);
+    if let Some(a) = amber {
+        amber_band(&mut s, id, &axes, a, target);
+    }
+    target_line(&mut s, &axes, target, &unit_suffix(unit));
+    measurements(&mut s, &axes, points);
+    s.push_str("</svg>");
+    s
+}
+
+/// Where an objective chart draws a value (from `lo` at the bottom to `hi` at the top) and a
+/// date (from the first measurement to the last, left to right).
+struct ObjectiveAxes {
+    lo: f64,
+    hi: f64,
+    first: Option<crate::date::Date>,
+    /// Days from the first measurement to the last (at least 1).
+    span: f64,
+    /// More than one measurement: the dates spread over the plot (else the one is centred).
+    spread: bool,
+}
+
+impl ObjectiveAxes {
+    /// Values cover the measurements, the target and the amber threshold, padded, and start
+    /// at zero or above unless one is negative.
+    fn new(points: &[(crate::date::Date, f64)], target: f64, amber: Option<f64>) -> Self {
+        let mut lo = points.iter().map(|p| p.1).chain([target]).chain(amber).fold(f64::INFINITY, f64::min);
+        let mut hi = points.iter().map(|p| p.1).chain([target]).chain(amber).fold(f64::NEG_INFINITY, f64::max);
+        if !lo.is_finite() || !hi.is_finite() {
+            (lo, hi) = (0.0, 1.0);
+        }
+        let pad = ((hi - lo) * 0.15).max(hi.abs() * 0.02).max(0.5);
+        let (lo, hi) = ((lo - pad).max(if lo >= 0.0 { 0.0 } else { f64::NEG_INFINITY }), hi + pad);
+        let first = points.first().map(|p| p.0);
+        let span = match (first, points.last()) {
+            (Some(a), Some(b)) => a.days_until(b.0).max(1) as f64,
+            _ => 1.0,
+        };
+        ObjectiveAxes { lo, hi, first, span, spread: points.len() > 1 }
+    }
+
+    /// The y coordinate of the value `v`.
+    fn y(&self, v: f64) -> f64 {
+        let plot_h = H - TOP - BOTTOM;
+        TOP + plot_h - (v - self.lo) / (self.hi - self.lo) * plot_h
+    }
+
+    /// The x coordinate of the date `d`.
+    fn x(&self, d: crate::date::Date) -> f64 {
+        let plot_w = W - LEFT - RIGHT;
+        match self.first {
+            Some(f) if self.spread => LEFT + 20.0 + f.days_until(d) as f64 / self.span * (plot_w - 40.0),
+            _ => LEFT + plot_w / 2.0,
+        }
+    }
+}
+
+/// The text after a value in the target's label: ` %`, nothing, or the escaped unit.
+fn unit_suffix(unit: &str) -> String {
     // The unit is front matter: text like any other (it once went in raw).
-    let suffix = if unit == "%" {
+    if unit == "%" {
         " %".to_string()
     } else if unit.is_empty() {
         String::new()
     } else {
         format!(" {}", escape(unit))
-    };
-    // Gridlines at five even steps.
+    }
+}
+
+/// Gridlines at five even steps of the value axis, each labelled on the left.
+fn value_grid(s: &mut String, axes: &ObjectiveAxes) {
+    let (lo, hi) = (axes.lo, axes.hi);
     for k in 0..=4 {
         let v = lo + (hi - lo) * f64::from(k) / 4.0;
-        let y = y_of(v);
+        let y = axes.y(v);
         let _ = write!(
             s,
             "<line x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"currentColor\" stroke-opacity=\"0.15\"/>\
@@ -380,18 +425,25 @@ pub(crate) fn objective(
             fmt_num((v * 10.0).round() / 10.0)
         );
     }
-    if let Some(a) = amber {
-        let (y0, y1) = (y_of(a.max(target)), y_of(a.min(target)));
-        let _ = write!(
-            s,
-            "<rect x=\"{LEFT}\" y=\"{y0:.1}\" width=\"{plot_w:.1}\" height=\"{:.1}\" fill=\"url(#{id}-p1)\" fill-opacity=\"0.35\"/>\
-             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"currentColor\">amber band</text>",
-            (y1 - y0).max(1.0),
-            W - RIGHT - 4.0,
-            (y0 + y1) / 2.0 + 4.0
-        );
-    }
-    let ty = y_of(target);
+}
+
+/// The band between the amber threshold `a` and the target, shaded with the chart's pattern.
+fn amber_band(s: &mut String, id: &str, axes: &ObjectiveAxes, a: f64, target: f64) {
+    let plot_w = W - LEFT - RIGHT;
+    let (y0, y1) = (axes.y(a.max(target)), axes.y(a.min(target)));
+    let _ = write!(
+        s,
+        "<rect x=\"{LEFT}\" y=\"{y0:.1}\" width=\"{plot_w:.1}\" height=\"{:.1}\" fill=\"url(#{id}-p1)\" fill-opacity=\"0.35\"/>\
+         <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"currentColor\">amber band</text>",
+        (y1 - y0).max(1.0),
+        W - RIGHT - 4.0,
+        (y0 + y1) / 2.0 + 4.0
+    );
+}
+
+/// The target as a bold line across the plot, labelled with its value and unit.
+fn target_line(s: &mut String, axes: &ObjectiveAxes, target: f64, suffix: &str) {
+    let ty = axes.y(target);
     let _ = write!(
         s,
         "<line x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{ty:.1}\" y2=\"{ty:.1}\" stroke=\"currentColor\" stroke-width=\"2\"/>\
@@ -401,14 +453,19 @@ pub(crate) fn objective(
         ty - 6.0,
         fmt_num(target)
     );
-    let pts: Vec<(f64, Option<f64>)> = points.iter().map(|(d, v)| (x_of(*d), Some(y_of(*v)))).collect();
+}
+
+/// The measurements as a labelled line with their dates below it, or a note that there are
+/// none yet.
+fn measurements(s: &mut String, axes: &ObjectiveAxes, points: &[(crate::date::Date, f64)]) {
+    let pts: Vec<(f64, Option<f64>)> = points.iter().map(|(d, v)| (axes.x(*d), Some(axes.y(*v)))).collect();
     let labels: Vec<String> = points.iter().map(|(_, v)| fmt_num(*v)).collect();
-    line(&mut s, &pts, &labels);
+    line(s, &pts, &labels);
     for (d, _) in points {
         let _ = write!(
             s,
             "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"11\" fill=\"currentColor\">{d}</text>",
-            x_of(*d),
+            axes.x(*d),
             H - BOTTOM + 16.0
         );
     }
@@ -420,8 +477,6 @@ pub(crate) fn objective(
             H / 2.0
         );
     }
-    s.push_str("</svg>");
-    s
 }
 
 #[cfg(test)]

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::date::Date;
 use crate::diagnostics::{Diagnostic, WarningClass};
+use crate::framework::Framework;
 use crate::metrics::{self, ActionStatus, Figures};
 use crate::model::Site;
 use crate::record::{Record, Review, ReviewStatus};
@@ -50,54 +52,77 @@ pub(crate) fn check(site: &Site, figures: &Figures) -> Warnings {
     w
 }
 
+/// A review: a planned one must not lie in the past; a held one must have its minutes
+/// complete (the inputs only if it is in the series) and be approved in time.
 fn review(site: &Site, r: &Record<Review>, in_series: bool, w: &mut Warnings) {
-    use WarningClass::{Content, Status};
     let f = &r.fm;
-    let a = site.as_of;
-    let date = *f.date.get_ref();
     if *f.status.get_ref() == ReviewStatus::Planned {
-        if date < a {
-            let d = r.diag_at(
-                "planned-review-past",
-                &f.date,
-                format!("planned review dated {date} is before the as-of date {a}"),
-            );
-            w.add(&r.id, Status, d.hint("hold it and set status = \"held\", or move its date"));
-        }
+        planned_in_past(r, site.as_of, w);
         return;
     }
     let fw_name = f.framework.as_ref().map_or(site.config.framework.as_str(), |x| x.get_ref().as_str());
     let Some(fw) = site.config.framework(fw_name) else { return };
     if in_series {
-        for input in &fw.inputs {
-            match r.scan.headings.iter().find(|h| h.explicit_id.as_deref() == Some(input.key.as_str())) {
-                None => {
-                    let d = r.diag_top(
-                        "missing-input",
-                        format!("no section for required input `{}` ({} {})", input.key, input.clause, input.title),
-                    );
-                    w.add(
-                        &r.id,
-                        Content,
-                        d.hint(format!("add a heading `## {} {{#{}}}` with the minutes on it", input.title, input.key)),
-                    );
-                }
-                Some(h) if !h.has_text => {
-                    let d = r.src.diag(
-                        "empty-input",
-                        h.span.clone(),
-                        format!("the section for input `{}` has no text of its own", input.key),
-                    );
-                    w.add(
-                        &r.id,
-                        Content,
-                        d.hint("record what management considered under this input, even if nothing changed"),
-                    );
-                }
-                Some(_) => {}
+        input_sections(r, fw, w);
+    }
+    minutes(r, fw, fw_name, site.as_of, w);
+    not_approved(r, site.as_of, w);
+}
+
+/// A planned review dated before the as-of date `a`.
+fn planned_in_past(r: &Record<Review>, a: Date, w: &mut Warnings) {
+    let date = *r.fm.date.get_ref();
+    if date < a {
+        let d = r.diag_at(
+            "planned-review-past",
+            &r.fm.date,
+            format!("planned review dated {date} is before the as-of date {a}"),
+        );
+        w.add(&r.id, WarningClass::Status, d.hint("hold it and set status = \"held\", or move its date"));
+    }
+}
+
+/// Each required input of the framework has a section (a heading with its key as id) with
+/// text of its own.
+fn input_sections(r: &Record<Review>, fw: &Framework, w: &mut Warnings) {
+    use WarningClass::Content;
+    for input in &fw.inputs {
+        match r.scan.headings.iter().find(|h| h.explicit_id.as_deref() == Some(input.key.as_str())) {
+            None => {
+                let d = r.diag_top(
+                    "missing-input",
+                    format!("no section for required input `{}` ({} {})", input.key, input.clause, input.title),
+                );
+                w.add(
+                    &r.id,
+                    Content,
+                    d.hint(format!("add a heading `## {} {{#{}}}` with the minutes on it", input.title, input.key)),
+                );
             }
+            Some(h) if !h.has_text => {
+                let d = r.src.diag(
+                    "empty-input",
+                    h.span.clone(),
+                    format!("the section for input `{}` has no text of its own", input.key),
+                );
+                w.add(
+                    &r.id,
+                    Content,
+                    d.hint("record what management considered under this input, even if nothing changed"),
+                );
+            }
+            Some(_) => {}
         }
     }
+}
+
+/// The minutes of a held review as of `a`: top management present, a decision of each output
+/// kind the framework `fw_name` expects, a conclusion once approved, and the climate question
+/// answered where the framework asks it.
+fn minutes(r: &Record<Review>, fw: &Framework, fw_name: &str, a: Date, w: &mut Warnings) {
+    use WarningClass::Content;
+    let f = &r.fm;
+    let date = *f.date.get_ref();
     if !f.attendees.iter().any(|x| x.top_management && x.present) {
         let d = r.diag_at("no-top-management", &f.status, "no member of top management is recorded as present");
         w.add(&r.id, Content, d.hint("mark the attendees who are top management with `top_management = true`"));
@@ -128,6 +153,12 @@ fn review(site: &Site, r: &Record<Review>, in_series: bool, w: &mut Warnings) {
         );
         w.add(&r.id, Content, d.hint("add `climate_relevant = true` or `false` (ISO/IEC 27001 Amd 1:2024)"));
     }
+}
+
+/// A review held more than 30 days before `a` and not approved by then.
+fn not_approved(r: &Record<Review>, a: Date, w: &mut Warnings) {
+    let f = &r.fm;
+    let date = *f.date.get_ref();
     let approved_on = f.approved_on.as_ref().map(|x| *x.get_ref());
     if metrics::review_status(*f.status.get_ref(), approved_on, a) == ReviewStatus::Held && date.days_until(a) > 30 {
         let d = r.diag_at(
@@ -135,7 +166,11 @@ fn review(site: &Site, r: &Record<Review>, in_series: bool, w: &mut Warnings) {
             &f.status,
             format!("held on {date}, more than 30 days before {a}, and not approved"),
         );
-        w.add(&r.id, Status, d.hint("approve the minutes: status = \"approved\", approved_by, approved_on"));
+        w.add(
+            &r.id,
+            WarningClass::Status,
+            d.hint("approve the minutes: status = \"approved\", approved_by, approved_on"),
+        );
     }
 }
 

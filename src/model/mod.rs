@@ -14,6 +14,8 @@ use crate::parse::Parsed;
 use crate::record::Kind;
 use crate::record::{self, Record, ReviewStatus};
 
+mod body;
+mod files;
 mod links;
 mod publish;
 mod rules;
