@@ -237,9 +237,9 @@ fn validate_framework(name: &str, fw: &Framework, src: &SourceText, diags: &mut 
 /// Reads and validates `ROOT/site.toml`.
 pub(crate) fn load(root: &Path) -> Result<Config, LoadError> {
     let path = root.join("site.toml");
-    let bytes = match crate::load::read_file(&path, crate::load::MAX_RECORD_BYTES) {
+    let bytes = match crate::fs::read_file(&path, crate::fs::MAX_RECORD_BYTES) {
         Ok(b) => b,
-        Err(crate::load::ReadError::Io(e)) => {
+        Err(crate::fs::ReadError::Io(e)) => {
             return Err(LoadError::Io(format!("cannot read {}: {e}", path.display())));
         }
         // A FIFO or device is refused, never read (it would block or never end).

@@ -231,11 +231,11 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut out = format!("{sev}[{}]: {}\n", self.code, visible(&self.message));
+        let mut out = format!("{sev}[{}]: {}\n", self.code, printable(&self.message));
         let gutter = " ".repeat(self.line.to_string().len());
-        let _ = writeln!(out, "{gutter}--> {}:{}:{}", visible(&self.file), self.line, self.column);
+        let _ = writeln!(out, "{gutter}--> {}:{}:{}", printable(&self.file), self.line, self.column);
         if let Some(snippet) = &self.snippet {
-            let text = visible(&snippet.text);
+            let text = printable(&snippet.text);
             // The marks move with the escapes before and inside them.
             let chars = snippet.text.chars().count();
             let width = |r: Range<usize>| -> usize {
@@ -249,7 +249,7 @@ impl Diagnostic {
             let _ = writeln!(out, "{gutter} | {}{}", " ".repeat(start), "^".repeat(len));
         }
         if let Some(hint) = &self.hint {
-            let _ = writeln!(out, "{gutter} = hint: {}", visible(hint));
+            let _ = writeln!(out, "{gutter} = hint: {}", printable(hint));
         }
         out
     }
@@ -269,7 +269,7 @@ fn shown_width(c: char) -> usize {
 }
 
 /// `s` as the human format shows it: tabs as spaces, [`hidden`] characters escaped.
-fn visible(s: &str) -> std::borrow::Cow<'_, str> {
+fn printable(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.chars().any(|c| c == '\t' || hidden(c)) {
         return s.into();
     }

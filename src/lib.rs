@@ -22,6 +22,7 @@ mod example;
 mod export;
 mod fingerprint;
 mod framework;
+mod fs;
 mod linkcheck;
 mod load;
 mod markdown;

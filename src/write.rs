@@ -50,7 +50,7 @@ fn io(context: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> Writ
 /// folder it points to is replaced and the link stays as it is.
 pub fn write(out: &Path, site_root: &Path, files: &[OutputFile], force: bool) -> Result<(), WriteError> {
     if let Some(f) = files.iter().find(|f| !valid_output_path(&f.path)) {
-        return Err(WriteError::BadPath(crate::load::shown(&f.path)));
+        return Err(WriteError::BadPath(crate::fs::shown(&f.path)));
     }
     let target = resolve(out)?;
     guard(&target, site_root)?;
@@ -110,7 +110,7 @@ fn check_existing(target: &Path, parent: &Path, force: bool) -> Result<(), Write
         Ok(m) => m,
     };
     if !meta.is_dir() {
-        return Err(WriteError::NotAFolder(target.to_path_buf(), crate::load::file_kind(meta.file_type())));
+        return Err(WriteError::NotAFolder(target.to_path_buf(), crate::fs::file_kind(meta.file_type())));
     }
     #[cfg(unix)]
     {
@@ -317,12 +317,12 @@ pub fn verify(dir: &Path) -> Result<Vec<String>, WriteError> {
     let mut problems = Vec::new();
     match std::fs::symlink_metadata(&sums_path) {
         Ok(m) if !m.is_file() => {
-            problems.push(format!("not a regular file: SHA256SUMS ({})", crate::load::file_kind(m.file_type())));
+            problems.push(format!("not a regular file: SHA256SUMS ({})", crate::fs::file_kind(m.file_type())));
             return Ok(problems);
         }
         _ => {}
     }
-    let sums = crate::load::read_file(&sums_path, u64::MAX)
+    let sums = crate::fs::read_file(&sums_path, u64::MAX)
         .map_err(|e| read_error("cannot read", &sums_path, e))
         .map(|b| String::from_utf8_lossy(&b).into_owned())?;
     let listed = listed_files(&sums, &mut problems);
@@ -336,7 +336,7 @@ pub fn verify(dir: &Path) -> Result<Vec<String>, WriteError> {
             continue;
         }
         let full = dir.join(path);
-        let bytes = crate::load::read_file(&full, u64::MAX).map_err(|e| read_error("cannot read", &full, e))?;
+        let bytes = crate::fs::read_file(&full, u64::MAX).map_err(|e| read_error("cannot read", &full, e))?;
         if &crate::output::sha256_hex(&bytes) != hex {
             problems.push(format!("changed: {path}"));
         }
@@ -376,8 +376,8 @@ fn present_files(dir: &Path, problems: &mut Vec<String>) -> Result<std::collecti
     for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
         let entry =
             entry.map_err(|e| WriteError::Io { context: "cannot read", path: dir.to_path_buf(), source: e.into() })?;
-        let rel = crate::load::rel_path(dir, entry.path());
-        if crate::load::name_problem(entry.file_name()).is_some() {
+        let rel = crate::fs::rel_path(dir, entry.path());
+        if crate::fs::name_problem(entry.file_name()).is_some() {
             problems.push(format!("name cannot be listed in SHA256SUMS: {}", shown(&rel)));
             continue;
         }
@@ -387,19 +387,19 @@ fn present_files(dir: &Path, problems: &mut Vec<String>) -> Result<std::collecti
                 present.insert(rel);
             }
         } else if !ft.is_dir() {
-            problems.push(format!("not a regular file: {} ({})", shown(&rel), crate::load::file_kind(ft)));
+            problems.push(format!("not a regular file: {} ({})", shown(&rel), crate::fs::file_kind(ft)));
         }
     }
     Ok(present)
 }
 
 fn shown(path: &str) -> String {
-    crate::load::shown(path)
+    crate::fs::shown(path)
 }
 
-fn read_error(context: &'static str, path: &Path, e: crate::load::ReadError) -> WriteError {
+fn read_error(context: &'static str, path: &Path, e: crate::fs::ReadError) -> WriteError {
     let source = match e {
-        crate::load::ReadError::Io(e) => e,
+        crate::fs::ReadError::Io(e) => e,
         e => std::io::Error::other(e.to_string()),
     };
     WriteError::Io { context, path: path.to_path_buf(), source }
@@ -420,7 +420,7 @@ mod tests {
         let out = parent.path().join("a/public");
         for bad in ["../victim.txt", "x/../../victim.txt", "/etc/passwd", "a//b", "./a", "a/.", "", "a\\b", "a\nb"] {
             let e = write(&out, site.path(), &[file("index.html"), file(bad)], true).unwrap_err();
-            assert!(matches!(&e, WriteError::BadPath(p) if *p == crate::load::shown(bad)), "{bad:?}: {e}");
+            assert!(matches!(&e, WriteError::BadPath(p) if *p == crate::fs::shown(bad)), "{bad:?}: {e}");
         }
         assert_eq!(std::fs::read_dir(parent.path()).expect("read").count(), 0, "nothing written, not even folders");
 

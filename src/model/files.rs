@@ -23,7 +23,7 @@ pub(super) fn active_files(config: &Config, loaded: &Loaded, diags: &mut Diagnos
         let why = match ext.as_str() {
             // A diagram is welcome as long as it is only a picture.
             "svg" => match loaded.asset_paths.get(asset) {
-                Some(path) => match crate::load::read_file(path, crate::load::MAX_ATTACHMENT_BYTES) {
+                Some(path) => match crate::fs::read_file(path, crate::fs::MAX_ATTACHMENT_BYTES) {
                     Ok(bytes) => active_svg(&bytes).map(|what| format!("this SVG file holds {what}")),
                     // Unreadable files are reported where they are published.
                     Err(_) => None,

@@ -31,12 +31,12 @@ pub(super) fn templates(root: &Path, theme: &str) -> Result<(tera::Tera, u64), R
         }
         for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
             let entry = entry.map_err(|e| RenderError(format!("cannot read {}: {e}", dir.display())))?;
-            if !entry.file_type().is_file() || crate::load::ignored_name(&entry.file_name().to_string_lossy()) {
+            if !entry.file_type().is_file() || crate::fs::ignored_name(&entry.file_name().to_string_lossy()) {
                 continue;
             }
-            let name = crate::load::rel_path(&dir, entry.path());
+            let name = crate::fs::rel_path(&dir, entry.path());
             // Bounded and never blocking, like every read: a FIFO swapped in is refused.
-            let bytes = crate::load::read_file(entry.path(), crate::load::MAX_RECORD_BYTES)
+            let bytes = crate::fs::read_file(entry.path(), crate::fs::MAX_RECORD_BYTES)
                 .map_err(|e| RenderError(format!("cannot read template {}: {e}", entry.path().display())))?;
             let text = String::from_utf8(bytes)
                 .map_err(|_| RenderError(format!("template {} is not valid UTF-8", entry.path().display())))?;
@@ -75,19 +75,19 @@ pub(super) fn static_files(root: &Path, theme: &str) -> Result<Vec<OutputFile>, 
             let entry = entry.map_err(|e| RenderError(format!("cannot read {}: {e}", dir.display())))?;
             if entry.file_type().is_dir()
                 || entry.file_type().is_symlink()
-                || crate::load::ignored_name(&entry.file_name().to_string_lossy())
+                || crate::fs::ignored_name(&entry.file_name().to_string_lossy())
             {
                 continue;
             }
             let path = entry.path();
-            if let Some(problem) = crate::load::name_problem(entry.file_name()) {
-                let shown = crate::load::shown(&path.to_string_lossy());
+            if let Some(problem) = crate::fs::name_problem(entry.file_name()) {
+                let shown = crate::fs::shown(&path.to_string_lossy());
                 return Err(RenderError(format!("{shown}: {problem}; rename it")));
             }
             // A FIFO or device here is an error, never a hang.
-            let bytes = crate::load::read_file(path, crate::load::MAX_ATTACHMENT_BYTES)
+            let bytes = crate::fs::read_file(path, crate::fs::MAX_ATTACHMENT_BYTES)
                 .map_err(|e| RenderError(format!("cannot read {}: {e}", path.display())))?;
-            out.insert(format!("{prefix}{}", crate::load::rel_path(&dir, entry.path())), bytes);
+            out.insert(format!("{prefix}{}", crate::fs::rel_path(&dir, entry.path())), bytes);
         }
     }
     Ok(out.into_iter().map(|(path, bytes)| OutputFile { path, bytes }).collect())
@@ -99,7 +99,7 @@ pub(super) fn assets(site: &Published) -> Result<Vec<OutputFile>, RenderError> {
         .map(|(src, out)| {
             let path = site.asset_sources.get(src).ok_or_else(|| RenderError(format!("{src}: source missing")))?;
             // Load refused FIFOs, devices and oversize files; this holds if one was swapped in since.
-            let bytes = crate::load::read_file(path, crate::load::MAX_ATTACHMENT_BYTES)
+            let bytes = crate::fs::read_file(path, crate::fs::MAX_ATTACHMENT_BYTES)
                 .map_err(|e| RenderError(format!("cannot read {}: {e}", path.display())))?;
             Ok(OutputFile { path: out.clone(), bytes })
         })

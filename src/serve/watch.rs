@@ -248,9 +248,9 @@ fn relevant(root: &Path, path: &Path) -> Option<String> {
 
 /// Files editors write beside the one being saved: never sources.
 fn editor_temp(name: &str) -> bool {
-    // `crate::load::ignored_name` covers dot files (`.#lock`, `.swp`, `.git`), `~` backups,
+    // `crate::fs::ignored_name` covers dot files (`.#lock`, `.swp`, `.git`), `~` backups,
     // `.tmp` files and vim's `4913` probe; Emacs also writes `#auto-save#` files.
-    crate::load::ignored_name(name) || (name.starts_with('#') && name.ends_with('#'))
+    crate::fs::ignored_name(name) || (name.starts_with('#') && name.ends_with('#'))
 }
 
 /// "content/actions/A-1.md changed", "3 files changed (content/…, …)"
