@@ -92,8 +92,8 @@ pub(crate) fn panels(site: &Published, figures: &Figures, i: usize) -> Panels {
         previous_review: e.previous_review.map(|k| ctx::reference(site, site.reviews[k].id())),
         ..Panels::default()
     };
-    for &k in &e.previous_actions {
-        let Entry::Shown(a) = &site.actions[k] else {
+    for (k, facts) in &e.previous_actions {
+        let Entry::Shown(a) = &site.actions[*k] else {
             out.previous_actions_withheld += 1;
             continue;
         };
@@ -103,8 +103,8 @@ pub(crate) fn panels(site: &Published, figures: &Figures, i: usize) -> Panels {
         out.previous_actions.push(PanelAction {
             reference: Ref { status: None, ..ctx::reference(site, &a.id) },
             owner: a.fm.owner.clone(),
-            due: metrics::due_as_of(&a.fm, d).to_string(),
-            status: ctx::action_badge(&a.fm, d),
+            due: facts.due.to_string(),
+            status: ctx::action_badge(facts),
             update,
         });
     }
@@ -114,8 +114,8 @@ pub(crate) fn panels(site: &Published, figures: &Figures, i: usize) -> Panels {
     if !upto.is_empty() {
         out.nc_chart = Some(nc_chart(site, figures, &upto, &format!("nc-{}", review.id)));
     }
-    audits_in(site, e, d, &mut out);
-    objectives_at(site, d, &mut out);
+    audits_in(site, e, &mut out);
+    objectives_at(site, e, d, &mut out);
     out.risk_missing = e.risk.is_none();
     if let Some(now) = &e.risk {
         let before = e.previous_review.and_then(|k| figures.evidence[k].risk.as_ref());
@@ -137,7 +137,7 @@ fn severity_rows(site: &Published, m: &ReviewMetrics, closed: &metrics::Severity
         .collect()
 }
 
-fn audits_in(site: &Published, e: &metrics::ReviewEvidence, d: Date, out: &mut Panels) {
+fn audits_in(site: &Published, e: &metrics::ReviewEvidence, out: &mut Panels) {
     for (k, findings) in &e.audits {
         let Entry::Shown(a) = &site.audits[*k] else {
             out.audits_withheld += 1;
@@ -145,10 +145,10 @@ fn audits_in(site: &Published, e: &metrics::ReviewEvidence, d: Date, out: &mut P
         };
         let findings = findings
             .iter()
-            .map(|&n| {
+            .map(|&(n, status)| {
                 let mut r = ctx::reference(site, site.nonconformities[n].id());
-                if let Some(nc) = site.nonconformities[n].shown() {
-                    r.status = Some(ctx::nc_badge(&nc.fm, d));
+                if !r.withheld {
+                    r.status = Some(ctx::nc_badge(status));
                 }
                 r
             })
@@ -167,8 +167,8 @@ fn audits_in(site: &Published, e: &metrics::ReviewEvidence, d: Date, out: &mut P
     }
 }
 
-fn objectives_at(site: &Published, d: Date, out: &mut Panels) {
-    for o in &site.objectives {
+fn objectives_at(site: &Published, e: &metrics::ReviewEvidence, d: Date, out: &mut Panels) {
+    for (o, attainment) in site.objectives.iter().zip(&e.objectives) {
         let Entry::Shown(o) = o else {
             out.objectives_withheld += 1;
             continue;
@@ -179,7 +179,7 @@ fn objectives_at(site: &Published, d: Date, out: &mut Panels) {
             target: ctx::number(o.fm.target, &o.fm.unit),
             value: m.map(|m| ctx::number(m.value, &o.fm.unit)),
             measured: m.map(|m| m.date.get_ref().to_string()),
-            status: ctx::attainment_badge(&o.fm, d),
+            status: ctx::attainment_badge(*attainment),
         });
     }
 }
@@ -488,11 +488,7 @@ pub(crate) fn matrix(site: &Published, figures: &Figures) -> Matrix {
                 .collect(),
             actions_raised: raised,
             followed_up: followed,
-            approved: metrics::review_status(
-                *r.fm.status.get_ref(),
-                r.fm.approved_on.as_ref().map(|a| *a.get_ref()),
-                site.as_of,
-            ) == record::ReviewStatus::Approved,
+            approved: site.facts.reviews[k] == record::ReviewStatus::Approved,
         });
     }
     Matrix { framework: fw.title.clone(), inputs: fw.inputs.clone(), decision_kinds: kinds, rows, withheld }

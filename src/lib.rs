@@ -186,7 +186,7 @@ pub fn check(opts: &Options) -> Result<Checked, Failure> {
     diags.extend(warnings.diagnostics.iter().cloned());
     log_stage("metrics", t);
     let t = Instant::now();
-    let published = model::publish(&site, &loaded);
+    let published = model::publish(&site, &loaded, &figures);
     log_stage("publish", t);
     Ok(Checked { site, published, figures, warnings, diagnostics: diags.sorted(), records })
 }

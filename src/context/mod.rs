@@ -35,29 +35,24 @@ fn plural(n: i64, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-pub(crate) fn action_badge(a: &record::Action, d: Date) -> Badge {
-    match metrics::action_status(a, d) {
+/// An action's status in words, from its facts (as of the site's date or of a review).
+pub(crate) fn action_badge(f: &metrics::ActionFacts) -> Badge {
+    match f.status {
         ActionStatus::NotYetRaised => Badge::new("planned", "Not yet raised"),
         ActionStatus::Cancelled => Badge::new("cancelled", "Cancelled"),
-        ActionStatus::Closed => {
-            let verified = metrics::verified_by(a, d);
-            match (metrics::closed_on_time(a), verified) {
-                (Some(false), true) => Badge::new("closed-late", "Closed late, verified"),
-                (Some(false), false) => Badge::new("closed-late", "Closed late"),
-                (_, true) => Badge::new("closed", "Closed, verified"),
-                _ => Badge::new("closed", "Closed"),
-            }
-        }
-        ActionStatus::Overdue => {
-            let days = metrics::due_as_of(a, d).days_until(d);
-            Badge::new("overdue", format!("Overdue {}", plural(days, "day")))
-        }
+        ActionStatus::Closed => match (f.closed_on_time, f.verified) {
+            (Some(false), true) => Badge::new("closed-late", "Closed late, verified"),
+            (Some(false), false) => Badge::new("closed-late", "Closed late"),
+            (_, true) => Badge::new("closed", "Closed, verified"),
+            _ => Badge::new("closed", "Closed"),
+        },
+        ActionStatus::Overdue => Badge::new("overdue", format!("Overdue {}", plural(f.days_overdue, "day"))),
         ActionStatus::Open => Badge::new("open", "Open"),
     }
 }
 
-pub(crate) fn nc_badge(n: &record::Nonconformity, d: Date) -> Badge {
-    match metrics::nc_status(n, d) {
+pub(crate) fn nc_badge(status: NcStatus) -> Badge {
+    match status {
         NcStatus::NotYetRaised => Badge::new("planned", "Not yet raised"),
         NcStatus::Ineffective => Badge::new("overdue", "Ineffective"),
         NcStatus::Verified => Badge::new("closed", "Verified"),
@@ -66,17 +61,16 @@ pub(crate) fn nc_badge(n: &record::Nonconformity, d: Date) -> Badge {
     }
 }
 
-pub(crate) fn review_badge(r: &record::Review, d: Date) -> Badge {
-    let approved_on = r.approved_on.as_ref().map(|a| *a.get_ref());
-    match metrics::review_status(*r.status.get_ref(), approved_on, d) {
+pub(crate) fn review_badge(status: ReviewStatus) -> Badge {
+    match status {
         ReviewStatus::Planned => Badge::new("planned", "Planned"),
         ReviewStatus::Held => Badge::new("open", "Held, not approved"),
         ReviewStatus::Approved => Badge::new("closed", "Approved"),
     }
 }
 
-pub(crate) fn attainment_badge(o: &record::Objective, d: Date) -> Badge {
-    match metrics::attainment(o, d) {
+pub(crate) fn attainment_badge(attainment: Attainment) -> Badge {
+    match attainment {
         Attainment::Met => Badge::new("closed", "Met"),
         Attainment::Amber => Badge::new("amber", "Amber"),
         Attainment::Missed => Badge::new("overdue", "Missed"),
@@ -97,12 +91,12 @@ pub(crate) struct Ref {
 
 /// The status badge of any record kind, as of the site's date.
 pub(crate) fn badge_of(site: &Published, kind: Kind, i: usize) -> Option<Badge> {
-    let d = site.as_of;
+    let f = &site.facts;
     Some(match kind {
-        Kind::Review => review_badge(&site.reviews[i].shown()?.fm, d),
-        Kind::Action => action_badge(&site.actions[i].shown()?.fm, d),
-        Kind::Nonconformity => nc_badge(&site.nonconformities[i].shown()?.fm, d),
-        Kind::Objective => attainment_badge(&site.objectives[i].shown()?.fm, d),
+        Kind::Review => review_badge(*f.reviews.get(i)?),
+        Kind::Action => action_badge(f.actions.get(i)?),
+        Kind::Nonconformity => nc_badge(*f.nonconformities.get(i)?),
+        Kind::Objective => attainment_badge(*f.objectives.get(i)?),
         _ => return None,
     })
 }

@@ -50,7 +50,7 @@ pub(crate) fn objective_row(site: &Published, r: &Shown<record::Objective>) -> O
             value: number(m.value, &o.unit),
             note: m.note.clone(),
         }),
-        status: attainment_badge(o, site.as_of),
+        status: attainment_badge(site.facts.objectives[r.at]),
     }
 }
 

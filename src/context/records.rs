@@ -30,7 +30,8 @@ pub(crate) fn action_kind_label(k: record::ActionKind) -> &'static str {
 
 pub(crate) fn action_row(site: &Published, r: &Shown<record::Action>) -> ActionRow {
     let a = &r.fm;
-    let due = metrics::due_as_of(a, site.as_of);
+    let facts = &site.facts.actions[r.at];
+    let due = facts.due;
     ActionRow {
         id: r.id.clone(),
         href: href(Kind::Action, &r.id),
@@ -42,8 +43,8 @@ pub(crate) fn action_row(site: &Published, r: &Shown<record::Action>) -> ActionR
         original_due: a.due.get_ref().to_string(),
         replanned: due != *a.due.get_ref(),
         closed: opt_date(&a.closed),
-        status: action_badge(a, site.as_of),
-        status_key: metrics::action_status(a, site.as_of).as_str(),
+        status: action_badge(facts),
+        status_key: facts.status.as_str(),
     }
 }
 
@@ -82,7 +83,7 @@ pub(crate) fn action_page(site: &Published, r: &Shown<record::Action>, body: Str
         cancelled: opt_date(&a.cancelled),
         cancel_reason: a.cancel_reason.as_ref().map(|c| c.get_ref().clone()),
         verified: opt_date(&a.verified),
-        closed_on_time: metrics::closed_on_time(a),
+        closed_on_time: site.facts.actions[r.at].closed_on_time,
         updates: updates
             .into_iter()
             .map(|(date, _, u)| UpdateCtx { date: date.to_string(), note: u.note.clone(), due: opt_date(&u.due) })
@@ -134,8 +135,8 @@ pub(crate) fn nc_row(site: &Published, r: &Shown<record::Nonconformity>) -> NcRo
         raised: n.raised.get_ref().to_string(),
         closed: opt_date(&n.closed),
         owner: n.owner.clone(),
-        status: nc_badge(n, site.as_of),
-        status_key: metrics::nc_status(n, site.as_of).as_str(),
+        status: nc_badge(site.facts.nonconformities[r.at]),
+        status_key: site.facts.nonconformities[r.at].as_str(),
     }
 }
 

@@ -26,7 +26,7 @@ pub(crate) fn review_row(site: &Published, r: &Shown<record::Review>) -> ReviewR
             record::ReviewKind::Extraordinary => "Extraordinary",
         },
         chair: f.chair.clone(),
-        status: review_badge(f, site.as_of),
+        status: review_badge(site.facts.reviews[r.at]),
         // A count, so the same for every audience; the page lists the visible ones and the rest as withheld.
         decision_count: f.decisions.len() + r.decisions_withheld,
     }
@@ -136,7 +136,6 @@ fn decisions(site: &Published, f: &record::Review, fw: Option<&crate::framework:
 
 pub(crate) fn review_page(site: &Published, r: &Shown<record::Review>, body: String) -> ReviewPage {
     let f = &r.fm;
-    let d = site.as_of;
     let fw_name = f.framework.as_ref().map_or(site.config.framework.clone(), |x| x.get_ref().clone());
     let fw = site.config.framework(&fw_name);
     let att = |a: &record::Attendee| AttendeeCtx {
@@ -151,7 +150,7 @@ pub(crate) fn review_page(site: &Published, r: &Shown<record::Review>, body: Str
         .map(|u| ActionUpdateCtx { action: reference(site, u.action.get_ref()), note: u.note.clone() })
         .collect();
     let approved_on = f.approved_on.as_ref().map(|a| *a.get_ref());
-    let status = metrics::review_status(*f.status.get_ref(), approved_on, d);
+    let status = site.facts.reviews[r.at];
     ReviewPage {
         row: review_row(site, r),
         approved_by: f.approved_by.clone().filter(|_| status == ReviewStatus::Approved),

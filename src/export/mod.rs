@@ -9,7 +9,6 @@ mod site_json;
 pub(crate) use site_json::site_json;
 
 use crate::escape::{self, ics_text};
-use crate::metrics;
 use crate::metrics::Figures;
 use crate::model::{Published, shown};
 use crate::output::{OutputFile, toml_to_json};
@@ -56,7 +55,6 @@ fn opt_date(d: &Option<Sp<Date>>) -> String {
 }
 
 fn actions_csv(site: &Published) -> String {
-    let a = site.as_of;
     let rows = shown(&site.actions)
         .map(|r| {
             let f = &r.fm;
@@ -68,11 +66,11 @@ fn actions_csv(site: &Published) -> String {
                 f.origin.as_ref().map_or(String::new(), |o| o.get_ref().clone()),
                 f.raised.get_ref().to_string(),
                 f.due.get_ref().to_string(),
-                metrics::due_as_of(f, a).to_string(),
+                site.facts.actions[r.at].due.to_string(),
                 opt_date(&f.closed),
                 opt_date(&f.cancelled),
                 opt_date(&f.verified),
-                metrics::action_status(f, a).as_str().to_string(),
+                site.facts.actions[r.at].status.as_str().to_string(),
                 href(Kind::Action, &r.id),
             ]
         })
@@ -98,7 +96,6 @@ fn actions_csv(site: &Published) -> String {
 }
 
 fn nonconformities_csv(site: &Published) -> String {
-    let a = site.as_of;
     let rows = shown(&site.nonconformities)
         .map(|r| {
             let f = &r.fm;
@@ -112,7 +109,7 @@ fn nonconformities_csv(site: &Published) -> String {
                 f.raised.get_ref().to_string(),
                 opt_date(&f.closed),
                 opt_date(&f.verified),
-                metrics::nc_status(f, a).as_str().to_string(),
+                site.facts.nonconformities[r.at].as_str().to_string(),
                 f.actions.iter().map(|x| x.get_ref().as_str()).collect::<Vec<_>>().join(" "),
                 f.requirements.join("; "),
                 href(Kind::Nonconformity, &r.id),
@@ -168,11 +165,12 @@ fn actions_ics(site: &Published, base: Option<&str>) -> String {
     }
     ics_line(&mut out, &format!("X-WR-CALNAME:{}", ics_text(&format!("{}: open actions", site.config.title))));
     for r in shown(&site.actions) {
-        let status = metrics::action_status(&r.fm, a);
+        let facts = &site.facts.actions[r.at];
+        let status = facts.status;
         if !status.is_open() {
             continue;
         }
-        let due = metrics::due_as_of(&r.fm, a);
+        let due = facts.due;
         ics_line(&mut out, "BEGIN:VEVENT");
         ics_line(&mut out, &format!("UID:{}", ics_text(&format!("{}@{host}", r.id))));
         ics_line(&mut out, &format!("DTSTAMP:{}T000000Z", compact(a)));
@@ -227,8 +225,7 @@ fn atom(site: &Published, base: Option<&str>) -> String {
     out.push_str("  <generator>quorum</generator>\n");
     for r in reviews {
         let path = href(Kind::Review, &r.id);
-        let status =
-            metrics::review_status(*r.fm.status.get_ref(), r.fm.approved_on.as_ref().map(|a| *a.get_ref()), site.as_of);
+        let status = site.facts.reviews[r.at];
         let summary = format!(
             "{} review held on {}{}; {} decisions; status {}.",
             if r.fm.kind == crate::record::ReviewKind::Extraordinary { "Extraordinary" } else { "Scheduled" },

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::date::Date;
-use crate::metrics::{self, ActionStatus, Attainment, Figures, NcStatus, ReviewMetrics};
+use crate::metrics::{ActionFacts, ActionStatus, Attainment, Figures, NcStatus, ReviewMetrics};
 use crate::model::{Published, Shown, shown, shown_at};
 use crate::record::{self, Kind, ReviewStatus, Sp};
 use crate::site_map::href;
@@ -224,9 +224,11 @@ pub(crate) fn site_json(site: &Published, figures: &Figures) -> String {
             audience: &site.audience_name,
         },
         reviews: shown_at(&site.reviews).map(|(i, r)| review(site, figures, i, r)).collect(),
-        actions: shown(&site.actions).map(|r| action(r, a)).collect(),
-        nonconformities: shown(&site.nonconformities).map(|r| nonconformity(r, a)).collect(),
-        objectives: shown(&site.objectives).map(|r| objective(r, a)).collect(),
+        actions: shown(&site.actions).map(|r| action(r, &site.facts.actions[r.at])).collect(),
+        nonconformities: shown(&site.nonconformities)
+            .map(|r| nonconformity(r, site.facts.nonconformities[r.at]))
+            .collect(),
+        objectives: shown(&site.objectives).map(|r| objective(r, site.facts.objectives[r.at])).collect(),
         audits: shown(&site.audits).map(audit).collect(),
         pages: shown(&site.pages)
             .map(|r| PageJson {
@@ -253,7 +255,7 @@ fn review<'a>(site: &'a Published, figures: &'a Figures, i: usize, r: &'a Shown<
         url: href(Kind::Review, &r.id),
         title: &f.title,
         date: f.date.get_ref().to_string(),
-        status: metrics::review_status(*f.status.get_ref(), approved_on, site.as_of),
+        status: site.facts.reviews[r.at],
         kind: f.kind,
         period_start: date(&f.period_start),
         chair: f.chair.as_deref(),
@@ -295,7 +297,7 @@ fn review<'a>(site: &'a Published, figures: &'a Figures, i: usize, r: &'a Shown<
     }
 }
 
-fn action(r: &Shown<record::Action>, a: Date) -> ActionJson<'_> {
+fn action<'a>(r: &'a Shown<record::Action>, facts: &ActionFacts) -> ActionJson<'a> {
     let f = &r.fm;
     let mut updates: Vec<(usize, &record::Update)> = f.updates.iter().enumerate().collect();
     updates.sort_by_key(|(i, u)| (*u.date.get_ref(), *i));
@@ -308,13 +310,13 @@ fn action(r: &Shown<record::Action>, a: Date) -> ActionJson<'_> {
         origin: f.origin.as_ref().map(|o| o.get_ref().as_str()),
         raised: f.raised.get_ref().to_string(),
         due: f.due.get_ref().to_string(),
-        due_as_of: metrics::due_as_of(f, a).to_string(),
+        due_as_of: facts.due.to_string(),
         closed: date(&f.closed),
         cancelled: date(&f.cancelled),
         cancel_reason: f.cancel_reason.as_ref().map(|c| c.get_ref().as_str()),
         verified: date(&f.verified),
-        status: metrics::action_status(f, a),
-        closed_on_time: metrics::closed_on_time(f),
+        status: facts.status,
+        closed_on_time: facts.closed_on_time,
         confidential: f.confidential,
         updates: (updates.into_iter())
             .map(|(_, u)| UpdateJson { date: u.date.get_ref().to_string(), note: &u.note, due: date(&u.due) })
@@ -323,7 +325,7 @@ fn action(r: &Shown<record::Action>, a: Date) -> ActionJson<'_> {
     }
 }
 
-fn nonconformity(r: &Shown<record::Nonconformity>, a: Date) -> NcJson<'_> {
+fn nonconformity(r: &Shown<record::Nonconformity>, status: NcStatus) -> NcJson<'_> {
     let f = &r.fm;
     NcJson {
         id: &r.id,
@@ -343,13 +345,13 @@ fn nonconformity(r: &Shown<record::Nonconformity>, a: Date) -> NcJson<'_> {
         verified: date(&f.verified),
         effective: f.verified.as_ref().map(|_| f.effective.as_ref().is_none_or(|e| *e.get_ref())),
         repeat_of: ids(&f.repeat_of),
-        status: metrics::nc_status(f, a),
+        status,
         confidential: f.confidential,
         extra: extra(&f.extra),
     }
 }
 
-fn objective(r: &Shown<record::Objective>, a: Date) -> ObjectiveJson<'_> {
+fn objective(r: &Shown<record::Objective>, attainment: Attainment) -> ObjectiveJson<'_> {
     let f = &r.fm;
     let mut ms: Vec<(usize, &record::Measurement)> = f.measurements.iter().enumerate().collect();
     ms.sort_by_key(|(i, m)| (*m.date.get_ref(), *i));
@@ -362,7 +364,7 @@ fn objective(r: &Shown<record::Objective>, a: Date) -> ObjectiveJson<'_> {
         target: f.target,
         amber: f.amber.as_ref().map(|x| *x.get_ref()),
         direction: f.direction,
-        attainment: metrics::attainment(f, a),
+        attainment,
         measurements: (ms.into_iter())
             .map(|(_, m)| MeasurementJson {
                 date: m.date.get_ref().to_string(),

@@ -6,21 +6,69 @@
 use crate::model::Site;
 use crate::record::{self, ReviewStatus};
 
-use super::{ActionStatus, Figures, SeverityCounts, action_status, nc_status};
+use super::{
+    ActionStatus, Attainment, Figures, NcStatus, SeverityCounts, action_status, attainment, closed_on_time, due_as_of,
+    nc_status, review_status, verified_by,
+};
+use crate::date::Date;
+
+/// What an action's status rests on, as of one date: the render side only formats it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ActionFacts {
+    pub(crate) status: ActionStatus,
+    /// The due date in force (re-plans applied).
+    pub(crate) due: Date,
+    /// Days past `due`, when overdue (else 0).
+    pub(crate) days_overdue: i64,
+    /// Closed by its original due date, when closed by the date.
+    pub(crate) closed_on_time: Option<bool>,
+    /// Closure verified by the date.
+    pub(crate) verified: bool,
+}
+
+/// An action's facts as of `d`.
+pub(crate) fn action_facts(a: &record::Action, d: Date) -> ActionFacts {
+    let status = action_status(a, d);
+    let due = due_as_of(a, d);
+    let closed = a.closed.as_ref().is_some_and(|c| *c.get_ref() <= d);
+    ActionFacts {
+        status,
+        due,
+        days_overdue: if status == ActionStatus::Overdue { due.days_until(d) } else { 0 },
+        closed_on_time: if closed { closed_on_time(a) } else { None },
+        verified: verified_by(a, d),
+    }
+}
+
+/// A review's status as of `d`: an approval dated after it is not yet given.
+pub(crate) fn review_status_of(r: &record::Review, d: Date) -> ReviewStatus {
+    review_status(*r.status.get_ref(), r.approved_on.as_ref().map(|a| *a.get_ref()), d)
+}
+
+/// Every record's status as of the site's date, by index into the site's lists.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RecordFacts {
+    pub(crate) actions: Vec<ActionFacts>,
+    pub(crate) nonconformities: Vec<NcStatus>,
+    pub(crate) objectives: Vec<Attainment>,
+    pub(crate) reviews: Vec<ReviewStatus>,
+}
 
 /// What one review's evidence shows, by index into the site's lists.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ReviewEvidence {
     /// Actions raised before the review and open at the previous series review (all of them,
-    /// if there is none), in `site.actions` order.
-    pub(crate) previous_actions: Vec<usize>,
+    /// if there is none), in `site.actions` order, with their facts as of the review.
+    pub(crate) previous_actions: Vec<(usize, ActionFacts)>,
     /// The series review before this one, if any.
     pub(crate) previous_review: Option<usize>,
     /// Nonconformities closed in the period, by severity.
     pub(crate) nc_closed: SeverityCounts,
     /// Audits started in the period, each with the nonconformities raised against it by the
-    /// review's figures date.
-    pub(crate) audits: Vec<(usize, Vec<usize>)>,
+    /// review's figures date and their status then.
+    pub(crate) audits: Vec<(usize, Vec<(usize, NcStatus)>)>,
+    /// Every objective's attainment as of the review, in `site.objectives` order.
+    pub(crate) objectives: Vec<Attainment>,
     /// Decisions per kind of [`crate::framework::DECISION_KINDS`], confidential ones counted.
     pub(crate) decisions: Vec<u64>,
     /// Actions the review raised (series reviews only), and how many were followed up by the
@@ -47,9 +95,15 @@ pub(crate) struct Dashboard {
 /// Per-review evidence facts, every audit's findings and the dashboard figures.
 pub(super) fn compute(site: &Site, figures: &mut Figures) {
     figures.findings = crate::model::findings(site);
+    let d = site.as_of;
+    figures.records = RecordFacts {
+        actions: site.actions.iter().map(|a| action_facts(&a.fm, d)).collect(),
+        nonconformities: site.nonconformities.iter().map(|n| nc_status(&n.fm, d)).collect(),
+        objectives: site.objectives.iter().map(|o| attainment(&o.fm, d)).collect(),
+        reviews: site.reviews.iter().map(|r| review_status_of(&r.fm, d)).collect(),
+    };
     let evidence = (0..site.reviews.len()).map(|i| review(site, figures, i)).collect();
     figures.evidence = evidence;
-    let d = site.as_of;
     figures.dashboard = Dashboard {
         overdue: (site.actions.iter().enumerate())
             .filter(|(_, a)| action_status(&a.fm, d) == ActionStatus::Overdue)
@@ -74,7 +128,7 @@ fn review(site: &Site, figures: &Figures, i: usize) -> ReviewEvidence {
         .filter(|(_, a)| {
             *a.fm.raised.get_ref() < review_date && prev_date.is_none_or(|pd| action_status(&a.fm, pd).is_open())
         })
-        .map(|(k, _)| k)
+        .map(|(k, a)| (k, action_facts(&a.fm, p.as_of)))
         .collect();
     let nc_closed = SeverityCounts(
         (site.config.severities.iter())
@@ -93,7 +147,8 @@ fn review(site: &Site, figures: &Figures, i: usize) -> ReviewEvidence {
         .filter(|(_, a)| p.period.contains(*a.fm.start.get_ref()))
         .map(|(k, _)| {
             let raised = |n: &usize| *site.nonconformities[*n].fm.raised.get_ref() <= p.as_of;
-            (k, figures.findings[k].iter().copied().filter(raised).collect())
+            let status = |n: usize| (n, nc_status(&site.nonconformities[n].fm, p.as_of));
+            (k, figures.findings[k].iter().copied().filter(raised).map(status).collect())
         })
         .collect();
     let decisions = (crate::framework::DECISION_KINDS.iter())
@@ -105,6 +160,7 @@ fn review(site: &Site, figures: &Figures, i: usize) -> ReviewEvidence {
         previous_review: prev,
         nc_closed,
         audits,
+        objectives: site.objectives.iter().map(|o| attainment(&o.fm, p.as_of)).collect(),
         decisions,
         actions_raised,
         followed_up,

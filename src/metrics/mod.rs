@@ -5,7 +5,7 @@ use serde::Serialize;
 
 mod facts;
 
-pub(crate) use facts::{Dashboard, ReviewEvidence};
+pub(crate) use facts::{ActionFacts, Dashboard, RecordFacts, ReviewEvidence};
 
 use crate::date::Date;
 use crate::record::{Action, Direction, Nonconformity, Objective, ReviewStatus};
@@ -410,6 +410,8 @@ pub(crate) struct Figures {
     /// Per audit in `site.audits` order: the nonconformities raised against it.
     pub(crate) findings: Vec<Vec<usize>>,
     pub(crate) dashboard: Dashboard,
+    /// Every record's status as of the site's date.
+    pub(crate) records: RecordFacts,
 }
 
 /// The metrics stage: figures for every review, from every record present as of the site's

@@ -21,6 +21,8 @@ use crate::site_map::page_dir;
 #[derive(Clone, Debug)]
 pub(crate) struct Shown<T> {
     pub(crate) id: String,
+    /// Index in its list (and in the figures' per-record facts).
+    pub(crate) at: usize,
     /// Site-relative folder of the file.
     pub(crate) dir: String,
     /// Front matter without confidential decisions and updates, or facts dated after the
@@ -109,10 +111,12 @@ pub(crate) struct Published {
     /// Per audit in `audits` order: the nonconformities raised against it (indices into
     /// `nonconformities`, shown or withheld).
     pub(crate) findings: Vec<Vec<usize>>,
+    /// Every record's status as of the as-of date, from the figures (index by `Shown::at`).
+    pub(crate) facts: crate::metrics::RecordFacts,
 }
 
 /// The published view of a checked site for its audience and as-of date.
-pub(crate) fn publish(site: &Site, loaded: &Loaded) -> Published {
+pub(crate) fn publish(site: &Site, loaded: &Loaded, figures: &crate::metrics::Figures) -> Published {
     let a = site.as_of;
     let redact = site.redact();
     let mut index = HashMap::new();
@@ -137,13 +141,33 @@ pub(crate) fn publish(site: &Site, loaded: &Loaded) -> Published {
         as_of: a,
         audience_name: site.audience_name.clone(),
         redacted: redact,
-        reviews: site.reviews.iter().map(|r| entry(site, r, |fm| review_fm(fm, a, redact))).collect(),
-        actions: site.actions.iter().map(|r| entry(site, r, |fm| (action_fm(fm, a), 0, 0))).collect(),
-        nonconformities: site.nonconformities.iter().map(|r| entry(site, r, |fm| (nc_fm(fm, a), 0, 0))).collect(),
-        objectives: site.objectives.iter().map(|r| entry(site, r, |fm| (objective_fm(fm, a), 0, 0))).collect(),
-        audits: site.audits.iter().map(|r| entry(site, r, |fm| (fm.clone(), 0, 0))).collect(),
-        pages: site.pages.iter().map(|r| entry(site, r, |fm| (fm.clone(), 0, 0))).collect(),
-        home: site.home.as_ref().map(|h| shown_record(h, h.fm.clone(), redact, (0, 0))),
+        reviews: site
+            .reviews
+            .iter()
+            .enumerate()
+            .map(|(at, r)| entry(site, at, r, |fm| review_fm(fm, a, redact)))
+            .collect(),
+        actions: site
+            .actions
+            .iter()
+            .enumerate()
+            .map(|(at, r)| entry(site, at, r, |fm| (action_fm(fm, a), 0, 0)))
+            .collect(),
+        nonconformities: site
+            .nonconformities
+            .iter()
+            .enumerate()
+            .map(|(at, r)| entry(site, at, r, |fm| (nc_fm(fm, a), 0, 0)))
+            .collect(),
+        objectives: site
+            .objectives
+            .iter()
+            .enumerate()
+            .map(|(at, r)| entry(site, at, r, |fm| (objective_fm(fm, a), 0, 0)))
+            .collect(),
+        audits: site.audits.iter().enumerate().map(|(at, r)| entry(site, at, r, |fm| (fm.clone(), 0, 0))).collect(),
+        pages: site.pages.iter().enumerate().map(|(at, r)| entry(site, at, r, |fm| (fm.clone(), 0, 0))).collect(),
+        home: site.home.as_ref().map(|h| shown_record(h, 0, h.fm.clone(), redact, (0, 0))),
         index,
         backlinks,
         backlinks_withheld,
@@ -151,6 +175,7 @@ pub(crate) fn publish(site: &Site, loaded: &Loaded) -> Published {
         asset_sources: loaded.asset_paths.clone(),
         record_files: site.views().map(|v| (v.file.to_string(), v.id.to_string())).collect(),
         findings: super::findings(site),
+        facts: figures.records.clone(),
     }
 }
 
@@ -221,18 +246,19 @@ fn view<'a, T>(r: &'a Shown<T>, title: &'a str) -> View<'a> {
 }
 
 /// A record's entry: its ID alone when withheld, else the redacted record.
-fn entry<T>(site: &Site, r: &Record<T>, fm: impl Fn(&T) -> (T, usize, usize)) -> Entry<T> {
+fn entry<T>(site: &Site, at: usize, r: &Record<T>, fm: impl Fn(&T) -> (T, usize, usize)) -> Entry<T> {
     if !site.visible(&r.id) {
         return Entry::Withheld(r.id.clone());
     }
     let (fm, decisions, updates) = fm(&r.fm);
-    Entry::Shown(Box::new(shown_record(r, fm, site.redact(), (decisions, updates))))
+    Entry::Shown(Box::new(shown_record(r, at, fm, site.redact(), (decisions, updates))))
 }
 
-fn shown_record<T, U>(r: &Record<T>, fm: U, redact: bool, (decisions, updates): (usize, usize)) -> Shown<U> {
+fn shown_record<T, U>(r: &Record<T>, at: usize, fm: U, redact: bool, (decisions, updates): (usize, usize)) -> Shown<U> {
     let (body, scan) = if redact { cut_sections(r) } else { (r.body.clone(), r.scan.clone()) };
     Shown {
         id: r.id.clone(),
+        at,
         dir: r.dir.clone(),
         fm,
         body,
