@@ -198,9 +198,10 @@ fn read_source(
         // A file that exists but cannot be read is an I/O error (exit 2), not a content error.
         Err(ReadError::Io(source)) => return Err(LoadError::Io { path: path.to_path_buf(), source }),
         Err(e) => {
+            let too_large = matches!(e, ReadError::TooLarge { .. });
             let mut d =
                 read_diagnostic(&rel, e, "move large material into an attachment beside a folder record's index.md");
-            if d.code == "file-too-large" {
+            if too_large {
                 d.message = format!("record {}", d.message);
             }
             return Ok(Err(d));

@@ -1,12 +1,13 @@
 //! Markdown rendering and the output link check on arbitrary text: the body renders with a
-//! resolver that resolves everything, redacting or not, and the link check reads the result.
+//! resolver that resolves some of everything, with raw HTML sanitised or trusted, and the link
+//! check reads the result. (Confidential sections are cut in the model, before rendering; the
+//! leak property test in tests/integration/leaks.rs covers that cut.)
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use quorum::{Resolver, WikiTarget, render_markdown as render};
-use quorum::OutputFile;
+use quorum::{OutputFile, RawHtml, Resolver, WikiTarget, render_markdown as render};
 
-struct Any(bool);
+struct Any(RawHtml);
 
 impl Resolver for Any {
     fn wiki(&self, target: &str) -> WikiTarget {
@@ -22,15 +23,15 @@ impl Resolver for Any {
     fn panel(&self, heading_id: &str) -> Option<String> {
         heading_id.starts_with('p').then(|| "<div>panel</div>".into())
     }
-    fn redact(&self) -> bool {
+    fn raw_html(&self) -> RawHtml {
         self.0
     }
 }
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    for redact in [false, true] {
-        let html = render(text, &Any(redact));
+    for raw_html in [RawHtml::Sanitize, RawHtml::Trusted] {
+        let html = render(text, &Any(raw_html));
         let files = [OutputFile { path: "a/index.html".into(), bytes: html.into_bytes() }];
         let _ = quorum::check_links(&files);
     }

@@ -13,6 +13,16 @@ use crate::markdown;
 use crate::model::{Shown, shown, withheld};
 use crate::record::Kind;
 
+/// An input of the review's framework that its minutes have no heading for: listed under
+/// "Inputs not covered in the minutes", with its evidence panel when it has one.
+#[derive(Serialize)]
+struct MissingInput {
+    key: String,
+    title: String,
+    clause: String,
+    panel: Option<String>,
+}
+
 impl Renderer<'_> {
     /// A review page: minutes with each input's evidence panel under its heading, the
     /// figures of its period, and the panels of inputs the minutes lack.
@@ -44,9 +54,12 @@ impl Renderer<'_> {
                 (true, Some(p)) => {
                     html.insert(input.key.clone(), p);
                 }
-                (false, p) if !r.scan.headings.is_empty() || p.is_some() => missing.push(serde_json::json!({
-                    "key": input.key, "title": input.title, "clause": input.clause, "panel": p,
-                })),
+                (false, panel) if !r.scan.headings.is_empty() || panel.is_some() => missing.push(MissingInput {
+                    key: input.key.clone(),
+                    title: input.title.clone(),
+                    clause: input.clause.clone(),
+                    panel,
+                }),
                 _ => {}
             }
         }
@@ -60,7 +73,7 @@ impl Renderer<'_> {
             period: String,
             figures_as_of: String,
             figures: Vec<crate::evidence::FigureRow>,
-            missing_inputs: Vec<serde_json::Value>,
+            missing_inputs: Vec<MissingInput>,
         }
         let p = &self.figures.periods[i];
         Ok(Box::new(Full {

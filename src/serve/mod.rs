@@ -69,7 +69,13 @@ pub(crate) struct Snapshot {
 impl Snapshot {
     /// The state message every open page receives: `{"generation": "…", "error": null}`.
     fn message(&self) -> String {
-        serde_json::json!({ "generation": self.generation, "error": self.error }).to_string()
+        #[derive(serde::Serialize)]
+        struct Message<'a> {
+            generation: &'a str,
+            error: Option<&'a str>,
+        }
+        let m = Message { generation: &self.generation, error: self.error.as_deref() };
+        serde_json::to_string(&m).expect("a struct of strings serialises")
     }
 }
 
