@@ -9,7 +9,7 @@ use crate::context::{self as ctx, Badge, Ref};
 use crate::date::Date;
 use crate::metrics::{self, Figures, ReviewMetrics};
 use crate::model::{Entry, Published, Shown};
-use crate::record;
+use crate::record::{self, Kind};
 
 /// An action listed in the previous-actions panel.
 #[derive(Serialize)]
@@ -17,7 +17,9 @@ pub(crate) struct PanelAction {
     pub(crate) reference: Ref,
     pub(crate) owner: String,
     pub(crate) due: String,
+    /// As of the review, with the status now where it differs.
     pub(crate) status: Badge,
+    pub(crate) now: Option<Badge>,
     pub(crate) update: Option<String>,
 }
 
@@ -43,7 +45,9 @@ pub(crate) struct ObjectiveRow {
     pub(crate) target: String,
     pub(crate) value: Option<String>,
     pub(crate) measured: Option<String>,
+    /// As of the review, with the attainment now where it differs.
     pub(crate) status: Badge,
+    pub(crate) now: Option<Badge>,
 }
 
 #[derive(Serialize)]
@@ -105,6 +109,7 @@ pub(crate) fn panels(site: &Published, figures: &Figures, i: usize) -> Panels {
             owner: a.fm.owner.clone(),
             due: facts.due.to_string(),
             status: ctx::action_badge(facts),
+            now: e.quoted.get(&(Kind::Action, *k)).and_then(ctx::now_badge),
             update,
         });
     }
@@ -148,7 +153,11 @@ fn audits_in(site: &Published, e: &metrics::ReviewEvidence, out: &mut Panels) {
             .map(|&(n, status)| {
                 let mut r = ctx::reference(site, site.nonconformities[n].id());
                 if !r.withheld {
-                    r.status = Some(ctx::nc_badge(status));
+                    let (then, now) = match e.quoted.get(&(Kind::Nonconformity, n)) {
+                        Some(q) => ctx::quoted_badges(q, "at this review"),
+                        None => (ctx::nc_badge(status), None),
+                    };
+                    (r.status, r.now) = (Some(then), now);
                 }
                 r
             })
@@ -168,7 +177,7 @@ fn audits_in(site: &Published, e: &metrics::ReviewEvidence, out: &mut Panels) {
 }
 
 fn objectives_at(site: &Published, e: &metrics::ReviewEvidence, d: Date, out: &mut Panels) {
-    for (o, attainment) in site.objectives.iter().zip(&e.objectives) {
+    for (k, (o, attainment)) in site.objectives.iter().zip(&e.objectives).enumerate() {
         let Entry::Shown(o) = o else {
             out.objectives_withheld += 1;
             continue;
@@ -180,6 +189,7 @@ fn objectives_at(site: &Published, e: &metrics::ReviewEvidence, d: Date, out: &m
             value: m.map(|m| ctx::number(m.value, &o.fm.unit)),
             measured: m.map(|m| m.date.get_ref().to_string()),
             status: ctx::attainment_badge(*attainment),
+            now: e.quoted.get(&(Kind::Objective, k)).and_then(ctx::now_badge),
         });
     }
 }

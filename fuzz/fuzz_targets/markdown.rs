@@ -12,7 +12,7 @@ struct Any(RawHtml);
 impl Resolver for Any {
     fn wiki(&self, target: &str) -> WikiTarget {
         if target.len() % 2 == 0 {
-            WikiTarget::Link { href: format!("../{target}/index.html"), label: target.into(), status: None }
+            WikiTarget::Link { href: format!("../{target}/index.html"), label: target.into(), status: None, now: None }
         } else {
             WikiTarget::Plain
         }

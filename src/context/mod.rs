@@ -78,6 +78,54 @@ pub(crate) fn attainment_badge(attainment: Attainment) -> Badge {
     }
 }
 
+/// The badge of a status of any kind.
+pub(crate) fn status_badge(s: &metrics::Status) -> Badge {
+    match s {
+        metrics::Status::Action(f) => action_badge(f),
+        metrics::Status::Nonconformity(n) => nc_badge(*n),
+        metrics::Status::Objective(a) => attainment_badge(*a),
+        metrics::Status::Review(r) => review_badge(*r),
+    }
+}
+
+/// Where a page quotes statuses as of its own date (a review's meeting, an audit's end): the
+/// quoted statuses and the words that say when they held ("at this review").
+#[derive(Clone, Copy)]
+pub(crate) struct At<'a> {
+    pub(crate) quotes: &'a metrics::Quotes,
+    pub(crate) when: &'static str,
+}
+
+impl At<'_> {
+    /// The badges of record `i` of `kind` on this page: its status then, and its status now
+    /// when that reads differently.
+    pub(crate) fn badges(&self, kind: Kind, i: usize) -> Option<(Badge, Option<Badge>)> {
+        self.quotes.get(&(kind, i)).map(|q| quoted_badges(q, self.when))
+    }
+}
+
+/// A quoted status as badges: "Open at this review", then, where the status has changed
+/// since, "now: Closed late on 2026-07-02" (or "now: Met, measured 2026-10-31").
+pub(crate) fn quoted_badges(q: &metrics::Quote, when: &str) -> (Badge, Option<Badge>) {
+    let then = status_badge(&q.then.status);
+    (Badge::new(then.class, format!("{} {when}", then.label)), now_badge(q))
+}
+
+/// A quoted record's status as of the site's date, dated, where it reads differently from
+/// its status then: "now: Closed late on 2026-07-02".
+pub(crate) fn now_badge(q: &metrics::Quote) -> Option<Badge> {
+    let then = status_badge(&q.then.status);
+    let now = status_badge(&q.now.status);
+    (then.label != now.label || then.class != now.class).then(|| {
+        let label = match (q.now.since, q.now.status) {
+            (Some(d), metrics::Status::Objective(_)) => format!("now: {}, measured {d}", now.label),
+            (Some(d), _) => format!("now: {} on {d}", now.label),
+            (None, _) => format!("now: {}", now.label),
+        };
+        Badge::new(now.class, label)
+    })
+}
+
 /// A link to a record (or decision), or its plain ID when it is not in this build.
 #[derive(Clone, Debug, Serialize)]
 pub(crate) struct Ref {
@@ -85,7 +133,11 @@ pub(crate) struct Ref {
     pub(crate) title: String,
     /// Site-relative href (prefix with `root`); empty when withheld.
     pub(crate) href: String,
+    /// As of the site's date, or, on a dated page, as of the page's date.
     pub(crate) status: Option<Badge>,
+    /// On a dated page: the status as of the site's date, where it reads differently.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) now: Option<Badge>,
     pub(crate) withheld: bool,
 }
 
@@ -101,8 +153,14 @@ pub(crate) fn badge_of(site: &Published, kind: Kind, i: usize) -> Option<Badge> 
     })
 }
 
-/// Resolves `ID` or `REVIEW#D1` to a [`Ref`].
+/// Resolves `ID` or `REVIEW#D1` to a [`Ref`] with its status as of the site's date.
 pub(crate) fn reference(site: &Published, target: &str) -> Ref {
+    reference_at(site, target, None)
+}
+
+/// Resolves `ID` or `REVIEW#D1` to a [`Ref`]; on a dated page (`at`), a quoted record's
+/// status is the one it had then, with its status now beside it where that differs.
+pub(crate) fn reference_at(site: &Published, target: &str, at: Option<&At>) -> Ref {
     let (id, frag) = match target.split_once('#') {
         Some((i, f)) => (i, Some(f)),
         None => (target, None),
@@ -117,7 +175,14 @@ pub(crate) fn reference(site: &Published, target: &str) -> Ref {
             if let Some(f) = frag {
                 if site.fragment_withheld(id, f) {
                     let id = format!("{canonical}#{f}");
-                    return Ref { id, title: String::new(), href: String::new(), status: None, withheld: true };
+                    return Ref {
+                        id,
+                        title: String::new(),
+                        href: String::new(),
+                        status: None,
+                        now: None,
+                        withheld: true,
+                    };
                 }
                 href = format!("{href}#{f}");
                 label_id = format!("{canonical}#{f}");
@@ -125,15 +190,21 @@ pub(crate) fn reference(site: &Published, target: &str) -> Ref {
                     title_out = dec.text.clone();
                 }
             }
-            Ref {
-                id: label_id,
-                title: title_out,
-                href,
-                status: if frag.is_some() { None } else { badge_of(site, kind, i) },
-                withheld: false,
-            }
+            let (status, now) = match (frag, at.and_then(|at| at.badges(kind, i))) {
+                (Some(_), _) => (None, None),
+                (None, Some((then, now))) => (Some(then), now),
+                (None, None) => (badge_of(site, kind, i), None),
+            };
+            Ref { id: label_id, title: title_out, href, status, now, withheld: false }
         }
-        None => Ref { id: target.to_string(), title: String::new(), href: String::new(), status: None, withheld: true },
+        None => Ref {
+            id: target.to_string(),
+            title: String::new(),
+            href: String::new(),
+            status: None,
+            now: None,
+            withheld: true,
+        },
     }
 }
 

@@ -144,15 +144,28 @@ pub(crate) struct AuditPage {
     pub(crate) attachments: Vec<Attachment>,
 }
 
-pub(crate) fn audit_page(site: &Published, r: &Shown<record::Audit>, body: String) -> AuditPage {
+/// An audit's page; its findings show their status at the audit's end (`quotes`) and now.
+pub(crate) fn audit_page(
+    site: &Published,
+    r: &Shown<record::Audit>,
+    body: String,
+    quotes: &crate::metrics::Quotes,
+) -> AuditPage {
     AuditPage {
         row: audit_row(site, r),
         scope: r.fm.scope.clone(),
         requirements: r.fm.requirements.clone(),
         findings: findings(site, &r.id)
             .iter()
-            .filter_map(|&n| site.nonconformities[n].shown())
-            .map(|n| nc_row(site, n))
+            .filter_map(|&n| site.nonconformities[n].shown().map(|s| (n, s)))
+            .map(|(n, s)| {
+                let mut row = nc_row(site, s);
+                // The table's column says "at the audit's end".
+                if let Some(q) = quotes.get(&(Kind::Nonconformity, n)) {
+                    (row.status, row.now) = (super::status_badge(&q.then.status), super::now_badge(q));
+                }
+                row
+            })
             .collect(),
         findings_withheld: findings(site, &r.id).iter().filter(|&&n| site.nonconformities[n].shown().is_none()).count(),
         body,

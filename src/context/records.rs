@@ -121,6 +121,9 @@ pub(crate) struct NcRow {
     pub(crate) closed: Option<String>,
     pub(crate) owner: Option<String>,
     pub(crate) status: Badge,
+    /// On a dated page (an audit's findings): the status now, where it differs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) now: Option<Badge>,
     pub(crate) status_key: &'static str,
 }
 
@@ -136,6 +139,7 @@ pub(crate) fn nc_row(site: &Published, r: &Shown<record::Nonconformity>) -> NcRo
         closed: opt_date(&n.closed),
         owner: n.owner.clone(),
         status: nc_badge(site.facts.nonconformities[r.at]),
+        now: None,
         status_key: site.facts.nonconformities[r.at].as_str(),
     }
 }

@@ -117,7 +117,12 @@ pub(crate) fn decision_kind_label(k: record::DecisionKind) -> String {
 }
 
 /// A review's decisions, each with its inputs (titled by the review's framework) and actions.
-fn decisions(site: &Published, f: &record::Review, fw: Option<&crate::framework::Framework>) -> Vec<DecisionCtx> {
+fn decisions(
+    site: &Published,
+    f: &record::Review,
+    fw: Option<&crate::framework::Framework>,
+    at: &super::At,
+) -> Vec<DecisionCtx> {
     let input_title = |k: &str| fw.and_then(|fw| fw.input(k)).map_or(k.to_string(), |i| i.title.clone());
     (f.decisions.iter())
         .map(|x| DecisionCtx {
@@ -128,13 +133,14 @@ fn decisions(site: &Published, f: &record::Review, fw: Option<&crate::framework:
             inputs: (x.inputs.iter())
                 .map(|i| InputRef { key: i.get_ref().clone(), title: input_title(i.get_ref()) })
                 .collect(),
-            actions: x.actions.iter().map(|a| reference(site, a.get_ref())).collect(),
+            actions: x.actions.iter().map(|a| super::reference_at(site, a.get_ref(), Some(at))).collect(),
             requirements: x.requirements.clone(),
         })
         .collect()
 }
 
-pub(crate) fn review_page(site: &Published, r: &Shown<record::Review>, body: String) -> ReviewPage {
+/// A review page's context; `at` holds the statuses it quotes as of the meeting.
+pub(crate) fn review_page(site: &Published, r: &Shown<record::Review>, body: String, at: &super::At) -> ReviewPage {
     let f = &r.fm;
     let fw_name = f.framework.as_ref().map_or(site.config.framework.clone(), |x| x.get_ref().clone());
     let fw = site.config.framework(&fw_name);
@@ -143,11 +149,14 @@ pub(crate) fn review_page(site: &Published, r: &Shown<record::Review>, body: Str
         role: a.role.clone(),
         top_management: a.top_management,
     };
-    let decisions = decisions(site, f, fw);
+    let decisions = decisions(site, f, fw, at);
     let updates: Vec<ActionUpdateCtx> = f
         .action_updates
         .iter()
-        .map(|u| ActionUpdateCtx { action: reference(site, u.action.get_ref()), note: u.note.clone() })
+        .map(|u| ActionUpdateCtx {
+            action: super::reference_at(site, u.action.get_ref(), Some(at)),
+            note: u.note.clone(),
+        })
         .collect();
     let approved_on = f.approved_on.as_ref().map(|a| *a.get_ref());
     let status = site.facts.reviews[r.at];

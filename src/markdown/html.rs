@@ -16,6 +16,9 @@ pub enum WikiTarget {
         label: String,
         /// The target's status badge (class, label), if it has one.
         status: Option<(String, String)>,
+        /// On a dated page, the target's status as of the site's date (class, label) where it
+        /// differs from `status`: shown after it, smaller.
+        now: Option<(String, String)>,
     },
     /// Left out of this build (raised after the as-of date, or withheld): the plain ID.
     Plain,
@@ -318,12 +321,17 @@ fn wiki_html(target: &str, has_pothole: bool, inner: &[Event], resolver: &dyn Re
         String::new()
     };
     match resolver.wiki(target) {
-        WikiTarget::Link { href, label, status } => {
+        WikiTarget::Link { href, label, status, now } => {
             let text = if has_pothole { custom } else { escape(&label) };
             let badge = status
                 .map(|(class, word)| format!(" <span class=\"badge badge-{class}\">{}</span>", escape(&word)))
                 .unwrap_or_default();
-            format!("<a class=\"ref\" href=\"{}\">{text}</a>{badge}", escape(&href))
+            let now = now
+                .map(|(class, word)| {
+                    format!(" <small class=\"badge badge-now badge-{class}\">{}</small>", escape(&word))
+                })
+                .unwrap_or_default();
+            format!("<a class=\"ref\" href=\"{}\">{text}</a>{badge}{now}", escape(&href))
         }
         // Only the ID: custom link text could itself disclose what was withheld.
         WikiTarget::Plain => format!("<span class=\"ref-withheld\">{}</span>", escape(target)),

@@ -134,6 +134,7 @@ mod tests {
                     href: "../a/".into(),
                     label: "A-1 Fix".into(),
                     status: Some(("open".into(), "Open".into())),
+                    now: None,
                 }
             } else {
                 WikiTarget::Plain

@@ -3,8 +3,10 @@
 //! full site; the render side looks each record up in the published view, shows the ones the
 //! reader may see and says how many it leaves out.
 
+use std::collections::BTreeMap;
+
 use crate::model::Site;
-use crate::record::{self, ReviewStatus};
+use crate::record::{self, Kind, ReviewStatus};
 
 use super::{
     ActionStatus, Attainment, Figures, NcStatus, SeverityCounts, action_status, attainment, closed_on_time, due_as_of,
@@ -13,7 +15,7 @@ use super::{
 use crate::date::Date;
 
 /// What an action's status rests on, as of one date: the render side only formats it.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct ActionFacts {
     pub(crate) status: ActionStatus,
     /// The due date in force (re-plans applied).
@@ -40,9 +42,90 @@ pub(crate) fn action_facts(a: &record::Action, d: Date) -> ActionFacts {
     }
 }
 
-/// A review's status as of `d`: an approval dated after it is not yet given.
+/// A review's status as of `d`: an approval dated after it is not yet given, and a meeting
+/// dated after it has not yet been held.
 pub(crate) fn review_status_of(r: &record::Review, d: Date) -> ReviewStatus {
+    if *r.date.get_ref() > d {
+        return ReviewStatus::Planned;
+    }
     review_status(*r.status.get_ref(), r.approved_on.as_ref().map(|a| *a.get_ref()), d)
+}
+
+/// A record's status as of one date, whatever its kind.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Status {
+    Action(ActionFacts),
+    Nonconformity(NcStatus),
+    Objective(Attainment),
+    Review(ReviewStatus),
+}
+
+/// A status as of one date, with the day it began when it is settled: the closing or
+/// cancelling of an action, the closing or verification of a nonconformity, the approval or
+/// meeting of a review, the measurement an attainment rests on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Dated {
+    pub(crate) status: Status,
+    pub(crate) since: Option<Date>,
+}
+
+/// A record's status as a dated page quotes it: `then` as of the page's date (a review's
+/// meeting, an audit's end), `now` as of the site's date.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Quote {
+    pub(crate) then: Dated,
+    pub(crate) now: Dated,
+}
+
+/// Statuses a dated page quotes, by record kind and index into the site's lists.
+pub(crate) type Quotes = BTreeMap<(Kind, usize), Quote>;
+
+/// The status of record `i` of `kind` as of `d`, for the kinds that have one.
+pub(crate) fn dated(site: &Site, kind: Kind, i: usize, d: Date) -> Option<Dated> {
+    let day = |x: &Option<crate::record::Sp<Date>>| x.as_ref().map(|x| *x.get_ref());
+    Some(match kind {
+        Kind::Action => {
+            let a = &site.actions.get(i)?.fm;
+            let facts = action_facts(a, d);
+            let since = match facts.status {
+                ActionStatus::Closed => day(&a.closed),
+                ActionStatus::Cancelled => day(&a.cancelled),
+                _ => None,
+            };
+            Dated { status: Status::Action(facts), since }
+        }
+        Kind::Nonconformity => {
+            let n = &site.nonconformities.get(i)?.fm;
+            let status = nc_status(n, d);
+            let since = match status {
+                NcStatus::Closed => day(&n.closed),
+                NcStatus::Verified | NcStatus::Ineffective => day(&n.verified),
+                _ => None,
+            };
+            Dated { status: Status::Nonconformity(status), since }
+        }
+        Kind::Objective => {
+            let o = &site.objectives.get(i)?.fm;
+            let since = super::latest_measurement(o, d).map(|m| *m.date.get_ref());
+            Dated { status: Status::Objective(attainment(o, d)), since }
+        }
+        Kind::Review => {
+            let r = &site.reviews.get(i)?.fm;
+            let status = review_status_of(r, d);
+            let since = match status {
+                ReviewStatus::Approved => day(&r.approved_on),
+                ReviewStatus::Held => Some(*r.date.get_ref()),
+                ReviewStatus::Planned => None,
+            };
+            Dated { status: Status::Review(status), since }
+        }
+        _ => return None,
+    })
+}
+
+/// Record `i` of `kind` as quoted on a page dated `d`.
+fn quote(site: &Site, kind: Kind, i: usize, d: Date) -> Option<Quote> {
+    Some(Quote { then: dated(site, kind, i, d)?, now: dated(site, kind, i, site.as_of)? })
 }
 
 /// Every record's status as of the site's date, by index into the site's lists.
@@ -79,6 +162,9 @@ pub(crate) struct ReviewEvidence {
     pub(crate) input_headings: Vec<(String, bool)>,
     /// The review's `[risk]` snapshot.
     pub(crate) risk: Option<record::RiskSnapshot>,
+    /// Every record the review's page shows a status for (linked from the minutes, the
+    /// decisions and the action updates; listed in its evidence panels), as of the review.
+    pub(crate) quoted: Quotes,
 }
 
 /// The dashboard's headline figures as of the site's date.
@@ -102,6 +188,16 @@ pub(super) fn compute(site: &Site, figures: &mut Figures) {
         objectives: site.objectives.iter().map(|o| attainment(&o.fm, d)).collect(),
         reviews: site.reviews.iter().map(|r| review_status_of(&r.fm, d)).collect(),
     };
+    figures.audit_quotes = (site.audits.iter().zip(&figures.findings))
+        .map(|(a, found)| {
+            let end = *a.fm.end.as_ref().unwrap_or(&a.fm.start).get_ref();
+            let at = end.min(d);
+            found
+                .iter()
+                .filter_map(|&n| Some(((Kind::Nonconformity, n), quote(site, Kind::Nonconformity, n, at)?)))
+                .collect()
+        })
+        .collect();
     let evidence = (0..site.reviews.len()).map(|i| review(site, figures, i)).collect();
     figures.evidence = evidence;
     figures.dashboard = Dashboard {
@@ -155,7 +251,7 @@ fn review(site: &Site, figures: &Figures, i: usize) -> ReviewEvidence {
         .map(|kind| r.fm.decisions.iter().filter(|d| d.kind.as_str() == *kind).count() as u64)
         .collect();
     let (actions_raised, followed_up) = if p.in_series { follow_up(site, figures, i) } else { (0, 0) };
-    ReviewEvidence {
+    let mut e = ReviewEvidence {
         previous_actions,
         previous_review: prev,
         nc_closed,
@@ -168,7 +264,25 @@ fn review(site: &Site, figures: &Figures, i: usize) -> ReviewEvidence {
             .filter_map(|h| h.explicit_id.clone().map(|id| (id, h.has_text)))
             .collect(),
         risk: r.fm.risk.clone(),
-    }
+        quoted: BTreeMap::new(),
+    };
+    e.quoted = quoted(site, i, &e, p.as_of);
+    e
+}
+
+/// The statuses review `i`'s page shows, as of `d` (its figures date) and of the site's date.
+fn quoted(site: &Site, i: usize, e: &ReviewEvidence, d: Date) -> Quotes {
+    let r = &site.reviews[i];
+    let by_id = |id: &str| site.index.get(&id.to_lowercase()).copied();
+    let mut shown: Vec<(Kind, usize)> = Vec::new();
+    // `[[ID#part]]` links a heading or decision, which has no status of its own.
+    shown.extend(r.scan.wikilinks.iter().filter(|w| !w.target.contains('#')).filter_map(|w| by_id(&w.target)));
+    shown.extend(r.fm.decisions.iter().flat_map(|x| &x.actions).filter_map(|a| by_id(a.get_ref())));
+    shown.extend(r.fm.action_updates.iter().filter_map(|u| by_id(u.action.get_ref())));
+    shown.extend(e.previous_actions.iter().map(|&(k, _)| (Kind::Action, k)));
+    shown.extend(e.audits.iter().flat_map(|(_, f)| f.iter().map(|&(n, _)| (Kind::Nonconformity, n))));
+    shown.extend((0..site.objectives.len()).map(|k| (Kind::Objective, k)));
+    shown.into_iter().filter_map(|(kind, k)| Some(((kind, k), quote(site, kind, k, d)?))).collect()
 }
 
 /// Actions a review raised (its decisions' actions and actions whose origin is the review or

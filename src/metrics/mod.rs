@@ -5,7 +5,7 @@ use serde::Serialize;
 
 mod facts;
 
-pub(crate) use facts::{ActionFacts, Dashboard, RecordFacts, ReviewEvidence};
+pub(crate) use facts::{ActionFacts, Dashboard, Quote, Quotes, RecordFacts, ReviewEvidence, Status};
 
 use crate::date::Date;
 use crate::record::{Action, Direction, Nonconformity, Objective, ReviewStatus};
@@ -409,6 +409,9 @@ pub(crate) struct Figures {
     pub(crate) evidence: Vec<ReviewEvidence>,
     /// Per audit in `site.audits` order: the nonconformities raised against it.
     pub(crate) findings: Vec<Vec<usize>>,
+    /// Per audit in `site.audits` order: its findings' statuses as of the audit's end (its
+    /// start when it has no end; the site's date if that is earlier) and now.
+    pub(crate) audit_quotes: Vec<Quotes>,
     pub(crate) dashboard: Dashboard,
     /// Every record's status as of the site's date.
     pub(crate) records: RecordFacts,

@@ -20,11 +20,13 @@ pub(super) struct Links<'a> {
     pub(super) root: String,
     /// The body's headings, with the ids they have in every edition.
     pub(super) headings: &'a [crate::record::Heading],
+    /// On a dated page (a review's minutes): the statuses it quotes as of its date.
+    pub(super) at: Option<ctx::At<'a>>,
 }
 
 impl Resolver for Links<'_> {
     fn wiki(&self, target: &str) -> WikiTarget {
-        let r = ctx::reference(self.site, target);
+        let r = ctx::reference_at(self.site, target, self.at.as_ref());
         if r.withheld {
             return WikiTarget::Plain;
         }
@@ -47,6 +49,7 @@ impl Resolver for Links<'_> {
             href: format!("{}{}", self.root, r.href),
             label,
             status: r.status.map(|b| (b.class.to_string(), b.label)),
+            now: r.now.map(|b| (b.class.to_string(), b.label)),
         }
     }
 

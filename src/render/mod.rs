@@ -331,6 +331,7 @@ impl Renderer<'_> {
             root: "../".repeat(depth),
             panels: HashMap::new(),
             headings: &rec.scan.headings,
+            at: None,
         };
         markdown::render(&rec.body, &links)
     }

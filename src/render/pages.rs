@@ -13,6 +13,9 @@ use crate::markdown;
 use crate::model::{Shown, shown, withheld};
 use crate::record::Kind;
 
+/// How a review page labels the statuses it quotes as of its meeting.
+pub(super) const AT_REVIEW: &str = "at this review";
+
 /// An input of the review's framework that its minutes have no heading for: listed under
 /// "Inputs not covered in the minutes", with its evidence panel when it has one.
 #[derive(Serialize)]
@@ -63,7 +66,9 @@ impl Renderer<'_> {
                 _ => {}
             }
         }
-        let links = Links { site, dir: &r.dir, root: root.into(), panels: html, headings: &r.scan.headings };
+        let at = ctx::At { quotes: &self.figures.evidence[i].quoted, when: AT_REVIEW };
+        let links =
+            Links { site, dir: &r.dir, root: root.into(), panels: html, headings: &r.scan.headings, at: Some(at) };
         let body = markdown::render(&r.body, &links);
         #[derive(Serialize)]
         struct Full {
@@ -77,7 +82,7 @@ impl Renderer<'_> {
         }
         let p = &self.figures.periods[i];
         Ok(Box::new(Full {
-            page: ctx::review_page(site, r, body),
+            page: ctx::review_page(site, r, body, &at),
             in_series: p.in_series,
             period: crate::evidence::period_text(&p.period),
             figures_as_of: p.as_of.to_string(),
@@ -135,7 +140,11 @@ impl Renderer<'_> {
             }
             Kind::Audit => {
                 let r = site.audits[i].shown().ok_or_else(gone)?;
-                Ok((r.id.clone(), r.fm.title.clone(), json(ctx::audit_page(site, r, self.body(r, kind)))))
+                Ok((
+                    r.id.clone(),
+                    r.fm.title.clone(),
+                    json(ctx::audit_page(site, r, self.body(r, kind), &self.figures.audit_quotes[i])),
+                ))
             }
             Kind::Page | Kind::Home => {
                 let r = site.pages[i].shown().ok_or_else(gone)?;
@@ -164,8 +173,14 @@ impl Renderer<'_> {
     pub(super) fn home(&self) -> HomeCtx {
         let site = self.site;
         let intro = site.home.as_ref().map(|h| {
-            let links =
-                Links { site, dir: &h.dir, root: String::new(), panels: HashMap::new(), headings: &h.scan.headings };
+            let links = Links {
+                site,
+                dir: &h.dir,
+                root: String::new(),
+                panels: HashMap::new(),
+                headings: &h.scan.headings,
+                at: None,
+            };
             markdown::render(&h.body, &links)
         });
         let series: Vec<&Shown<crate::record::Review>> =

@@ -2,6 +2,7 @@
 //! fixture site into a temporary folder and runs the `quorum` binary on it.
 
 mod as_of;
+mod as_they_stood;
 mod audience;
 mod bounds;
 mod build;
