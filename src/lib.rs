@@ -11,6 +11,7 @@
 // public is documented.
 #![warn(missing_docs, unreachable_pub)]
 
+mod approve;
 mod chart;
 mod config;
 mod context;
@@ -33,6 +34,7 @@ mod parse;
 mod record;
 mod render;
 mod scaffold;
+mod seal;
 mod serve;
 mod site_map;
 mod theme;
@@ -41,6 +43,7 @@ mod write;
 
 // The library facade: what the `quorum` binary, the tests and the fuzz targets use. Every
 // module is private to the crate; nothing else is part of the interface.
+pub use approve::{Approval, Approved, approve};
 pub use config::RawHtml;
 pub use date::Date;
 pub use diagnostics::{Diagnostic, Diagnostics, Severity, WarningClass};

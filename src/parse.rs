@@ -120,12 +120,12 @@ fn typed<T: DeserializeOwned>(source: &Source, split: &Split, scan: record::Body
 
 /// Byte ranges of the front matter and the body within a file.
 #[derive(Debug)]
-struct Split {
-    front: Range<usize>,
-    body: Range<usize>,
+pub(crate) struct Split {
+    pub(crate) front: Range<usize>,
+    pub(crate) body: Range<usize>,
 }
 
-fn split(src: &SourceText) -> Result<Split, Diagnostic> {
+pub(crate) fn split(src: &SourceText) -> Result<Split, Diagnostic> {
     let text = &src.text;
     if text.trim().is_empty() {
         return Err(Diagnostic::file("empty-file", &src.file, "record file is empty")

@@ -166,6 +166,8 @@ pub(crate) struct Review {
     pub(crate) chair: Option<String>,
     pub(crate) approved_by: Option<String>,
     pub(crate) approved_on: Option<Sp<Date>>,
+    /// `sha256:<hex>` of the content as approved (DESIGN §9; src/seal.rs).
+    pub(crate) approved_digest: Option<Sp<String>>,
     pub(crate) next_review: Option<Sp<Date>>,
     pub(crate) framework: Option<Sp<String>>,
     pub(crate) climate_relevant: Option<bool>,

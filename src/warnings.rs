@@ -45,6 +45,7 @@ pub(crate) fn check(site: &Site, figures: &Figures) -> Warnings {
     let mut w = Warnings::default();
     for (i, r) in site.reviews.iter().enumerate() {
         review(site, r, figures.periods[i].in_series, &mut w);
+        sealed(r, &site.seals[i], &mut w);
     }
     series_gaps(site, figures, &mut w);
     actions(site, figures, &mut w);
@@ -67,6 +68,27 @@ fn review(site: &Site, r: &Record<Review>, in_series: bool, w: &mut Warnings) {
     }
     minutes(r, fw, fw_name, site.as_of, w);
     not_approved(r, site.as_of, w);
+}
+
+/// An approved review whose content no longer matches its `approved_digest`: the minutes,
+/// the front matter or an attachment changed after approval.
+fn sealed(r: &Record<Review>, seal: &crate::seal::Seal, w: &mut Warnings) {
+    let crate::seal::Seal::Broken { actual, .. } = seal else { return };
+    let Some(at) = &r.fm.approved_digest else { return };
+    let message = match actual {
+        Some(actual) => format!("edited after approval: the content is now {actual}, not the approved digest"),
+        None => "edited after approval: an attachment cannot be read, so the approved digest cannot be confirmed"
+            .to_string(),
+    };
+    let d = r.diag_at("edited-after-approval", at, message);
+    w.add(
+        &r.id,
+        WarningClass::Content,
+        d.hint(format!(
+            "undo the change (`git diff` shows it), or after an agreed correction re-seal: `quorum approve {} --reseal --by NAME`",
+            r.id
+        )),
+    );
 }
 
 /// A planned review dated before the as-of date `a`.
@@ -166,11 +188,7 @@ fn not_approved(r: &Record<Review>, a: Date, w: &mut Warnings) {
             &f.status,
             format!("held on {date}, more than 30 days before {a}, and not approved"),
         );
-        w.add(
-            &r.id,
-            WarningClass::Status,
-            d.hint("approve the minutes: status = \"approved\", approved_by, approved_on"),
-        );
+        w.add(&r.id, WarningClass::Status, d.hint(format!("approve the minutes: `quorum approve {} --by NAME`", r.id)));
     }
 }
 

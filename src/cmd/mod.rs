@@ -1,5 +1,6 @@
 //! Subcommands: thin glue over the library's stages.
 
+mod approve;
 mod build;
 mod check;
 mod init;
@@ -15,6 +16,8 @@ use quorum::Failure;
 
 #[derive(Subcommand)]
 pub enum Command {
+    /// Approve a review's minutes and seal them with a digest of their content
+    Approve(approve::ApproveArgs),
     /// Build the site into a folder (public/ by default), replacing it atomically
     Build(build::BuildArgs),
     /// Check every record and report errors and warnings with file:line:column
@@ -92,6 +95,7 @@ pub fn fatal(e: impl std::fmt::Display) -> Error {
 /// Runs a command; a failure is reported once, by `main`.
 pub fn run(command: Command) -> Result<(), Error> {
     match command {
+        Command::Approve(a) => approve::run(a),
         Command::Build(a) => build::run(a),
         Command::Check(a) => check::run(a),
         Command::Init(a) => init::run(a),

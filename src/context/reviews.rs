@@ -71,11 +71,30 @@ pub(crate) struct ConclusionCtx {
 }
 
 #[derive(Serialize)]
+pub(crate) struct SealCtx {
+    /// `sha256:<hex>` as recorded at approval.
+    pub(crate) digest: String,
+    /// `sha256:` and the first 12 hex digits, for the page.
+    pub(crate) short: String,
+    /// The content still matches it.
+    pub(crate) intact: bool,
+}
+
+impl SealCtx {
+    fn new(digest: &str, intact: bool) -> SealCtx {
+        let short = digest.get(..crate::seal::PREFIX.len() + 12).unwrap_or(digest).to_string();
+        SealCtx { digest: digest.to_string(), short, intact }
+    }
+}
+
+#[derive(Serialize)]
 pub(crate) struct ReviewPage {
     #[serde(flatten)]
     pub(crate) row: ReviewRow,
     pub(crate) approved_by: Option<String>,
     pub(crate) approved_on: Option<String>,
+    /// The approval seal of an approved review that carries `approved_digest`.
+    pub(crate) seal: Option<SealCtx>,
     pub(crate) not_approved: bool,
     pub(crate) planned: bool,
     pub(crate) next_review: Option<String>,
@@ -160,10 +179,16 @@ pub(crate) fn review_page(site: &Published, r: &Shown<record::Review>, body: Str
         .collect();
     let approved_on = f.approved_on.as_ref().map(|a| *a.get_ref());
     let status = site.facts.reviews[r.at];
+    let seal = match (&site.seals[r.at], status) {
+        (crate::seal::Seal::Intact(d), ReviewStatus::Approved) => Some(SealCtx::new(d, true)),
+        (crate::seal::Seal::Broken { recorded, .. }, ReviewStatus::Approved) => Some(SealCtx::new(recorded, false)),
+        _ => None,
+    };
     ReviewPage {
         row: review_row(site, r),
         approved_by: f.approved_by.clone().filter(|_| status == ReviewStatus::Approved),
         approved_on: approved_on.map(|a| a.to_string()),
+        seal,
         not_approved: status == ReviewStatus::Held,
         planned: status == ReviewStatus::Planned,
         next_review: opt_date(&f.next_review),

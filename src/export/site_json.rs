@@ -49,6 +49,11 @@ struct ReviewJson<'a> {
     chair: Option<&'a str>,
     approved_by: Option<&'a str>,
     approved_on: Option<String>,
+    /// `sha256:<hex>` recorded at approval, and whether the content still matches it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    approved_digest: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sealed_content_matches: Option<bool>,
     next_review: Option<String>,
     framework: &'a str,
     climate_relevant: Option<bool>,
@@ -261,6 +266,12 @@ fn review<'a>(site: &'a Published, figures: &'a Figures, i: usize, r: &'a Shown<
         chair: f.chair.as_deref(),
         approved_by: approved_on.and(f.approved_by.as_deref()),
         approved_on: approved_on.map(|x| x.to_string()),
+        approved_digest: f.approved_digest.as_ref().map(|d| d.get_ref().as_str()),
+        sealed_content_matches: match &site.seals[r.at] {
+            crate::seal::Seal::Unsealed => None,
+            crate::seal::Seal::Intact(_) => Some(true),
+            crate::seal::Seal::Broken { .. } => Some(false),
+        },
         next_review: date(&f.next_review),
         framework: f.framework.as_ref().map_or(site.config.framework.as_str(), |x| x.get_ref().as_str()),
         climate_relevant: f.climate_relevant,

@@ -51,6 +51,8 @@ pub(crate) struct Site {
     pub(crate) index: HashMap<String, (Kind, usize)>,
     /// Lower-cased IDs of records present but withheld from this audience.
     pub(crate) withheld: HashSet<String>,
+    /// Per review, in `reviews` order: its `approved_digest` against its content.
+    pub(crate) seals: Vec<crate::seal::Seal>,
 }
 
 /// Builds the site model. Errors in `diags` mean no site.
@@ -76,7 +78,8 @@ pub(crate) fn build(
     if diags.has_errors() {
         return (None, diags);
     }
-    let site = assemble(config, parsed, as_of, audience_name, audience);
+    let mut site = assemble(config, parsed, as_of, audience_name, audience);
+    site.seals = site.reviews.iter().map(|r| crate::seal::seal_of(r, &loaded.asset_paths)).collect();
     (Some(site), diags)
 }
 
@@ -97,6 +100,7 @@ fn assemble(config: Config, p: Parsed, as_of: Date, audience_name: &str, audienc
         home: p.home,
         index: HashMap::new(),
         withheld: HashSet::new(),
+        seals: Vec::new(),
     };
     site.keep_until(as_of);
     site.sort();

@@ -113,6 +113,8 @@ pub(crate) struct Published {
     pub(crate) findings: Vec<Vec<usize>>,
     /// Every record's status as of the as-of date, from the figures (index by `Shown::at`).
     pub(crate) facts: crate::metrics::RecordFacts,
+    /// Per review (index by `Shown::at`): its seal, for reviews approved by the as-of date.
+    pub(crate) seals: Vec<crate::seal::Seal>,
 }
 
 /// The published view of a checked site for its audience and as-of date.
@@ -176,6 +178,12 @@ pub(crate) fn publish(site: &Site, loaded: &Loaded, figures: &crate::metrics::Fi
         record_files: site.views().map(|v| (v.file.to_string(), v.id.to_string())).collect(),
         findings: super::findings(site),
         facts: figures.records.clone(),
+        seals: (site.reviews.iter().zip(&site.seals))
+            .map(|(r, seal)| match r.fm.approved_on.as_ref().is_some_and(|d| *d.get_ref() <= a) {
+                true => seal.clone(),
+                false => crate::seal::Seal::Unsealed,
+            })
+            .collect(),
     }
 }
 
@@ -304,6 +312,9 @@ fn review_fm(f: &record::Review, a: Date, redact: bool) -> (record::Review, usiz
     fm.decisions.retain(|d| !(d.confidential && redact));
     fm.action_updates.retain(|u| !(u.confidential && redact));
     fm.approved_on = until(&f.approved_on, a);
+    if fm.approved_on.is_none() {
+        fm.approved_digest = None;
+    }
     let (decisions, updates) =
         (f.decisions.len() - fm.decisions.len(), f.action_updates.len() - fm.action_updates.len());
     (fm, decisions, updates)

@@ -224,6 +224,20 @@ impl<'a> Checker<'a> {
                 );
             }
         }
+        if let Some(d) = &fm.approved_digest {
+            if !crate::seal::well_formed(d.get_ref()) {
+                self.diags.push(
+                    r.diag_at("approved-digest", d, "`approved_digest` is not `sha256:` and 64 lower-case hex digits")
+                        .hint(format!("let `quorum approve {} --reseal --by NAME` write it", r.id)),
+                );
+            } else if status != ReviewStatus::Approved {
+                self.diags.push(
+                    r.diag_at("approved-digest", d, "`approved_digest` on a review that is not approved").hint(
+                        format!("remove the line, or approve the review with `quorum approve {} --by NAME`", r.id),
+                    ),
+                );
+            }
+        }
     }
 
     /// A review is approved on or after its date, and its period starts on or before it.

@@ -1,6 +1,7 @@
 //! The integration suite: one binary, one module per feature. Each case writes its own small
 //! fixture site into a temporary folder and runs the `quorum` binary on it.
 
+mod approval;
 mod as_of;
 mod as_they_stood;
 mod audience;
