@@ -31,6 +31,13 @@ impl Date {
         Date(jiff::ZonedDateTime::now().date())
     }
 
+    /// The calendar day of a Unix time at a UTC offset (a git commit's date where it was made).
+    pub(crate) fn from_unix(seconds: i64, offset_minutes: i32) -> Option<Date> {
+        let ts = jiff::Timestamp::from_second(seconds).ok()?;
+        let offset = jiff::tz::Offset::from_seconds(offset_minutes.checked_mul(60)?).ok()?;
+        Some(Date(offset.to_datetime(ts).date()))
+    }
+
     /// Whole days from `self` to `later` (negative when `later` is earlier).
     pub(crate) fn days_until(self, later: Date) -> i64 {
         i64::from((later.0 - self.0).get_days()) + i64::from((later.0 - self.0).get_weeks()) * 7

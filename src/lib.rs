@@ -24,6 +24,7 @@ mod export;
 mod fingerprint;
 mod framework;
 mod fs;
+mod history;
 mod linkcheck;
 mod load;
 mod markdown;
@@ -31,6 +32,7 @@ mod metrics;
 mod model;
 mod output;
 mod parse;
+mod provenance;
 mod record;
 mod render;
 mod scaffold;
@@ -196,7 +198,13 @@ pub fn check(opts: &Options) -> Result<Checked, Failure> {
 
 /// check → render: the whole site in memory.
 pub fn build(opts: &Options, render_opts: &render::RenderOptions) -> Result<(Checked, Vec<OutputFile>), Failure> {
-    let checked = check(opts)?;
+    let mut checked = check(opts)?;
+    if render_opts.provenance {
+        let t = Instant::now();
+        checked.published.provenance =
+            provenance::read(&opts.root, &checked.site, render_opts.history).map_err(Failure::Fatal)?;
+        log_stage("provenance", t);
+    }
     let t = Instant::now();
     let files = render::render(&checked.published, &checked.figures, &checked.warnings, &opts.root, render_opts)
         .map_err(|e| Failure::Render(e.0))?;

@@ -16,7 +16,7 @@ pub(crate) struct Section {
     pub(crate) template: &'static str,
     /// Page title (the dashboard's is the site's title).
     pub(crate) title: &'static str,
-    /// Label in the main navigation.
+    /// Label in the main navigation; empty for a page the navigation does not list.
     pub(crate) nav: &'static str,
     /// The register of this kind, for list pages.
     pub(crate) kind: Option<Kind>,
@@ -58,6 +58,8 @@ pub(crate) const SECTIONS: &[Section] = &[
     section("trends", "trends/index.html", "trends.html", "Trends", "Trends", None),
     section("evidence", "evidence/index.html", "evidence.html", "Clause 9.3 evidence", "Evidence", None),
     section("search", "search/index.html", "search.html", "Search", "Search", None),
+    // Linked from every footer, not from the navigation.
+    section("about", "about/index.html", "about.html", "About this copy", "", None),
 ];
 
 /// The Atom feed of reviews.
@@ -76,7 +78,11 @@ pub(crate) const NONCONFORMITIES_CSV: &str = "exports/nonconformities.csv";
 pub(crate) const ACTIONS_ICS: &str = "exports/actions.ics";
 
 /// Top-level names the build writes besides the sections: a page may not take one as its ID.
-const OTHER_NAMES: &[&str] = &["exports", "files", "static", FEED, CHECKSUMS, "404.html", SEARCH_INDEX];
+const OTHER_NAMES: &[&str] =
+    &["exports", "files", "static", FEED, CHECKSUMS, SIGNATURE, "404.html", SEARCH_INDEX, "owners"];
+
+/// The SSH signature of `SHA256SUMS` (`quorum build --sign`); not listed in it.
+pub(crate) const SIGNATURE: &str = "SHA256SUMS.sig";
 
 /// Whether a page ID would collide with a top-level name of the site (case-insensitive).
 pub(crate) fn reserved(id: &str) -> bool {
@@ -125,7 +131,9 @@ mod tests {
             assert_eq!(list.path, format!("{}/index.html", kind.folder()));
             assert!(reserved(kind.folder()));
         }
-        for name in ["Trends", "evidence", "search", "exports", "files", "static", "atom.xml", "SHA256SUMS"] {
+        for name in
+            ["Trends", "evidence", "search", "exports", "files", "static", "atom.xml", "SHA256SUMS", "about", "owners"]
+        {
             assert!(reserved(name), "{name}");
         }
         assert!(!reserved("scope") && !reserved("index"));

@@ -22,6 +22,7 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("trends.html", include_str!("../themes/default/templates/trends.html")),
     ("evidence.html", include_str!("../themes/default/templates/evidence.html")),
     ("search.html", include_str!("../themes/default/templates/search.html")),
+    ("about.html", include_str!("../themes/default/templates/about.html")),
 ];
 
 /// Static files, published under `static/`.

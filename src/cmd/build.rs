@@ -32,12 +32,20 @@ pub struct BuildArgs {
     /// Treat status warnings (overdue, late reviews…) as errors too
     #[arg(long)]
     deny_status: bool,
+    /// Leave out each record's git history (the commits that changed it)
+    #[arg(long)]
+    no_history: bool,
 }
 
 pub fn run(args: BuildArgs) -> Result<(), super::Error> {
     let start = Instant::now();
     let opts = args.site.options(&args.audience);
-    let render = RenderOptions { base_url: args.base_url.clone(), ..RenderOptions::default() };
+    let render = RenderOptions {
+        base_url: args.base_url.clone(),
+        provenance: true,
+        history: !args.no_history,
+        ..RenderOptions::default()
+    };
     let (mut checked, files) = quorum::build(&opts, &render)?;
     checked.diagnostics.deny(args.deny_warnings, args.deny_status);
     if checked.diagnostics.has_errors() {
@@ -49,6 +57,7 @@ pub fn run(args: BuildArgs) -> Result<(), super::Error> {
     quorum::write(&out, &args.site.root, &files, args.force).map_err(super::fatal)?;
     quorum::log_stage("write", t);
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    let sums = files.iter().find(|f| f.path == "SHA256SUMS").map(|f| quorum::sha256_hex(&f.bytes));
     let warnings = checked.diagnostics.warning_count();
     println!(
         "Built {} records into {} pages in {:.2} s → {} (as of {}, audience {}{})",
@@ -60,5 +69,8 @@ pub fn run(args: BuildArgs) -> Result<(), super::Error> {
         checked.audience(),
         if warnings > 0 { format!(", {warnings} warnings") } else { String::new() }
     );
+    if let Some(sums) = sums {
+        println!("SHA-256 of SHA256SUMS: {sums} (send it to the recipient by another channel; docs/provenance.md)");
+    }
     Ok(())
 }

@@ -10,11 +10,13 @@ use crate::record::Kind;
 use crate::record::{self, ReviewStatus};
 
 mod others;
+mod provenance;
 mod records;
 mod reviews;
 
 use crate::site_map::href;
 pub(crate) use others::*;
+pub(crate) use provenance::*;
 pub(crate) use records::*;
 pub(crate) use reviews::*;
 

@@ -25,6 +25,8 @@ pub(crate) struct Shown<T> {
     pub(crate) at: usize,
     /// Site-relative folder of the file.
     pub(crate) dir: String,
+    /// Site-relative record file (`content/actions/A-1.md`).
+    pub(crate) file: String,
     /// Front matter without confidential decisions and updates, or facts dated after the
     /// as-of date.
     pub(crate) fm: T,
@@ -115,6 +117,8 @@ pub(crate) struct Published {
     pub(crate) facts: crate::metrics::RecordFacts,
     /// Per review (index by `Shown::at`): its seal, for reviews approved by the as-of date.
     pub(crate) seals: Vec<crate::seal::Seal>,
+    /// Where this copy comes from: git history, source commit and digest (set by the build).
+    pub(crate) provenance: crate::provenance::Provenance,
 }
 
 /// The published view of a checked site for its audience and as-of date.
@@ -184,10 +188,30 @@ pub(crate) fn publish(site: &Site, loaded: &Loaded, figures: &crate::metrics::Fi
                 false => crate::seal::Seal::Unsealed,
             })
             .collect(),
+        provenance: crate::provenance::Provenance::default(),
     }
 }
 
 impl Published {
+    /// The site-relative files a shown record publishes: its own file, then the attachments
+    /// this edition copies. Empty for a withheld record.
+    pub(crate) fn files_of(&self, kind: Kind, i: usize) -> Vec<String> {
+        fn files<T>(site: &Published, e: Option<&Entry<T>>) -> Vec<String> {
+            let Some(r) = e.and_then(Entry::shown) else { return Vec::new() };
+            let attachments = r.attachments.iter().map(|a| format!("{}/{}", r.dir, a.name));
+            std::iter::once(r.file.clone()).chain(attachments.filter(|p| site.assets.contains_key(p))).collect()
+        }
+        match kind {
+            Kind::Review => files(self, self.reviews.get(i)),
+            Kind::Action => files(self, self.actions.get(i)),
+            Kind::Nonconformity => files(self, self.nonconformities.get(i)),
+            Kind::Objective => files(self, self.objectives.get(i)),
+            Kind::Audit => files(self, self.audits.get(i)),
+            Kind::Page => files(self, self.pages.get(i)),
+            Kind::Home => Vec::new(),
+        }
+    }
+
     /// The kind and list index of a shown record; `None` for a withheld or unknown ID.
     pub(crate) fn lookup(&self, id: &str) -> Option<(Kind, usize)> {
         self.index.get(&id.to_lowercase()).copied()
@@ -268,6 +292,7 @@ fn shown_record<T, U>(r: &Record<T>, at: usize, fm: U, redact: bool, (decisions,
         id: r.id.clone(),
         at,
         dir: r.dir.clone(),
+        file: r.file().to_string(),
         fm,
         body,
         scan,

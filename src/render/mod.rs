@@ -8,6 +8,7 @@ use std::path::Path;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::context as ctx;
 use crate::fingerprint::{Part, fingerprint};
 use crate::markdown;
 use crate::metrics::Figures;
@@ -41,6 +42,12 @@ pub struct RenderOptions {
     /// Skip the check of the output's own links (serve: the same pages were checked by
     /// `build` and `check`, and the preview should update as fast as it can).
     pub skip_link_check: bool,
+    /// Read where the copy comes from: the source digest for the About page and, with
+    /// `history`, the git history of every record (`quorum build`; not the preview).
+    pub provenance: bool,
+    /// With `provenance`: list the commits that changed each record (`--no-history` turns
+    /// it off).
+    pub history: bool,
 }
 
 /// A rendering failure: a template error or an unreadable file.
@@ -74,6 +81,8 @@ struct SiteCtx<'a> {
     audience: &'a str,
     redacted: bool,
     generator: &'static str,
+    /// The commit this copy was built from, for the footer.
+    source: Option<ctx::SourceCtx>,
     /// `[extra]` of site.toml, for site templates.
     extra: serde_json::Value,
 }
@@ -154,6 +163,8 @@ struct PageSpec {
     data: Box<dyn Part>,
     notices: Vec<crate::warnings::Notice>,
     backlinks_withheld: usize,
+    /// A record page's git history, when the build reads it.
+    history: Option<ctx::HistoryCtx>,
 }
 
 impl<'a> Renderer<'a> {
@@ -180,6 +191,7 @@ impl<'a> Renderer<'a> {
                 audience: &site.audience_name,
                 redacted: site.redacted,
                 generator: concat!("quorum ", env!("CARGO_PKG_VERSION")),
+                source: ctx::source(site),
                 extra: (site.config.extra.as_ref())
                     .map_or(serde_json::Value::Null, |t| crate::output::toml_to_json(&toml::Value::Table(t.clone()))),
             },
@@ -209,7 +221,7 @@ impl Renderer<'_> {
         let key = self.opts.cache.as_ref().map(|_| {
             let canonical = self.canonical(&spec.path);
             let s = &spec;
-            let parts: [&dyn Part; 9] = [
+            let parts: [&dyn Part; 10] = [
                 &s.template,
                 &s.path,
                 &s.title,
@@ -219,6 +231,7 @@ impl Renderer<'_> {
                 &*s.data,
                 &s.notices.as_slice(),
                 &s.backlinks_withheld,
+                &s.history,
             ];
             fingerprint(self.shared.seed, &parts)
         });
@@ -251,6 +264,7 @@ impl Renderer<'_> {
                 data: self.section(sec),
                 notices: Vec::new(),
                 backlinks_withheld: 0,
+                history: None,
             },
             Job::Record(kind, i) => {
                 let (id, title, data) = self.record(kind, i)?;
@@ -264,6 +278,10 @@ impl Renderer<'_> {
                     data,
                     notices: self.warnings.of(&id).to_vec(),
                     backlinks_withheld: site.backlinks_withheld.get(&id.to_lowercase()).copied().unwrap_or(0),
+                    history: ctx::history_of(
+                        site,
+                        &site.files_of(kind, i).iter().map(String::as_str).collect::<Vec<_>>(),
+                    ),
                 }
             }
         })
@@ -297,6 +315,7 @@ impl Renderer<'_> {
         context.insert_value("page", spec.data.to_value());
         context.insert("notices", &spec.notices);
         context.insert("backlinks_withheld", &spec.backlinks_withheld);
+        context.insert("history", &spec.history);
         context
     }
 
@@ -308,6 +327,7 @@ impl Renderer<'_> {
 
     fn nav(&self, section: &str) -> Vec<NavItem> {
         (site_map::SECTIONS.iter())
+            .filter(|s| !s.nav.is_empty())
             .map(|s| NavItem { label: s.nav.into(), href: s.path.into(), current: s.key == section })
             .collect()
     }
@@ -319,6 +339,7 @@ impl Renderer<'_> {
             ("home", _) => Box::new(self.home()),
             ("trends", _) => Box::new(self.trends()),
             ("evidence", _) => Box::new(crate::evidence::matrix(self.site, self.figures)),
+            ("about", _) => Box::new(ctx::about_page(self.site)),
             _ => Box::new(Empty {}),
         }
     }

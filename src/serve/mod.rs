@@ -155,7 +155,8 @@ pub(crate) type BuildResult = Result<(crate::Checked, Vec<crate::output::OutputF
 /// Runs a full in-memory build; a panic in a stage becomes a build error, so a bug never ends
 /// the preview.
 pub(crate) fn compute(options: &Options, cache: &Arc<crate::render::PageCache>) -> BuildResult {
-    let render = RenderOptions { base_url: None, serve: true, cache: Some(cache.clone()), skip_link_check: true };
+    let render =
+        RenderOptions { serve: true, cache: Some(cache.clone()), skip_link_check: true, ..RenderOptions::default() };
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::build(options, &render))).unwrap_or_else(|panic| {
         let why = panic
             .downcast_ref::<&str>()

@@ -101,7 +101,7 @@ fn quoted_date_is_a_wrong_type() {
 
 #[test]
 fn string_weight_is_a_wrong_type() {
-    let page = "content/pages/about.md";
+    let page = "content/pages/notes.md";
     let e = errors(&[(page, "+++\ntitle = \"About\"\nweight = \"x\"\n+++\nText.\n")]);
     only_error(&e, "wrong-type", page, 3);
 }
@@ -477,7 +477,7 @@ fn references_ignore_case() {
 #[test]
 fn unknown_wikilink_reported_at_its_line_and_column() {
     let body = "+++\ntitle = \"About\"\n+++\nIntro line.\n\nSee the plan in [[A-404]] soon.\n";
-    let f = "content/pages/about.md";
+    let f = "content/pages/notes.md";
     let d = only_error(&errors(&[(f, body)]), "unknown-id", f, 6);
     assert_eq!(d.column, 17);
     assert!(d.message.contains("A-404"));
@@ -486,7 +486,7 @@ fn unknown_wikilink_reported_at_its_line_and_column() {
 #[test]
 fn wikilink_column_counts_characters() {
     let body = "+++\ntitle = \"About\"\n+++\n\nZoë’s note: [[A-404]]\n";
-    let f = "content/pages/about.md";
+    let f = "content/pages/notes.md";
     let d = only_error(&errors(&[(f, body)]), "unknown-id", f, 5);
     assert_eq!(d.column, 13);
 }
@@ -494,7 +494,7 @@ fn wikilink_column_counts_characters() {
 #[test]
 fn wikilink_to_unknown_decision() {
     let review = review_with("\n[[decisions]]\nid = \"D1\"\ntext = \"x\"\nkind = \"improvement\"\n");
-    let f = "content/pages/about.md";
+    let f = "content/pages/notes.md";
     let body = "+++\ntitle = \"About\"\n+++\n- first\n- see [[MR-1#D9]]\n";
     let e = errors(&[("content/reviews/MR-1.md", &review), (f, body)]);
     let d = only_error(&e, "unknown-id", f, 5);
@@ -503,7 +503,7 @@ fn wikilink_to_unknown_decision() {
 
 #[test]
 fn wikilink_to_decision_of_unknown_review() {
-    let f = "content/pages/about.md";
+    let f = "content/pages/notes.md";
     let body = "+++\ntitle = \"About\"\n+++\nAs decided in [[MR-X#D9]].\n";
     let d = only_error(&errors(&[(f, body)]), "unknown-id", f, 4);
     assert_eq!(d.column, 15);
@@ -512,7 +512,7 @@ fn wikilink_to_decision_of_unknown_review() {
 
 #[test]
 fn two_unknown_wikilinks_on_one_line_each_reported() {
-    let f = "content/pages/about.md";
+    let f = "content/pages/notes.md";
     let body = "+++\ntitle = \"About\"\n+++\n[[X-1]] and [[X-2]]\n";
     let e = errors(&[(f, body)]);
     assert_eq!(e.len(), 2, "{e:#?}");
@@ -521,14 +521,14 @@ fn two_unknown_wikilinks_on_one_line_each_reported() {
 
 #[test]
 fn wikilinks_in_code_are_not_links() {
-    let f = "content/pages/about.md";
+    let f = "content/pages/notes.md";
     let body = "+++\ntitle = \"About\"\n+++\nWrite `[[A-404]]` to link.\n\n```\n[[A-405]]\n```\n\n    [[A-406]]\n";
     Site::new(&[(f, body)]).assert_clean();
 }
 
 #[test]
 fn broken_relative_link() {
-    let f = "content/pages/about.md";
+    let f = "content/pages/notes.md";
     let body = "+++\ntitle = \"About\"\n+++\n\nThe [slides](slides.pdf) are here.\n";
     let d = only_error(&errors(&[(f, body)]), "broken-link", f, 5);
     assert_eq!(d.column, 5);
@@ -538,7 +538,7 @@ fn broken_relative_link() {
 fn working_relative_links_are_fine() {
     let body = "+++\ntitle = \"About\"\n+++\n[csv](../figures.csv) [png](img/org%20chart.png) [scope](scope.md) [sec](scope.md#top)\n";
     Site::new(&[
-        ("content/pages/about.md", body),
+        ("content/pages/notes.md", body),
         ("content/pages/scope.md", "+++\ntitle = \"Scope\"\n+++\n# Top\n"),
         ("content/figures.csv", "a,b\n1,2\n"),
         ("content/pages/img/org chart.png", "png"),
@@ -548,7 +548,7 @@ fn working_relative_links_are_fine() {
 
 #[test]
 fn absolute_path_link() {
-    let f = "content/pages/about.md";
+    let f = "content/pages/notes.md";
     let body = "+++\ntitle = \"About\"\n+++\nSee [the policy](/policy/).\n";
     let d = only_error(&errors(&[(f, body)]), "absolute-link", f, 4);
     assert_eq!(d.column, 5);
@@ -564,7 +564,7 @@ fn link_leading_outside_content() {
 
 #[test]
 fn broken_image_link() {
-    let f = "content/pages/about.md";
+    let f = "content/pages/notes.md";
     let body = "+++\ntitle = \"About\"\n+++\n![Org chart](org.png)\n";
     only_error(&errors(&[(f, body)]), "broken-link", f, 4);
 }
@@ -791,7 +791,7 @@ fn nonconformity_repeating_itself() {
 
 #[test]
 fn duplicate_explicit_heading_ids() {
-    let f = "content/pages/about.md";
+    let f = "content/pages/notes.md";
     let body = "+++\ntitle = \"About\"\n+++\n## One {#x}\n\nText.\n\n## Two {#x}\n";
     only_error(&errors(&[(f, body)]), "duplicate-heading-id", f, 8);
 }
@@ -818,8 +818,8 @@ fn crlf_and_bom_do_not_move_diagnostics() {
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
     bytes.extend_from_slice(lf.replace('\n', "\r\n").as_bytes());
     let site = Site::new(&[]);
-    site.write_bytes("content/pages/about.md", &bytes);
-    let d = only_error(&site.errors(), "unknown-id", "content/pages/about.md", 6);
+    site.write_bytes("content/pages/notes.md", &bytes);
+    let d = only_error(&site.errors(), "unknown-id", "content/pages/notes.md", 6);
     assert_eq!(d.column, 17);
 }
 

@@ -56,7 +56,7 @@ fn toml_str(s: &str) -> String {
 /// characters as text, in a code span, in a heading, and a link to a hostile title.
 const BODY: &str = "Text Q_body_ x('1') &amp; \u{2028} Z and `</text><script>x('1')</script>` in code.\n\n\
                     ### Notes on x('1') &amp; `<b>` {#notes}\n\n\
-                    See [[A-1]], [[A-1|its own label]], [[MR-1#D1]] and [[about#notes]].\n";
+                    See [[A-1]], [[A-1|its own label]], [[MR-1#D1]] and [[notes#notes]].\n";
 
 /// Input sections for the review minutes (the hostile framework of site.toml).
 const MINUTES: &str = "## Earlier actions {#previous-actions}\n\nDone, see [[A-1]].\n\n\
@@ -193,7 +193,7 @@ fn hostile_site() -> (Site, Fields) {
         ("content/nonconformities/NC-1.md", &nc),
         ("content/objectives/OBJ-1.md", &obj),
         ("content/audits/AU-1.md", &audit),
-        ("content/pages/about.md", &page),
+        ("content/pages/notes.md", &page),
     ]);
     (site, f)
 }

@@ -19,6 +19,7 @@ mod links;
 mod new;
 mod output;
 mod props;
+mod provenance;
 mod published;
 mod sanitize;
 mod serve;

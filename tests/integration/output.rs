@@ -6,7 +6,7 @@ use crate::support::{ACTION, Site, assert_same_tree, assert_success, lossy, tree
 fn site() -> Site {
     Site::new(&[
         ("content/actions/A-1.md", ACTION),
-        ("content/pages/about.md", "+++\ntitle = \"About\"\n+++\nSee [[A-1]].\n"),
+        ("content/pages/notes.md", "+++\ntitle = \"About\"\n+++\nSee [[A-1]].\n"),
     ])
 }
 
@@ -44,7 +44,7 @@ fn failed_build_with_force_leaves_the_previous_output_untouched() {
     let out = parent.path().join("public");
     assert_success(&site.build(&out, &[]), "first build");
     let before = tree(&out);
-    site.write("content/pages/about.md", "+++\ntitle = \"About\"\n+++\nSee [[A-404]].\n");
+    site.write("content/pages/notes.md", "+++\ntitle = \"About\"\n+++\nSee [[A-404]].\n");
     let o = site.build(&out, &["--force"]);
     assert_eq!(o.status.code(), Some(1));
     assert_same_tree(&before, &tree(&out));
@@ -57,10 +57,10 @@ fn rebuild_replaces_the_previous_output_whole() {
     let out = parent.path().join("public");
     assert_success(&site.build(&out, &[]), "first build");
     std::fs::write(out.join("stale.html"), "old").expect("write");
-    std::fs::remove_file(site.path("content/pages/about.md")).expect("remove");
+    std::fs::remove_file(site.path("content/pages/notes.md")).expect("remove");
     assert_success(&site.build(&out, &[]), "second build");
     assert!(!out.join("stale.html").exists(), "files of the previous build are gone");
-    assert!(!out.join("about/index.html").exists(), "pages of removed records are gone");
+    assert!(!out.join("notes/index.html").exists(), "pages of removed records are gone");
     assert!(out.join("actions/A-1/index.html").is_file());
     assert_eq!(names(parent.path()), ["public"], "no staging or old folder is left behind");
 }

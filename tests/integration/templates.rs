@@ -9,7 +9,7 @@ const PAGE_OVERRIDE: &str =
 fn site() -> Site {
     Site::new(&[
         ("templates/page.html", PAGE_OVERRIDE),
-        ("content/pages/about.md", "+++\ntitle = \"About us\"\n+++\nHello.\n"),
+        ("content/pages/notes.md", "+++\ntitle = \"About us\"\n+++\nHello.\n"),
         ("content/pages/scope.md", "+++\ntitle = \"Scope\"\nweight = 1\n+++\nAll.\n"),
         ("content/actions/A-1.md", ACTION),
     ])
@@ -18,7 +18,7 @@ fn site() -> Site {
 #[test]
 fn site_template_overrides_the_theme_for_pages() {
     let built = site().build_ok(&[]);
-    for (path, title) in [("about/index.html", "About us"), ("scope/index.html", "Scope")] {
+    for (path, title) in [("notes/index.html", "About us"), ("scope/index.html", "Scope")] {
         let html = built.read(path);
         assert!(
             html.contains(&format!("<p id=\"custom\">CUSTOM {title}</p>")),

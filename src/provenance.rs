@@ -1,0 +1,72 @@
+//! Where a copy of the site comes from (DESIGN §9, docs/provenance.md): the git history of
+//! each record, the source commit, and a digest of every input file, so anyone holding the
+//! repository can rebuild the copy and compare.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::history::History;
+
+/// What the About page and the record pages' History say about the source.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Provenance {
+    /// Git history, or why there is none.
+    pub(crate) history: History,
+    /// `sha256:<hex>` over every input file (see [`source_digest`]); `None` in a preview.
+    pub(crate) source_digest: Option<String>,
+}
+
+/// The input folders of a build besides `site.toml` (and a site theme's folder).
+pub(crate) const INPUT_FOLDERS: [&str; 3] = ["content", "templates", "static"];
+
+/// Provenance of the site in `root`: its source digest, and its git history unless `history`
+/// is off.
+pub(crate) fn read(root: &Path, site: &crate::model::Site, history: bool) -> Result<Provenance, String> {
+    let sealed: Vec<(String, String)> = (site.reviews.iter())
+        .filter_map(|r| r.fm.approved_digest.as_ref().map(|d| (r.file().to_string(), d.get_ref().clone())))
+        .collect();
+    let history = crate::history::read(root, &sealed, history);
+    Ok(Provenance { history, source_digest: Some(source_digest(root, &site.config.theme)?) })
+}
+
+/// SHA-256 over every input file of the site: `site.toml` and the files under `content/`,
+/// `templates/`, `static/` and, for a theme other than the built-in one, `themes/NAME/`
+/// (hidden files and editor droppings left out, as the build leaves them out). It is the
+/// digest of a manifest in `sha256sum` format — one line `<hex>  <path>` per file, sorted by
+/// site-relative path byte by byte — so `sha256sum` recomputes it (docs/provenance.md).
+pub(crate) fn source_digest(root: &Path, theme: &str) -> Result<String, String> {
+    let mut files: Vec<(String, std::path::PathBuf)> = Vec::new();
+    let toml = root.join("site.toml");
+    if toml.is_file() {
+        files.push(("site.toml".into(), toml));
+    }
+    let theme = (theme != "default").then(|| format!("themes/{theme}"));
+    for folder in INPUT_FOLDERS.iter().copied().chain(theme.as_deref()) {
+        let dir = root.join(folder);
+        if !dir.is_dir() {
+            continue;
+        }
+        let entries = walkdir::WalkDir::new(&dir)
+            .follow_links(false)
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !crate::fs::ignored_name(&e.file_name().to_string_lossy()));
+        for entry in entries {
+            let entry = entry.map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+            if entry.file_type().is_dir() || !entry.path().is_file() {
+                continue;
+            }
+            files.push((crate::fs::rel_path(root, entry.path()), entry.into_path()));
+        }
+    }
+    files.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let lines: Vec<String> = files
+        .par_iter()
+        .map(|(rel, path)| {
+            let bytes = crate::fs::read_file(path, crate::fs::MAX_ATTACHMENT_BYTES)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            Ok(format!("{}  {rel}\n", crate::output::sha256_hex(&bytes)))
+        })
+        .collect::<Result<_, String>>()?;
+    Ok(format!("sha256:{}", crate::output::sha256_hex(lines.concat().as_bytes())))
+}
