@@ -38,6 +38,7 @@ mod render;
 mod scaffold;
 mod seal;
 mod serve;
+mod sign;
 mod site_map;
 mod theme;
 mod warnings;
@@ -58,6 +59,7 @@ pub use record::{Heading, Kind};
 pub use render::{PageCache, RenderError, RenderOptions};
 pub use scaffold::{Created, Request as NewRecord, create as new_record};
 pub use serve::{Config as ServeConfig, ServeError, run as serve};
+pub use sign::{Signed, Signer, SigningKey, signing_key, verify as verify_signature};
 pub use write::{WriteError, verify, write};
 
 use std::path::{Path, PathBuf};

@@ -357,7 +357,7 @@ fn listed_files(sums: &str, problems: &mut Vec<String>) -> std::collections::BTr
             Some((hex, path)) if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
                 if !valid_output_path(path) {
                     problems.push(format!("SHA256SUMS line {n}: `{}` is not a path inside the folder", shown(path)));
-                } else if path == "SHA256SUMS" || path == MARKER {
+                } else if path == "SHA256SUMS" || path == MARKER || path == crate::site_map::SIGNATURE {
                     problems.push(format!("SHA256SUMS line {n}: {path} is never listed"));
                 } else if listed.insert(path.to_string(), hex.to_ascii_lowercase()).is_some() {
                     problems.push(format!("SHA256SUMS line {n}: duplicate entry for {}", shown(path)));
@@ -383,7 +383,7 @@ fn present_files(dir: &Path, problems: &mut Vec<String>) -> Result<std::collecti
         }
         let ft = entry.file_type();
         if ft.is_file() {
-            if rel != "SHA256SUMS" && rel != MARKER {
+            if rel != "SHA256SUMS" && rel != MARKER && rel != crate::site_map::SIGNATURE {
                 present.insert(rel);
             }
         } else if !ft.is_dir() {

@@ -35,6 +35,10 @@ pub struct BuildArgs {
     /// Leave out each record's git history (the commits that changed it)
     #[arg(long)]
     no_history: bool,
+    /// Sign SHA256SUMS with this OpenSSH Ed25519 private key: writes SHA256SUMS.sig, which
+    /// `ssh-keygen -Y verify -n quorum` and `quorum verify --allowed-signers` check
+    #[arg(long, value_name = "KEYFILE")]
+    sign: Option<PathBuf>,
 }
 
 pub fn run(args: BuildArgs) -> Result<(), super::Error> {
@@ -46,12 +50,23 @@ pub fn run(args: BuildArgs) -> Result<(), super::Error> {
         history: !args.no_history,
         ..RenderOptions::default()
     };
-    let (mut checked, files) = quorum::build(&opts, &render)?;
+    // A bad key fails before anything is built.
+    let key = args.sign.as_deref().map(quorum::signing_key).transpose().map_err(super::fatal)?;
+    let (mut checked, mut files) = quorum::build(&opts, &render)?;
     checked.diagnostics.deny(args.deny_warnings, args.deny_status);
     if checked.diagnostics.has_errors() {
         return Err(Failure::Content(std::mem::take(&mut checked.diagnostics)).into());
     }
     eprint!("{}", checked.diagnostics.render());
+    let signed = match &key {
+        Some(key) => {
+            let sums = files.iter().find(|f| f.path == "SHA256SUMS").map(|f| f.bytes.clone()).unwrap_or_default();
+            let signed = key.sign(&sums).map_err(super::fatal)?;
+            files.push(quorum::OutputFile { path: "SHA256SUMS.sig".into(), bytes: signed.signature.clone() });
+            Some(signed)
+        }
+        None => None,
+    };
     let out = args.output_dir.unwrap_or_else(|| quorum::default_output(&args.site.root));
     let t = Instant::now();
     quorum::write(&out, &args.site.root, &files, args.force).map_err(super::fatal)?;
@@ -69,6 +84,9 @@ pub fn run(args: BuildArgs) -> Result<(), super::Error> {
         checked.audience(),
         if warnings > 0 { format!(", {warnings} warnings") } else { String::new() }
     );
+    if let Some(s) = signed {
+        println!("Signed SHA256SUMS with key {} → SHA256SUMS.sig (namespace quorum)", s.fingerprint);
+    }
     if let Some(sums) = sums {
         println!("SHA-256 of SHA256SUMS: {sums} (send it to the recipient by another channel; docs/provenance.md)");
     }

@@ -23,6 +23,7 @@ mod provenance;
 mod published;
 mod sanitize;
 mod serve;
+mod signing;
 mod support;
 mod templates;
 mod warnings;
