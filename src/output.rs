@@ -30,7 +30,12 @@ pub(crate) fn toml_to_json(v: &toml::Value) -> Value {
 
 /// Lowercase hex of a SHA-256 digest.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(bytes))
+}
+
+/// Lower-case hex of a digest.
+pub(crate) fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `SHA256SUMS` over every file, sorted by path bytes, in `sha256sum -c` format.

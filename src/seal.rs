@@ -73,8 +73,7 @@ pub(crate) fn digest(text: &str, attachments: &[(String, Vec<u8>)]) -> String {
         h.update(b"\0");
         h.update(bytes);
     }
-    let hex: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    format!("{PREFIX}{hex}")
+    format!("{PREFIX}{}", crate::output::hex(&h.finalize()))
 }
 
 /// Reads a folder review's attachments (name relative to the folder, file), for its digest.

@@ -97,7 +97,6 @@ pub(crate) struct AboutPage {
     /// Why there is no source commit.
     pub(crate) no_source: Option<String>,
     pub(crate) source_digest: Option<String>,
-    pub(crate) records: usize,
 }
 
 pub(crate) fn about_page(site: &Published) -> AboutPage {
@@ -111,6 +110,5 @@ pub(crate) fn about_page(site: &Published) -> AboutPage {
         source: source(site),
         no_source,
         source_digest: site.provenance.source_digest.clone(),
-        records: site.record_files.len(),
     }
 }
