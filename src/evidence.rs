@@ -8,7 +8,7 @@ use crate::chart::{self, Chart, Series, Table};
 use crate::context::{self as ctx, Badge, Ref};
 use crate::date::Date;
 use crate::metrics::{self, Figures, ReviewMetrics};
-use crate::model::{Entry, Published, Shown};
+use crate::model::{Entry, LeftOut, Published, Shown};
 use crate::record::{self, Kind};
 
 /// An action listed in the previous-actions panel.
@@ -66,12 +66,16 @@ pub(crate) struct Panels {
     pub(crate) previous_review: Option<Ref>,
     pub(crate) previous_actions: Vec<PanelAction>,
     pub(crate) previous_actions_withheld: usize,
+    /// What each panel's withheld entries were ("1 confidential action withheld").
+    pub(crate) previous_actions_withheld_text: LeftOut,
     pub(crate) nonconformities: Vec<SeverityRow>,
     pub(crate) nc_chart: Option<Chart>,
     pub(crate) audits: Vec<AuditRow>,
     pub(crate) audits_withheld: usize,
+    pub(crate) audits_withheld_text: LeftOut,
     pub(crate) objectives: Vec<ObjectiveRow>,
     pub(crate) objectives_withheld: usize,
+    pub(crate) objectives_withheld_text: LeftOut,
     pub(crate) risk: Vec<RiskRow>,
     pub(crate) risk_missing: bool,
 }
@@ -97,9 +101,13 @@ pub(crate) fn panels(site: &Published, figures: &Figures, i: usize) -> Panels {
         ..Panels::default()
     };
     for (k, facts) in &e.previous_actions {
-        let Entry::Shown(a) = &site.actions[*k] else {
-            out.previous_actions_withheld += 1;
-            continue;
+        let a = match &site.actions[*k] {
+            Entry::Shown(a) => a,
+            Entry::Withheld(_, why) => {
+                out.previous_actions_withheld += 1;
+                out.previous_actions_withheld_text.record(Kind::Action, *why);
+                continue;
+            }
         };
         let update = (review.fm.action_updates.iter())
             .find(|u| u.action.get_ref().eq_ignore_ascii_case(&a.id))
@@ -144,9 +152,13 @@ fn severity_rows(site: &Published, m: &ReviewMetrics, closed: &metrics::Severity
 
 fn audits_in(site: &Published, e: &metrics::ReviewEvidence, out: &mut Panels) {
     for (k, findings) in &e.audits {
-        let Entry::Shown(a) = &site.audits[*k] else {
-            out.audits_withheld += 1;
-            continue;
+        let a = match &site.audits[*k] {
+            Entry::Shown(a) => a,
+            Entry::Withheld(_, why) => {
+                out.audits_withheld += 1;
+                out.audits_withheld_text.record(Kind::Audit, *why);
+                continue;
+            }
         };
         let findings = findings
             .iter()
@@ -178,9 +190,13 @@ fn audits_in(site: &Published, e: &metrics::ReviewEvidence, out: &mut Panels) {
 
 fn objectives_at(site: &Published, e: &metrics::ReviewEvidence, d: Date, out: &mut Panels) {
     for (k, (o, attainment)) in site.objectives.iter().zip(&e.objectives).enumerate() {
-        let Entry::Shown(o) = o else {
-            out.objectives_withheld += 1;
-            continue;
+        let o = match o {
+            Entry::Shown(o) => o,
+            Entry::Withheld(_, why) => {
+                out.objectives_withheld += 1;
+                out.objectives_withheld_text.record(Kind::Objective, *why);
+                continue;
+            }
         };
         let m = metrics::latest_measurement(&o.fm, d);
         out.objectives.push(ObjectiveRow {
@@ -449,6 +465,7 @@ pub(crate) struct Matrix {
     pub(crate) decision_kinds: Vec<(String, String)>,
     pub(crate) rows: Vec<MatrixRow>,
     pub(crate) withheld: usize,
+    pub(crate) withheld_text: LeftOut,
 }
 
 /// Every series review × every input of the site's framework, decisions by kind, top
@@ -459,11 +476,14 @@ pub(crate) fn matrix(site: &Published, figures: &Figures) -> Matrix {
     let kinds: Vec<(String, String)> =
         crate::framework::DECISION_KINDS.iter().map(|k| (k.to_string(), decision_label(k))).collect();
     let mut rows = Vec::new();
-    let mut withheld = 0;
+    let mut withheld = LeftOut::default();
     for &k in &figures.series {
-        let Entry::Shown(r) = &site.reviews[k] else {
-            withheld += 1;
-            continue;
+        let r = match &site.reviews[k] {
+            Entry::Shown(r) => r,
+            Entry::Withheld(_, why) => {
+                withheld.record(Kind::Review, *why);
+                continue;
+            }
         };
         let e = &figures.evidence[k];
         let own_fw = r.fm.framework.as_ref().map_or(fw_name.as_str(), |f| f.get_ref().as_str());
@@ -501,7 +521,14 @@ pub(crate) fn matrix(site: &Published, figures: &Figures) -> Matrix {
             approved: site.facts.reviews[k] == record::ReviewStatus::Approved,
         });
     }
-    Matrix { framework: fw.title.clone(), inputs: fw.inputs.clone(), decision_kinds: kinds, rows, withheld }
+    Matrix {
+        framework: fw.title.clone(),
+        inputs: fw.inputs.clone(),
+        decision_kinds: kinds,
+        rows,
+        withheld: withheld.count(),
+        withheld_text: withheld,
+    }
 }
 
 fn decision_label(kind: &str) -> String {

@@ -2,16 +2,19 @@
 //! incomplete) and status warnings (they depend on the date). Each is a diagnostic with file
 //! and line, and is also kept by record so the site can show it where it applies.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
+use crate::config::Audience;
 use crate::date::Date;
+use crate::diagnostics::SourceText;
 use crate::diagnostics::{Diagnostic, WarningClass};
 use crate::framework::Framework;
+use crate::markdown::confidential_sections;
 use crate::metrics::{self, ActionStatus, Figures};
 use crate::model::Site;
-use crate::record::{Record, Review, ReviewStatus};
+use crate::record::{BodyScan, Kind, Record, Review, ReviewStatus, WikiRef};
 
 /// A warning as shown on a record's page.
 #[derive(Clone, Debug, Serialize)]
@@ -50,6 +53,7 @@ pub(crate) fn check(site: &Site, figures: &Figures) -> Warnings {
     series_gaps(site, figures, &mut w);
     actions(site, figures, &mut w);
     nonconformities(site, &mut w);
+    withheld_mentions(site, &mut w);
     w
 }
 
@@ -308,6 +312,125 @@ fn nonconformities(site: &Site, w: &mut Warnings) {
                 &r.id,
                 WarningClass::Status,
                 d.hint("review the corrective action's effectiveness and record `verified` and `effective`"),
+            );
+        }
+    }
+}
+
+/// One record as the withheld-mention check sees it.
+struct Mentioner<'a> {
+    kind: Kind,
+    id: &'a str,
+    src: &'a SourceText,
+    scan: &'a BodyScan,
+    confidential: bool,
+    planned: bool,
+    /// Decisions marked confidential (reviews).
+    secret_decisions: Vec<&'a str>,
+}
+
+impl Mentioner<'_> {
+    /// Whether the audience leaves the whole record out, and in what words.
+    fn hidden_from(&self, a: &Audience) -> Option<String> {
+        if self.planned && !a.include_planned {
+            Some("a planned review".to_string())
+        } else if self.confidential && !a.include_confidential {
+            Some(format!("a confidential {}", self.kind.label()))
+        } else {
+            None
+        }
+    }
+
+    /// Whether `#frag` of a record the audience sees is cut from its edition: a confidential
+    /// decision, or a heading inside a `.confidential` section.
+    fn part_hidden_from(&self, frag: &str, a: &Audience) -> Option<&'static str> {
+        if a.include_confidential {
+            return None;
+        }
+        if self.secret_decisions.contains(&frag) {
+            return Some("a confidential decision");
+        }
+        let sections = confidential_sections(&self.scan.headings);
+        let heading = self.scan.headings.iter().find(|h| h.id == frag)?;
+        sections.iter().any(|s| s.contains(&heading.span.start)).then_some("a confidential section")
+    }
+}
+
+fn mentioners<'a, T>(
+    list: &'a [Record<T>],
+    kind: Kind,
+    flags: impl Fn(&'a T) -> (bool, bool, Vec<&'a str>),
+) -> impl Iterator<Item = Mentioner<'a>> {
+    list.iter().map(move |r| {
+        let (confidential, planned, secret_decisions) = flags(&r.fm);
+        Mentioner { kind, id: &r.id, src: &r.src, scan: &r.scan, confidential, planned, secret_decisions }
+    })
+}
+
+/// A `[[link]]` in text that an audience of site.toml sees, to a record (or a decision or
+/// section) that audience does not: its edition would show the bare ID in the middle of the
+/// sentence. Judged for every audience that leaves something out, one warning per link.
+fn withheld_mentions(site: &Site, w: &mut Warnings) {
+    let audiences: Vec<(&String, &Audience)> =
+        site.config.audiences.iter().filter(|(_, a)| !a.include_confidential || !a.include_planned).collect();
+    if audiences.is_empty() {
+        return;
+    }
+    let plain = |c: bool| (c, false, Vec::new());
+    let all: Vec<Mentioner> = mentioners(&site.reviews, Kind::Review, |f: &Review| {
+        let secret = f.decisions.iter().filter(|d| d.confidential).map(|d| d.id.get_ref().as_str()).collect();
+        (f.confidential, *f.status.get_ref() == ReviewStatus::Planned, secret)
+    })
+    .chain(mentioners(&site.actions, Kind::Action, |f| plain(f.confidential)))
+    .chain(mentioners(&site.nonconformities, Kind::Nonconformity, |f| plain(f.confidential)))
+    .chain(mentioners(&site.objectives, Kind::Objective, |f| plain(f.confidential)))
+    .chain(mentioners(&site.audits, Kind::Audit, |f| plain(f.confidential)))
+    .chain(mentioners(&site.pages, Kind::Page, |f| plain(f.confidential)))
+    .collect();
+    let by_id: HashMap<String, &Mentioner> = all.iter().map(|m| (m.id.to_lowercase(), m)).collect();
+    for m in &all {
+        // Per link (by position): what it points at, in words, and the audiences that would
+        // see it bare.
+        let mut found: BTreeMap<usize, (&WikiRef, String, Vec<&str>)> = BTreeMap::new();
+        for &(name, a) in &audiences {
+            if m.hidden_from(a).is_some() {
+                continue;
+            }
+            let cut = if a.include_confidential { Vec::new() } else { confidential_sections(&m.scan.headings) };
+            for link in m.scan.wikilinks.iter().filter(|l| !cut.iter().any(|c| c.contains(&l.span.start))) {
+                let (id, frag) =
+                    link.target.split_once('#').map_or((link.target.as_str(), None), |(i, f)| (i, Some(f)));
+                let Some(t) = by_id.get(&id.to_lowercase()) else { continue };
+                let what = match (t.hidden_from(a), frag) {
+                    (Some(what), _) => what,
+                    (None, Some(f)) => match t.part_hidden_from(f, a) {
+                        Some(what) => what.to_string(),
+                        None => continue,
+                    },
+                    (None, None) => continue,
+                };
+                found.entry(link.span.start).or_insert_with(|| (link, what, Vec::new())).2.push(name);
+            }
+        }
+        for (link, what, names) in found.into_values() {
+            let editions = match names.as_slice() {
+                [one] => format!("the {one} edition"),
+                many => format!("the {} editions", many.join(", ")),
+            };
+            let d = m.src.diag(
+                "mentions-withheld",
+                link.span.clone(),
+                format!(
+                    "`[[{}]]` is {what}, left out of {editions}: there this text shows only the bare ID",
+                    link.target
+                ),
+            );
+            w.add(
+                m.id,
+                WarningClass::Content,
+                d.hint(
+                    "move the sentence into a section under a heading marked {.confidential}, or leave the link out",
+                ),
             );
         }
     }

@@ -138,6 +138,7 @@ pub(crate) struct AuditPage {
     pub(crate) requirements: Vec<String>,
     pub(crate) findings: Vec<NcRow>,
     pub(crate) findings_withheld: usize,
+    pub(crate) findings_withheld_text: crate::model::LeftOut,
     pub(crate) body: String,
     pub(crate) backlinks: Vec<BacklinkCtx>,
     pub(crate) extra: Vec<ExtraField>,
@@ -168,6 +169,10 @@ pub(crate) fn audit_page(
             })
             .collect(),
         findings_withheld: findings(site, &r.id).iter().filter(|&&n| site.nonconformities[n].shown().is_none()).count(),
+        findings_withheld_text: crate::model::left_out(
+            Kind::Nonconformity,
+            findings(site, &r.id).iter().map(|&n| &site.nonconformities[n]),
+        ),
         body,
         backlinks: backlinks(site, &r.id),
         extra: extra(&r.fm.extra),

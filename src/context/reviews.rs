@@ -28,7 +28,7 @@ pub(crate) fn review_row(site: &Published, r: &Shown<record::Review>) -> ReviewR
         chair: f.chair.clone(),
         status: review_badge(site.facts.reviews[r.at]),
         // A count, so the same for every audience; the page lists the visible ones and the rest as withheld.
-        decision_count: f.decisions.len() + r.decisions_withheld,
+        decision_count: f.decisions.len() + r.decisions_withheld.count(),
     }
 }
 
@@ -106,8 +106,11 @@ pub(crate) struct ReviewPage {
     pub(crate) body: String,
     pub(crate) decisions: Vec<DecisionCtx>,
     pub(crate) decisions_withheld: usize,
+    /// What the withheld decisions were, by kind ("1 risk-acceptance decision withheld").
+    pub(crate) decisions_withheld_text: crate::model::LeftOut,
     pub(crate) action_updates: Vec<ActionUpdateCtx>,
     pub(crate) updates_withheld: usize,
+    pub(crate) updates_withheld_text: crate::model::LeftOut,
     pub(crate) conclusion: Option<ConclusionCtx>,
     pub(crate) risk: Option<record::RiskSnapshot>,
     pub(crate) attachments: Vec<Attachment>,
@@ -198,9 +201,11 @@ pub(crate) fn review_page(site: &Published, r: &Shown<record::Review>, body: Str
         present: f.attendees.iter().filter(|a| a.present).map(att).collect(),
         absent: f.attendees.iter().filter(|a| !a.present).map(att).collect(),
         body,
-        decisions_withheld: r.decisions_withheld,
+        decisions_withheld: r.decisions_withheld.count(),
+        decisions_withheld_text: r.decisions_withheld.clone(),
         decisions,
-        updates_withheld: r.updates_withheld,
+        updates_withheld: r.updates_withheld.count(),
+        updates_withheld_text: r.updates_withheld.clone(),
         action_updates: updates,
         conclusion: f.conclusion.as_ref().map(|c| ConclusionCtx {
             suitable: yes_no(c.suitable),

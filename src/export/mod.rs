@@ -231,7 +231,7 @@ fn atom(site: &Published, base: Option<&str>) -> String {
             if r.fm.kind == crate::record::ReviewKind::Extraordinary { "Extraordinary" } else { "Scheduled" },
             r.fm.date.get_ref(),
             r.fm.chair.as_ref().map_or(String::new(), |c| format!(", chaired by {c}")),
-            r.fm.decisions.len() + r.decisions_withheld,
+            r.fm.decisions.len() + r.decisions_withheld.count(),
             match status {
                 crate::record::ReviewStatus::Approved => "approved",
                 crate::record::ReviewStatus::Held => "held, not approved",

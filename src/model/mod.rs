@@ -2,7 +2,7 @@
 //! DESIGN §2 checked (on the unredacted content), then records dated after the as-of date
 //! left out and the audience applied.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -16,12 +16,14 @@ use crate::record::{self, Record, ReviewStatus};
 
 mod body;
 mod files;
+mod left_out;
 mod links;
 mod publish;
 mod rules;
 
+pub(crate) use left_out::{LeftOut, Why};
 pub(crate) use links::normalize_local;
-pub(crate) use publish::{Entry, Published, Shown, publish, shown, shown_at, withheld};
+pub(crate) use publish::{Entry, Published, Shown, left_out, publish, shown, shown_at};
 use rules::Checker;
 
 /// How one record mentions another.
@@ -49,8 +51,8 @@ pub(crate) struct Site {
     pub(crate) home: Option<Record<record::Home>>,
     /// Lower-cased ID → kind and index in its list.
     pub(crate) index: HashMap<String, (Kind, usize)>,
-    /// Lower-cased IDs of records present but withheld from this audience.
-    pub(crate) withheld: HashSet<String>,
+    /// Lower-cased IDs of records present but withheld from this audience, and why.
+    pub(crate) withheld: HashMap<String, Why>,
     /// Per review, in `reviews` order: its `approved_digest` against its content.
     pub(crate) seals: Vec<crate::seal::Seal>,
 }
@@ -99,7 +101,7 @@ fn assemble(config: Config, p: Parsed, as_of: Date, audience_name: &str, audienc
         pages: p.pages,
         home: p.home,
         index: HashMap::new(),
-        withheld: HashSet::new(),
+        withheld: HashMap::new(),
         seals: Vec::new(),
     };
     site.keep_until(as_of);
@@ -133,15 +135,20 @@ impl Site {
     /// confidential records without `include_confidential`, planned reviews without
     /// `include_planned`.
     fn index_ids(&mut self) {
-        let hide = |confidential: bool| confidential && !self.audience.include_confidential;
+        let hide =
+            |confidential: bool| (confidential && !self.audience.include_confidential).then_some(Why::Confidential);
+        // A plan is "not included" rather than withheld, even when it is confidential too.
         let planned = |r: &Record<record::Review>| {
-            *r.fm.status.get_ref() == ReviewStatus::Planned && !self.audience.include_planned
+            (*r.fm.status.get_ref() == ReviewStatus::Planned && !self.audience.include_planned).then_some(Why::Planned)
         };
-        let mut entries: Vec<(Kind, usize, String, bool)> = Vec::new();
-        let mut add = |kind, list: Vec<(String, bool)>| {
-            entries.extend(list.into_iter().enumerate().map(|(i, (id, hidden))| (kind, i, id, hidden)))
+        let mut entries: Vec<(Kind, usize, String, Option<Why>)> = Vec::new();
+        let mut add = |kind, list: Vec<(String, Option<Why>)>| {
+            entries.extend(list.into_iter().enumerate().map(|(i, (id, why))| (kind, i, id, why)))
         };
-        add(Kind::Review, self.reviews.iter().map(|r| (r.id.clone(), hide(r.fm.confidential) || planned(r))).collect());
+        add(
+            Kind::Review,
+            self.reviews.iter().map(|r| (r.id.clone(), planned(r).or(hide(r.fm.confidential)))).collect(),
+        );
         add(Kind::Action, self.actions.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))).collect());
         add(
             Kind::Nonconformity,
@@ -150,10 +157,10 @@ impl Site {
         add(Kind::Objective, self.objectives.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))).collect());
         add(Kind::Audit, self.audits.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))).collect());
         add(Kind::Page, self.pages.iter().map(|r| (r.id.clone(), hide(r.fm.confidential))).collect());
-        for (kind, i, id, hidden) in entries {
+        for (kind, i, id, why) in entries {
             let key = id.to_lowercase();
-            if hidden {
-                self.withheld.insert(key.clone());
+            if let Some(why) = why {
+                self.withheld.insert(key.clone(), why);
             }
             self.index.insert(key, (kind, i));
         }
@@ -189,7 +196,7 @@ impl Site {
     /// view's one test: nothing outside the model asks).
     fn visible(&self, id: &str) -> bool {
         let key = id.to_lowercase();
-        self.index.contains_key(&key) && !self.withheld.contains(&key)
+        self.index.contains_key(&key) && !self.withheld.contains_key(&key)
     }
 
     /// Whether confidential parts (decisions, updates, sections) are removed.

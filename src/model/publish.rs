@@ -14,7 +14,7 @@ use crate::load::{Attachment, Loaded};
 use crate::record::Kind;
 use crate::record::{self, BodyScan, Record};
 
-use super::{Backlink, Site, natural_cmp, normalize_local};
+use super::{Backlink, LeftOut, Site, Why, natural_cmp, normalize_local};
 use crate::site_map::page_dir;
 
 /// One record as this edition shows it.
@@ -37,32 +37,34 @@ pub(crate) struct Shown<T> {
     pub(crate) scan: BodyScan,
     /// Attachments published with the page.
     pub(crate) attachments: Vec<Attachment>,
-    /// How many confidential decisions this edition leaves out (reviews).
-    pub(crate) decisions_withheld: usize,
-    /// How many confidential action updates this edition leaves out (reviews).
-    pub(crate) updates_withheld: usize,
+    /// The confidential decisions this edition leaves out, by kind (reviews).
+    pub(crate) decisions_withheld: LeftOut,
+    /// The confidential action updates this edition leaves out (reviews).
+    pub(crate) updates_withheld: LeftOut,
+    /// The `.confidential` sections this edition cuts from the body.
+    pub(crate) sections_withheld: LeftOut,
 }
 
 /// A record present in the site: shown, or withheld from this audience (its ID only, so links
-/// to it render as plain text and lists can say how many they leave out).
+/// to it render as plain text, and why, so lists can say what kind of entry they leave out).
 #[derive(Clone, Debug)]
 pub(crate) enum Entry<T> {
     Shown(Box<Shown<T>>),
-    Withheld(String),
+    Withheld(String, Why),
 }
 
 impl<T> Entry<T> {
     pub(crate) fn shown(&self) -> Option<&Shown<T>> {
         match self {
             Entry::Shown(s) => Some(s),
-            Entry::Withheld(_) => None,
+            Entry::Withheld(..) => None,
         }
     }
 
     pub(crate) fn id(&self) -> &str {
         match self {
             Entry::Shown(s) => &s.id,
-            Entry::Withheld(id) => id,
+            Entry::Withheld(id, _) => id,
         }
     }
 }
@@ -77,9 +79,15 @@ pub(crate) fn shown_at<T>(list: &[Entry<T>]) -> impl Iterator<Item = (usize, &Sh
     list.iter().enumerate().filter_map(|(i, e)| e.shown().map(|s| (i, s)))
 }
 
-/// How many records of a list this edition withholds.
-pub(crate) fn withheld<T>(list: &[Entry<T>]) -> usize {
-    list.iter().filter(|e| e.shown().is_none()).count()
+/// What a list of records of `kind` leaves out of this edition, by why.
+pub(crate) fn left_out<'a, T: 'a>(kind: Kind, list: impl IntoIterator<Item = &'a Entry<T>>) -> LeftOut {
+    let mut out = LeftOut::default();
+    for e in list {
+        if let Entry::Withheld(_, why) = e {
+            out.record(kind, *why);
+        }
+    }
+    out
 }
 
 /// The site as one audience sees it on one date. Lists are in the order, and of the length,
@@ -102,8 +110,8 @@ pub(crate) struct Published {
     index: HashMap<String, (Kind, usize)>,
     /// Lower-cased ID → who mentions it (shown sources only).
     pub(crate) backlinks: HashMap<String, Vec<Backlink>>,
-    /// Lower-cased ID → how many withheld records or parts mention it.
-    pub(crate) backlinks_withheld: HashMap<String, usize>,
+    /// Lower-cased ID → the withheld records or parts that mention it, by kind.
+    pub(crate) backlinks_withheld: HashMap<String, LeftOut>,
     /// Site-relative path → output path, for every file under `content/` this edition copies.
     pub(crate) assets: BTreeMap<String, String>,
     /// Absolute source paths of `assets`.
@@ -157,23 +165,33 @@ pub(crate) fn publish(site: &Site, loaded: &Loaded, figures: &crate::metrics::Fi
             .actions
             .iter()
             .enumerate()
-            .map(|(at, r)| entry(site, at, r, |fm| (action_fm(fm, a), 0, 0)))
+            .map(|(at, r)| entry(site, at, r, |fm| (action_fm(fm, a), none(), none())))
             .collect(),
         nonconformities: site
             .nonconformities
             .iter()
             .enumerate()
-            .map(|(at, r)| entry(site, at, r, |fm| (nc_fm(fm, a), 0, 0)))
+            .map(|(at, r)| entry(site, at, r, |fm| (nc_fm(fm, a), none(), none())))
             .collect(),
         objectives: site
             .objectives
             .iter()
             .enumerate()
-            .map(|(at, r)| entry(site, at, r, |fm| (objective_fm(fm, a), 0, 0)))
+            .map(|(at, r)| entry(site, at, r, |fm| (objective_fm(fm, a), none(), none())))
             .collect(),
-        audits: site.audits.iter().enumerate().map(|(at, r)| entry(site, at, r, |fm| (fm.clone(), 0, 0))).collect(),
-        pages: site.pages.iter().enumerate().map(|(at, r)| entry(site, at, r, |fm| (fm.clone(), 0, 0))).collect(),
-        home: site.home.as_ref().map(|h| shown_record(h, 0, h.fm.clone(), redact, (0, 0))),
+        audits: site
+            .audits
+            .iter()
+            .enumerate()
+            .map(|(at, r)| entry(site, at, r, |fm| (fm.clone(), none(), none())))
+            .collect(),
+        pages: site
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(at, r)| entry(site, at, r, |fm| (fm.clone(), none(), none())))
+            .collect(),
+        home: site.home.as_ref().map(|h| shown_record(h, 0, h.fm.clone(), redact, (none(), none()))),
         index,
         backlinks,
         backlinks_withheld,
@@ -278,16 +296,28 @@ fn view<'a, T>(r: &'a Shown<T>, title: &'a str) -> View<'a> {
 }
 
 /// A record's entry: its ID alone when withheld, else the redacted record.
-fn entry<T>(site: &Site, at: usize, r: &Record<T>, fm: impl Fn(&T) -> (T, usize, usize)) -> Entry<T> {
-    if !site.visible(&r.id) {
-        return Entry::Withheld(r.id.clone());
+fn entry<T>(site: &Site, at: usize, r: &Record<T>, fm: impl Fn(&T) -> (T, LeftOut, LeftOut)) -> Entry<T> {
+    if let Some(why) = site.withheld.get(&r.id.to_lowercase()) {
+        return Entry::Withheld(r.id.clone(), *why);
     }
     let (fm, decisions, updates) = fm(&r.fm);
     Entry::Shown(Box::new(shown_record(r, at, fm, site.redact(), (decisions, updates))))
 }
 
-fn shown_record<T, U>(r: &Record<T>, at: usize, fm: U, redact: bool, (decisions, updates): (usize, usize)) -> Shown<U> {
-    let (body, scan) = if redact { cut_sections(r) } else { (r.body.clone(), r.scan.clone()) };
+fn none() -> LeftOut {
+    LeftOut::default()
+}
+
+fn shown_record<T, U>(
+    r: &Record<T>,
+    at: usize,
+    fm: U,
+    redact: bool,
+    (decisions, updates): (LeftOut, LeftOut),
+) -> Shown<U> {
+    let (body, scan, sections) = if redact { cut_sections(r) } else { (r.body.clone(), r.scan.clone(), 0) };
+    let mut sections_withheld = LeftOut::default();
+    sections_withheld.add_n("confidential section", sections);
     Shown {
         id: r.id.clone(),
         at,
@@ -299,15 +329,16 @@ fn shown_record<T, U>(r: &Record<T>, at: usize, fm: U, redact: bool, (decisions,
         attachments: r.attachments.clone(),
         decisions_withheld: decisions,
         updates_withheld: updates,
+        sections_withheld,
     }
 }
 
-/// The body without its `.confidential` sections, and the scan of what is left (headings
-/// keep their ids). The one place where sections are redacted.
-fn cut_sections<T>(r: &Record<T>) -> (String, BodyScan) {
+/// The body without its `.confidential` sections, the scan of what is left (headings
+/// keep their ids), and how many sections were cut. The one place where sections are redacted.
+fn cut_sections<T>(r: &Record<T>) -> (String, BodyScan, usize) {
     let hidden = confidential_sections(&r.scan);
     if hidden.is_empty() {
-        return (r.body.clone(), r.scan.clone());
+        return (r.body.clone(), r.scan.clone(), 0);
     }
     let inside = |at: usize| hidden.iter().any(|h| h.contains(&at));
     let mut body = String::with_capacity(r.body.len());
@@ -324,7 +355,7 @@ fn cut_sections<T>(r: &Record<T>) -> (String, BodyScan) {
         wikilinks: r.scan.wikilinks.iter().filter(|w| !inside(w.span.start)).cloned().collect(),
         links: r.scan.links.iter().filter(|l| !inside(l.span.start)).cloned().collect(),
     };
-    (body, scan)
+    (body, scan, hidden.len())
 }
 
 /// `Some(d)` when `d` is on or before the as-of date.
@@ -332,7 +363,7 @@ fn until(d: &Option<record::Sp<Date>>, a: Date) -> Option<record::Sp<Date>> {
     d.as_ref().filter(|x| *x.get_ref() <= a).cloned()
 }
 
-fn review_fm(f: &record::Review, a: Date, redact: bool) -> (record::Review, usize, usize) {
+fn review_fm(f: &record::Review, a: Date, redact: bool) -> (record::Review, LeftOut, LeftOut) {
     let mut fm = f.clone();
     fm.decisions.retain(|d| !(d.confidential && redact));
     fm.action_updates.retain(|u| !(u.confidential && redact));
@@ -340,8 +371,12 @@ fn review_fm(f: &record::Review, a: Date, redact: bool) -> (record::Review, usiz
     if fm.approved_on.is_none() {
         fm.approved_digest = None;
     }
-    let (decisions, updates) =
-        (f.decisions.len() - fm.decisions.len(), f.action_updates.len() - fm.action_updates.len());
+    let mut decisions = LeftOut::default();
+    for d in f.decisions.iter().filter(|d| d.confidential && redact) {
+        decisions.decision(d.kind);
+    }
+    let mut updates = LeftOut::default();
+    updates.add_n("confidential action update", f.action_updates.len() - fm.action_updates.len());
     (fm, decisions, updates)
 }
 
@@ -436,8 +471,8 @@ fn confidential_sections(scan: &BodyScan) -> Vec<Range<usize>> {
 /// One record (or withheld part) mentioning another: target, source, source kind, relation.
 type Mention = (String, String, Kind, String);
 
-/// Who mentions each shown record, and how many withheld sources mention it too.
-pub(super) fn backlinks(site: &Site) -> (HashMap<String, Vec<Backlink>>, HashMap<String, usize>) {
+/// Who mentions each shown record, and which withheld sources mention it too (by kind).
+pub(super) fn backlinks(site: &Site) -> (HashMap<String, Vec<Backlink>>, HashMap<String, LeftOut>) {
     let mut out: HashMap<String, Vec<Backlink>> = HashMap::new();
     let mut hidden: HashMap<String, std::collections::BTreeSet<String>> = HashMap::new();
     for (to, from, kind, relation) in all_mentions(site) {
@@ -455,7 +490,24 @@ pub(super) fn backlinks(site: &Site) -> (HashMap<String, Vec<Backlink>>, HashMap
     for v in out.values_mut() {
         merge_relations(v);
     }
-    (out, hidden.into_iter().map(|(k, v)| (k, v.len())).collect())
+    let tally = |sources: std::collections::BTreeSet<String>| {
+        let mut l = LeftOut::default();
+        for from in sources {
+            match from.split_once('#') {
+                // A withheld part of a shown record: `ID#D3`, `ID#update-2`, `ID#confidential`.
+                Some((_, "confidential")) => l.add_n("confidential section", 1),
+                Some((_, part)) if part.starts_with("update-") => l.add_n("confidential action update", 1),
+                Some(_) => l.add_n("confidential decision", 1),
+                None => {
+                    if let (Some(why), Some((kind, _))) = (site.withheld.get(&from), site.index.get(&from)) {
+                        l.record(*kind, *why);
+                    }
+                }
+            }
+        }
+        l
+    };
+    (out, hidden.into_iter().map(|(k, v)| (k, tally(v))).collect())
 }
 
 /// Every mention in the site: `[[links]]` in bodies, decisions' actions, action updates,

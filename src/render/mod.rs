@@ -162,7 +162,8 @@ struct PageSpec {
     crumbs: Vec<Crumb>,
     data: Box<dyn Part>,
     notices: Vec<crate::warnings::Notice>,
-    backlinks_withheld: usize,
+    /// The withheld records and parts that mention this one, by kind.
+    backlinks_withheld: crate::model::LeftOut,
     /// A record page's git history, when the build reads it.
     history: Option<ctx::HistoryCtx>,
 }
@@ -263,7 +264,7 @@ impl Renderer<'_> {
                 crumbs: vec![],
                 data: self.section(sec),
                 notices: Vec::new(),
-                backlinks_withheld: 0,
+                backlinks_withheld: crate::model::LeftOut::default(),
                 history: None,
             },
             Job::Record(kind, i) => {
@@ -277,7 +278,7 @@ impl Renderer<'_> {
                     crumbs: list.map(|l| Crumb { label: l.title.into(), href: l.path.into() }).into_iter().collect(),
                     data,
                     notices: self.warnings.of(&id).to_vec(),
-                    backlinks_withheld: site.backlinks_withheld.get(&id.to_lowercase()).copied().unwrap_or(0),
+                    backlinks_withheld: site.backlinks_withheld.get(&id.to_lowercase()).cloned().unwrap_or_default(),
                     history: ctx::history_of(
                         site,
                         &site.files_of(kind, i).iter().map(String::as_str).collect::<Vec<_>>(),
@@ -314,7 +315,8 @@ impl Renderer<'_> {
         context.insert("serve", &self.opts.serve);
         context.insert_value("page", spec.data.to_value());
         context.insert("notices", &spec.notices);
-        context.insert("backlinks_withheld", &spec.backlinks_withheld);
+        context.insert("backlinks_withheld", &spec.backlinks_withheld.count());
+        context.insert("backlinks_withheld_text", &spec.backlinks_withheld);
         context.insert("history", &spec.history);
         context
     }
@@ -354,6 +356,15 @@ impl Renderer<'_> {
             headings: &rec.scan.headings,
             at: None,
         };
-        markdown::render(&rec.body, &links)
+        with_cut_sections(markdown::render(&rec.body, &links), rec)
     }
+}
+
+/// A body's HTML, ending with a line on the `.confidential` sections this edition cut from
+/// it: a gap an auditor can see, not a silent one.
+fn with_cut_sections<T>(mut html: String, rec: &Shown<T>) -> String {
+    if !rec.sections_withheld.is_empty() {
+        html.push_str(&format!("<p class=\"withheld\">{} from this edition.</p>\n", rec.sections_withheld.text()));
+    }
+    html
 }

@@ -10,7 +10,7 @@ use super::{Links, RenderError, Renderer};
 use crate::context::{self as ctx, Ref};
 use crate::fingerprint::Part;
 use crate::markdown;
-use crate::model::{Shown, shown, withheld};
+use crate::model::{LeftOut, Shown, left_out, shown};
 use crate::record::Kind;
 
 /// How a review page labels the statuses it quotes as of its meeting.
@@ -69,7 +69,7 @@ impl Renderer<'_> {
         let at = ctx::At { quotes: &self.figures.evidence[i].quoted, when: AT_REVIEW };
         let links =
             Links { site, dir: &r.dir, root: root.into(), panels: html, headings: &r.scan.headings, at: Some(at) };
-        let body = markdown::render(&r.body, &links);
+        let body = super::with_cut_sections(markdown::render(&r.body, &links), r);
         #[derive(Serialize)]
         struct Full {
             #[serde(flatten)]
@@ -103,7 +103,8 @@ impl Renderer<'_> {
             objectives: shown(&site.objectives)
                 .map(|o| crate::evidence::objective_chart(o, &format!("obj-{}", o.id)))
                 .collect(),
-            objectives_withheld: withheld(&site.objectives),
+            objectives_withheld: left_out(Kind::Objective, &site.objectives).count(),
+            objectives_withheld_text: left_out(Kind::Objective, &site.objectives),
         }
     }
 
@@ -156,17 +157,18 @@ impl Renderer<'_> {
     pub(super) fn list(&self, kind: Kind) -> Box<dyn Part> {
         let site = self.site;
         macro_rules! rows {
-            ($list:expr, $row:path) => {{
+            ($kind:expr, $list:expr, $row:path) => {{
                 let rows: Vec<_> = shown(&$list).map(|r| $row(site, r)).collect();
-                Box::new(ListCtx { rows, withheld: withheld(&$list) }) as Box<dyn Part>
+                let left = left_out($kind, &$list);
+                Box::new(ListCtx { rows, withheld: left.count(), withheld_text: left }) as Box<dyn Part>
             }};
         }
         match kind {
-            Kind::Review => rows!(site.reviews, ctx::review_row),
-            Kind::Action => rows!(site.actions, ctx::action_row),
-            Kind::Nonconformity => rows!(site.nonconformities, ctx::nc_row),
-            Kind::Objective => rows!(site.objectives, ctx::objective_row),
-            _ => rows!(site.audits, ctx::audit_row),
+            Kind::Review => rows!(kind, site.reviews, ctx::review_row),
+            Kind::Action => rows!(kind, site.actions, ctx::action_row),
+            Kind::Nonconformity => rows!(kind, site.nonconformities, ctx::nc_row),
+            Kind::Objective => rows!(kind, site.objectives, ctx::objective_row),
+            _ => rows!(Kind::Audit, site.audits, ctx::audit_row),
         }
     }
 
@@ -193,7 +195,7 @@ impl Renderer<'_> {
         // only the lists leave withheld records out, and say how many.
         let overdue: Vec<_> =
             dash.overdue.iter().filter_map(|&k| site.actions[k].shown()).map(|a| ctx::action_row(site, a)).collect();
-        let overdue_withheld = dash.overdue.len() - overdue.len();
+        let overdue_withheld = left_out(Kind::Action, dash.overdue.iter().map(|&k| &site.actions[k]));
         let pages: Vec<Ref> = shown(&site.pages).map(|p| ctx::reference(site, &p.id)).collect();
         let title = site.home.as_ref().and_then(|h| h.fm.title.clone());
         let recent: Vec<usize> = self.figures.series.iter().rev().take(6).rev().copied().collect();
@@ -209,12 +211,15 @@ impl Renderer<'_> {
             overdue,
             open_actions: dash.open_actions,
             overdue_actions: dash.overdue.len(),
-            overdue_withheld,
+            overdue_withheld: overdue_withheld.count(),
+            overdue_withheld_text: overdue_withheld,
             open_ncs: dash.open_ncs,
             reviews: self.figures.series.len(),
             objectives: shown(&site.objectives).map(|o| ctx::objective_row(site, o)).collect(),
-            objectives_withheld: withheld(&site.objectives),
-            pages_withheld: withheld(&site.pages),
+            objectives_withheld: left_out(Kind::Objective, &site.objectives).count(),
+            objectives_withheld_text: left_out(Kind::Objective, &site.objectives),
+            pages_withheld: left_out(Kind::Page, &site.pages).count(),
+            pages_withheld_text: left_out(Kind::Page, &site.pages),
             pages,
             extra: site.home.as_ref().map_or_else(Vec::new, |h| ctx::extra(&h.fm.extra)),
         }
@@ -235,11 +240,15 @@ pub(super) struct HomeCtx {
     open_actions: usize,
     overdue_actions: usize,
     overdue_withheld: usize,
+    /// What the withheld entries of each list were ("2 confidential actions withheld").
+    overdue_withheld_text: LeftOut,
     open_ncs: usize,
     reviews: usize,
     objectives: Vec<ctx::ObjectiveRow>,
     objectives_withheld: usize,
+    objectives_withheld_text: LeftOut,
     pages_withheld: usize,
+    pages_withheld_text: LeftOut,
     pages: Vec<Ref>,
     /// `[extra]` of `content/_index.md`, for site templates.
     extra: Vec<ctx::ExtraField>,
@@ -254,15 +263,17 @@ pub(super) struct TrendsCtx {
     risk: Option<crate::chart::Chart>,
     objectives: Vec<crate::chart::Chart>,
     objectives_withheld: usize,
+    objectives_withheld_text: LeftOut,
 }
 
 /// A page whose template needs no data (search).
 #[derive(Serialize)]
 pub(super) struct Empty {}
 
-/// A register page: the visible rows and how many were withheld.
+/// A register page: the visible rows, how many were withheld and what they were.
 #[derive(Serialize)]
 pub(super) struct ListCtx<T: Serialize> {
     rows: Vec<T>,
     withheld: usize,
+    withheld_text: LeftOut,
 }

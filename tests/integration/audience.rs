@@ -1,6 +1,7 @@
 //! `--audience auditor`: planned reviews and everything confidential are left out (records,
 //! decisions, action updates, `{.confidential}` sections, attachments); links to left-out
-//! material show the plain ID; lists say how many entries were withheld; figures stay the same.
+//! material show the plain ID; lists say what kind of entries they left out and how many;
+//! figures stay the same; `check` warns where visible text would show a withheld ID bare.
 
 use crate::support::{Built, Site, links_to, tags};
 
@@ -52,12 +53,12 @@ const PLANNED: &str = "+++\ntitle = \"Spring review plan\"\ndate = 2026-03-01\ns
 
 const A1: &str = "+++\ntitle = \"Encrypt laptops\"\nowner = \"IT\"\nraised = 2025-06-18\ndue = 2026-06-30\norigin = \"MR-1#D1\"\n+++\nRoll out.\n";
 
-const A9: &str = "+++\ntitle = \"Secret vendor exit\"\nowner = \"CFO\"\nraised = 2025-06-18\ndue = 2025-09-30\nconfidential = true\n+++\nLeave Acmecorp.\n";
+const A9: &str = "+++\ntitle = \"Secret vendor exit\"\nowner = \"CFO\"\nraised = 2025-06-18\ndue = 2025-09-30\nconfidential = true\n+++\nLeave Acmecorp, as decided at [[MR-X]].\n";
 
 const CONFIDENTIAL_REVIEW: &str = "+++\ntitle = \"Extraordinary review: breach\"\ndate = 2025-08-01\nstatus = \"held\"\nkind = \"extraordinary\"\nchair = \"CEO\"\nconfidential = true\n+++\nMinutes of the breach [list](breach-list.csv).\n";
 
 /// A public page linking withheld material.
-const NOTES: &str = "+++\ntitle = \"Notes\"\n+++\nBudget: [[MR-1#D2]].\n\nExit: [[A-9|the exit plan]].\n\n### Vendor {.confidential}\n\nAcmecorp again.\n\n## After\n\nVisible after.\n";
+const NOTES: &str = "+++\ntitle = \"Notes\"\n+++\nBudget: [[MR-1#D2]].\n\nExit: [[A-9|the exit plan]].\n\n### Vendor {.confidential}\n\nAcmecorp again, [[A-9]].\n\n## After\n\nVisible after. Next: [[MR-2]].\n";
 
 /// Words that only confidential or planned material contains.
 const SECRETS: &[&str] = &[
@@ -122,12 +123,15 @@ fn auditor_register_says_how_many_were_withheld() {
     let built = auditor();
     let register = built.read("actions/index.html");
     assert!(links_to(&register, "A-9/index.html").is_empty() && !register.contains("A-9"), "{register}");
-    assert!(register.contains("1 withheld"), "the action register ends with \"1 withheld\":\n{register}");
+    assert!(
+        register.contains("<p class=\"withheld\">1 confidential action withheld.</p>"),
+        "the action register says what it left out:\n{register}"
+    );
     let reviews = built.read("reviews/index.html");
     assert!(!reviews.contains("MR-2") && !reviews.contains("MR-X"));
     assert!(
-        reviews.contains("2 withheld"),
-        "the review list counts the planned and the confidential review:\n{reviews}"
+        reviews.contains("<p class=\"withheld\">1 planned review not included; 1 confidential review withheld.</p>"),
+        "the review list names the planned and the confidential review apart:\n{reviews}"
     );
 }
 
@@ -162,7 +166,15 @@ fn auditor_review_page_drops_confidential_decisions_updates_and_sections() {
     assert!(!html.contains("Supplier exit"), "the confidential heading goes too");
     assert!(html.contains("Public again") && html.contains("Everyone may read this."), "the next section stays");
     assert!(html.to_lowercase().contains("not approved"), "a held review carries a \"not approved\" banner");
-    assert!(html.contains("1 withheld"), "the decision list says one was withheld");
+    assert!(html.contains("1 resources decision withheld."), "the decision list says what kind was withheld");
+    assert!(html.contains("1 confidential action update withheld."), "{html}");
+    assert!(html.contains("1 confidential section withheld from this edition."), "the cut section is stated");
+    let internal = site().build_ok(&[]).read("reviews/MR-1/index.html");
+    assert!(!internal.contains("class=\"withheld\""), "the internal edition withholds nothing and says nothing of it");
+    assert!(
+        internal.contains("mentions-withheld"),
+        "but its page shows the check's warning where the ID would be bare"
+    );
 }
 
 #[test]
@@ -266,6 +278,10 @@ fn auditor_backlinks_leave_out_confidential_relations() {
     let built = auditor();
     let html = built.read("actions/A-1/index.html");
     assert!(!html.contains("MR-X") && !html.contains("D2"), "{html}");
+    // MR-1 mentions A-1 in its minutes (shown) and in a confidential update (withheld).
+    assert!(html.contains("<p class=\"withheld\">1 confidential action update withheld.</p>"), "{html}");
+    let secret = built.read("actions/index.html");
+    assert!(secret.contains("1 confidential action withheld."), "{secret}");
 }
 
 /// A stretch of `text` that HTML and JSON escaping leave alone (up to 40 characters).
@@ -396,4 +412,58 @@ fn auditor_backlinks_leave_out_links_in_confidential_sections() {
         "the auditor edition of A-1 must not name the review whose only mention of it is in a confidential section:\n{html}"
     );
     assert!(!html.contains("mentioned in the minutes"), "{html}");
+}
+
+#[test]
+fn check_warns_where_visible_text_mentions_withheld_material() {
+    let s = site();
+    let (code, diags) = s.check_json(&[]);
+    assert_eq!(code, 0, "a content warning, not an error: {diags:#?}");
+    let found: Vec<(String, usize, usize, String)> = diags
+        .iter()
+        .filter(|d| d.code == "mentions-withheld")
+        .map(|d| (d.file.clone(), d.line, d.column, d.message.clone()))
+        .collect();
+    let at = |file: &str, line, column, start: &str| {
+        found.iter().any(|(f, l, c, m)| f == file && *l == line && *c == column && m.starts_with(start))
+    };
+    // MR-1's minutes: "Progress on [[A-1]]. The exit plan is [[A-9]], see also [[A-9|the exit plan]]."
+    let minutes = "content/reviews/MR-1.md";
+    let line = REVIEW.lines().position(|l| l.contains("The exit plan is")).expect("line") + 1;
+    assert!(at(minutes, line, 39, "`[[A-9]]` is a confidential action, left out of the auditor edition"), "{found:#?}");
+    assert!(at(minutes, line, 57, "`[[A-9]]` is a confidential action"), "{found:#?}");
+    let notes = "content/pages/notes.md";
+    assert!(at(notes, 4, 9, "`[[MR-1#D2]]` is a confidential decision"), "{found:#?}");
+    assert!(at(notes, 6, 7, "`[[A-9]]` is a confidential action"), "{found:#?}");
+    assert!(at(notes, 14, 22, "`[[MR-2]]` is a planned review"), "{found:#?}");
+    // Not warned: the link inside the confidential section of the notes, A-9's own link to
+    // MR-X (a withheld record's text is withheld with it), and MR-1's link to A-1.
+    assert_eq!(found.len(), 5, "{found:#?}");
+    let d = diags.iter().find(|d| d.code == "mentions-withheld").expect("one");
+    assert_eq!(d.severity, "warning");
+    assert!(d.hint.as_deref().unwrap_or("").contains(".confidential"), "{d:?}");
+    let (code, _) = s.check_json(&["--deny-warnings"]);
+    assert_eq!(code, 1, "--deny-warnings stops it in CI");
+}
+
+#[test]
+fn withheld_mentions_name_every_audience_that_would_see_the_bare_id() {
+    let s = site();
+    s.write(
+        "site.toml",
+        "title = \"T\"\nas_of = 2025-12-31\n\n[audiences.board]\ninclude_confidential = true\n\n[audiences.staff]\ninclude_confidential = true\ninclude_planned = true\n",
+    );
+    let (_, diags) = s.check_json(&[]);
+    let messages: Vec<&str> =
+        diags.iter().filter(|d| d.code == "mentions-withheld").map(|d| d.message.as_str()).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("`[[MR-2]]` is a planned review, left out of the auditor, board editions")),
+        "{messages:#?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.starts_with("`[[A-9]]` is a confidential action, left out of the auditor edition:")),
+        "the board sees confidential records, so only the auditor edition is named: {messages:#?}"
+    );
 }
