@@ -57,48 +57,68 @@ pub(crate) struct Repo {
 
 use crate::provenance::INPUT_FOLDERS;
 
-/// Reads the source commit of the site in `root` and, when `walk`, its history; `sealed`
-/// lists each sealed review's site-relative file and its current digest, to find the
-/// approval commits.
-pub(crate) fn read(root: &Path, sealed: &[(String, String)], walk: bool) -> History {
-    match read_repo(root, sealed, walk) {
-        Ok(r) => r,
-        Err(e) => History::Unavailable(format!("the git history cannot be read ({})", e.message())),
+/// A history being read on a thread of its own, so that a build overlaps it with the checks
+/// (it needs nothing from them until the approval commits are looked up).
+pub(crate) struct Pending(std::thread::JoinHandle<Result<Walked, History>>);
+
+/// What the thread hands back: the open repository (for the approval commits) and the walk.
+type Walked = (Repository, String, Repo);
+
+/// Starts reading the source commit of the site in `root`, whether its inputs have changes
+/// not yet committed, and (when `walk`) its history.
+pub(crate) fn start(root: &Path, walk: bool) -> Pending {
+    let root = root.to_path_buf();
+    Pending(std::thread::spawn(move || {
+        read_repo(&root, walk)
+            .unwrap_or_else(|e| Err(History::Unavailable(format!("the git history cannot be read ({})", e.message()))))
+    }))
+}
+
+impl Pending {
+    /// Waits for the walk, then finds the commit that sealed each of `sealed` (file, digest).
+    pub(crate) fn finish(self, sealed: &[(String, String)]) -> History {
+        let (repo, prefix, mut out) = match self.0.join() {
+            Ok(Ok(walked)) => walked,
+            Ok(Err(history)) => return history,
+            Err(_) => return History::Unavailable("the git history cannot be read (the reader failed)".into()),
+        };
+        if out.walked {
+            for (file, digest) in sealed {
+                if let Some(k) = approval_commit(&repo, &prefix, &out, file, digest) {
+                    out.approvals.insert(file.clone(), k);
+                }
+            }
+        }
+        History::Available(out)
     }
 }
 
-fn read_repo(root: &Path, sealed: &[(String, String)], walk_history: bool) -> Result<History, git2::Error> {
+/// `Ok(Err(history))` when there is no history to read, with the reason.
+fn read_repo(root: &Path, walk_history: bool) -> Result<Result<Walked, History>, git2::Error> {
+    let none = |why: &str| Ok(Err(History::Unavailable(why.to_string())));
     let Ok(repo) = Repository::discover(root) else {
-        return Ok(History::Unavailable("the site is not in a git repository".into()));
+        return none("the site is not in a git repository");
     };
     if repo.is_shallow() {
-        return Ok(History::Unavailable(
-            "this is a shallow clone (fetch the full history with `git fetch --unshallow`)".into(),
-        ));
+        return none("this is a shallow clone (fetch the full history with `git fetch --unshallow`)");
     }
     let Some(prefix) = site_prefix(&repo, root) else {
-        return Ok(History::Unavailable("a bare repository has no files".into()));
+        return none("a bare repository has no files");
     };
     let head = match repo.head().and_then(|h| h.peel_to_commit()) {
-        Ok(c) => c,
-        Err(_) => return Ok(History::Unavailable("no commit yet".into())),
+        Ok(c) => c.id().to_string(),
+        Err(_) => return none("no commit yet"),
     };
-    let mut out = Repo { head: head.id().to_string(), walked: walk_history, ..Repo::default() };
+    let mut out = Repo { head, walked: walk_history, ..Repo::default() };
     let t = std::time::Instant::now();
     out.uncommitted = uncommitted(&repo, &prefix)?;
     crate::log_stage("provenance: uncommitted files", t);
-    if !walk_history {
-        return Ok(History::Available(out));
+    if walk_history {
+        let t = std::time::Instant::now();
+        walk(&repo, &prefix, &mut out)?;
+        crate::log_stage("provenance: history walk", t);
     }
-    let t = std::time::Instant::now();
-    walk(&repo, &prefix, &mut out)?;
-    crate::log_stage("provenance: history walk", t);
-    for (file, digest) in sealed {
-        if let Some(k) = approval_commit(&repo, &prefix, &out, file, digest) {
-            out.approvals.insert(file.clone(), k);
-        }
-    }
-    Ok(History::Available(out))
+    Ok(Ok((repo, prefix, out)))
 }
 
 /// The site folder's path inside the repository's work tree, `/`-separated, with a trailing

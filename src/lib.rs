@@ -200,12 +200,15 @@ pub fn check(opts: &Options) -> Result<Checked, Failure> {
 
 /// check → render: the whole site in memory.
 pub fn build(opts: &Options, render_opts: &render::RenderOptions) -> Result<(Checked, Vec<OutputFile>), Failure> {
+    // git history is read on a thread of its own while the checks run: it needs nothing
+    // from them until the approval commits are looked up.
+    let pending = render_opts.provenance.then(|| history::start(&opts.root, render_opts.history));
     let mut checked = check(opts)?;
-    if render_opts.provenance {
+    if let Some(pending) = pending {
         let t = Instant::now();
         checked.published.provenance =
-            provenance::read(&opts.root, &checked.site, render_opts.history).map_err(Failure::Fatal)?;
-        log_stage("provenance", t);
+            provenance::finish(pending, &opts.root, &checked.site).map_err(Failure::Fatal)?;
+        log_stage("provenance (after the checks)", t);
     }
     let t = Instant::now();
     let files = render::render(&checked.published, &checked.figures, &checked.warnings, &opts.root, render_opts)

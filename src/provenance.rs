@@ -20,14 +20,18 @@ pub(crate) struct Provenance {
 /// The input folders of a build besides `site.toml` (and a site theme's folder).
 pub(crate) const INPUT_FOLDERS: [&str; 3] = ["content", "templates", "static"];
 
-/// Provenance of the site in `root`: its source digest, and its git history unless `history`
-/// is off.
-pub(crate) fn read(root: &Path, site: &crate::model::Site, history: bool) -> Result<Provenance, String> {
+/// Provenance of the checked site in `root`: its source digest, and what git says, read by
+/// `pending` meanwhile (its history unless that was started without).
+pub(crate) fn finish(
+    pending: crate::history::Pending,
+    root: &Path,
+    site: &crate::model::Site,
+) -> Result<Provenance, String> {
     let sealed: Vec<(String, String)> = (site.reviews.iter())
         .filter_map(|r| r.fm.approved_digest.as_ref().map(|d| (r.file().to_string(), d.get_ref().clone())))
         .collect();
-    let history = crate::history::read(root, &sealed, history);
-    Ok(Provenance { history, source_digest: Some(source_digest(root, &site.config.theme)?) })
+    let source_digest = Some(source_digest(root, &site.config.theme)?);
+    Ok(Provenance { history: pending.finish(&sealed), source_digest })
 }
 
 /// SHA-256 over every input file of the site: `site.toml` and the files under `content/`,
