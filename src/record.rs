@@ -39,6 +39,19 @@ pub(crate) enum ActionKind {
     RiskTreatment,
 }
 
+impl ActionKind {
+    /// The value as written in the front matter (`risk_treatment`).
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            ActionKind::Review => "review",
+            ActionKind::Correction => "correction",
+            ActionKind::Corrective => "corrective",
+            ActionKind::Improvement => "improvement",
+            ActionKind::RiskTreatment => "risk_treatment",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum NcSource {

@@ -55,12 +55,18 @@ pub(crate) const SECTIONS: &[Section] = &[
         Some(Kind::Objective),
     ),
     section("audits", "audits/index.html", "audits.html", "Audits", "Audits", Some(Kind::Audit)),
+    section("owners", "owners/index.html", "owners.html", "Owners", "Owners", None),
     section("trends", "trends/index.html", "trends.html", "Trends", "Trends", None),
     section("evidence", "evidence/index.html", "evidence.html", "Clause 9.3 evidence", "Evidence", None),
     section("search", "search/index.html", "search.html", "Search", "Search", None),
     // Linked from every footer, not from the navigation.
     section("about", "about/index.html", "about.html", "About this copy", "", None),
 ];
+
+/// The page of one owner (`key` from [`crate::model::owner_key`]: `a-z`, `0-9` and `-` only).
+pub(crate) fn owner_href(key: &str) -> String {
+    format!("owners/{key}/index.html")
+}
 
 /// The Atom feed of reviews.
 pub(crate) const FEED: &str = "atom.xml";
@@ -78,8 +84,7 @@ pub(crate) const NONCONFORMITIES_CSV: &str = "exports/nonconformities.csv";
 pub(crate) const ACTIONS_ICS: &str = "exports/actions.ics";
 
 /// Top-level names the build writes besides the sections: a page may not take one as its ID.
-const OTHER_NAMES: &[&str] =
-    &["exports", "files", "static", FEED, CHECKSUMS, SIGNATURE, "404.html", SEARCH_INDEX, "owners"];
+const OTHER_NAMES: &[&str] = &["exports", "files", "static", FEED, CHECKSUMS, SIGNATURE, "404.html", SEARCH_INDEX];
 
 /// The SSH signature of `SHA256SUMS` (`quorum build --sign`); not listed in it.
 pub(crate) const SIGNATURE: &str = "SHA256SUMS.sig";

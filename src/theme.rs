@@ -23,10 +23,13 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("evidence.html", include_str!("../themes/default/templates/evidence.html")),
     ("search.html", include_str!("../themes/default/templates/search.html")),
     ("about.html", include_str!("../themes/default/templates/about.html")),
+    ("owners.html", include_str!("../themes/default/templates/owners.html")),
+    ("owner.html", include_str!("../themes/default/templates/owner.html")),
 ];
 
 /// Static files, published under `static/`.
 pub(crate) const STATIC: &[(&str, &[u8])] = &[
     ("quorum.css", include_bytes!("../themes/default/static/quorum.css")),
+    ("register.js", include_bytes!("../themes/default/static/register.js")),
     ("search.js", include_bytes!("../themes/default/static/search.js")),
 ];

@@ -9,13 +9,16 @@ use crate::model::{Backlink, Published, Shown};
 use crate::record::Kind;
 use crate::record::{self, ReviewStatus};
 
+pub(crate) mod order;
 mod others;
+mod owners;
 mod provenance;
 mod records;
 mod reviews;
 
 use crate::site_map::href;
 pub(crate) use others::*;
+pub(crate) use owners::*;
 pub(crate) use provenance::*;
 pub(crate) use records::*;
 pub(crate) use reviews::*;
@@ -33,7 +36,7 @@ impl Badge {
     }
 }
 
-fn plural(n: i64, word: &str) -> String {
+pub(crate) fn plural(n: i64, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 

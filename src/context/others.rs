@@ -15,6 +15,7 @@ pub(crate) struct ObjectiveRow {
     pub(crate) href: String,
     pub(crate) title: String,
     pub(crate) owner: Option<String>,
+    pub(crate) owner_href: Option<String>,
     pub(crate) target: String,
     pub(crate) amber: Option<String>,
     pub(crate) direction: &'static str,
@@ -39,6 +40,7 @@ pub(crate) fn objective_row(site: &Published, r: &Shown<record::Objective>) -> O
         href: href(Kind::Objective, &r.id),
         title: o.title.clone(),
         owner: o.owner.clone(),
+        owner_href: o.owner.as_deref().and_then(|x| owner_href(site, x)),
         target: number(o.target, &o.unit),
         amber: o.amber.as_ref().map(|a| number(*a.get_ref(), &o.unit)),
         direction: match o.direction {

@@ -16,6 +16,28 @@ pub(crate) struct ActionRow {
     pub(crate) closed: Option<String>,
     pub(crate) status: Badge,
     pub(crate) status_key: &'static str,
+    /// Filter keys of the register: the kind, the owner (grouped on the part before the
+    /// first comma, case-insensitively) and the record the action came from (a review,
+    /// without `#D1`, or a nonconformity).
+    pub(crate) kind_key: &'static str,
+    pub(crate) owner_key: String,
+    /// The owner's name as the site shows it for the group, and their page.
+    pub(crate) owner_name: String,
+    pub(crate) owner_href: Option<String>,
+    pub(crate) origin: Option<Ref>,
+}
+
+/// The page of an owner of a shown record (every such owner has one).
+pub(crate) fn owner_href(site: &Published, owner: &str) -> Option<String> {
+    let key = crate::model::owner_key(owner);
+    site.owners.contains_key(&key).then(|| crate::site_map::owner_href(&key))
+}
+
+/// An owner's key and the name the site shows for it.
+pub(crate) fn owner_of(site: &Published, owner: &str) -> (String, String) {
+    let key = crate::model::owner_key(owner);
+    let name = site.owners.get(&key).map_or_else(|| crate::model::owner_name(owner).to_string(), |o| o.name.clone());
+    (key, name)
 }
 
 pub(crate) fn action_kind_label(k: record::ActionKind) -> &'static str {
@@ -45,6 +67,14 @@ pub(crate) fn action_row(site: &Published, r: &Shown<record::Action>) -> ActionR
         closed: opt_date(&a.closed),
         status: action_badge(facts),
         status_key: facts.status.as_str(),
+        kind_key: a.kind.as_str(),
+        owner_key: owner_of(site, &a.owner).0,
+        owner_name: owner_of(site, &a.owner).1,
+        owner_href: owner_href(site, &a.owner),
+        origin: a.origin.as_ref().map(|o| {
+            let id = o.get_ref().split('#').next().unwrap_or_default();
+            Ref { status: None, ..reference(site, id) }
+        }),
     }
 }
 
@@ -125,6 +155,38 @@ pub(crate) struct NcRow {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) now: Option<Badge>,
     pub(crate) status_key: &'static str,
+    pub(crate) owner_key: Option<String>,
+    pub(crate) owner_name: Option<String>,
+    pub(crate) owner_href: Option<String>,
+    pub(crate) due: Option<String>,
+    /// The corrective actions, each with its status.
+    pub(crate) actions: Vec<Ref>,
+    /// Where the effectiveness check stands: "Awaiting verification, 97 days".
+    pub(crate) effectiveness: Badge,
+}
+
+/// Days a closed nonconformity may wait for its effectiveness check before it is overdue
+/// (the `nc-not-verified` warning).
+pub(crate) const VERIFY_WITHIN_DAYS: i64 = 90;
+
+/// Where a nonconformity's effectiveness check stands as of the as-of date `a`. Only the
+/// severities site.toml counts (`kpi_severities`) must be verified; others are just closed.
+pub(crate) fn effectiveness(n: &record::Nonconformity, status: NcStatus, a: Date, kpi: bool) -> Badge {
+    let verified = n.verified.as_ref().map(|v| v.get_ref().to_string()).unwrap_or_default();
+    match status {
+        NcStatus::Verified => Badge::new("closed", format!("Verified effective on {verified}")),
+        NcStatus::Ineffective => Badge::new("overdue", format!("Found not effective on {verified}")),
+        NcStatus::Closed if !kpi => Badge::new("closed", "Closed"),
+        NcStatus::Closed => {
+            let days = n.closed.as_ref().map_or(0, |c| c.get_ref().days_until(a));
+            let waiting = format!("Awaiting verification, {}", super::plural(days, "day"));
+            match days > VERIFY_WITHIN_DAYS {
+                true => Badge::new("overdue", format!("{waiting}: check overdue")),
+                false => Badge::new("amber", waiting),
+            }
+        }
+        NcStatus::Open | NcStatus::NotYetRaised => Badge::new("cancelled", "Not closed yet"),
+    }
 }
 
 pub(crate) fn nc_row(site: &Published, r: &Shown<record::Nonconformity>) -> NcRow {
@@ -141,6 +203,17 @@ pub(crate) fn nc_row(site: &Published, r: &Shown<record::Nonconformity>) -> NcRo
         status: nc_badge(site.facts.nonconformities[r.at]),
         now: None,
         status_key: site.facts.nonconformities[r.at].as_str(),
+        owner_key: n.owner.as_deref().map(|o| owner_of(site, o).0),
+        owner_name: n.owner.as_deref().map(|o| owner_of(site, o).1),
+        owner_href: n.owner.as_deref().and_then(|o| owner_href(site, o)),
+        due: opt_date(&n.due),
+        actions: n.actions.iter().map(|a| reference(site, a.get_ref())).collect(),
+        effectiveness: effectiveness(
+            n,
+            site.facts.nonconformities[r.at],
+            site.as_of,
+            site.config.kpi_severities.contains(n.severity.get_ref()),
+        ),
     }
 }
 

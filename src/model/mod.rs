@@ -23,7 +23,7 @@ mod rules;
 
 pub(crate) use left_out::{LeftOut, Why};
 pub(crate) use links::normalize_local;
-pub(crate) use publish::{Entry, Published, Shown, left_out, publish, shown, shown_at};
+pub(crate) use publish::{Entry, Owner, Published, Shown, left_out, owner_key, owner_name, publish, shown, shown_at};
 use rules::Checker;
 
 /// How one record mentions another.

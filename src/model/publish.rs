@@ -127,6 +127,72 @@ pub(crate) struct Published {
     pub(crate) seals: Vec<crate::seal::Seal>,
     /// Where this copy comes from: git history, source commit and digest (set by the build).
     pub(crate) provenance: crate::provenance::Provenance,
+    /// Every owner the shown actions, nonconformities and objectives name, by key.
+    pub(crate) owners: BTreeMap<String, Owner>,
+}
+
+/// One person who owns records ([`owner_key`] groups the ways of writing them).
+#[derive(Debug, Default)]
+pub(crate) struct Owner {
+    /// The name shown: of the ways the shown records write it, the most used (ties: the first
+    /// in byte order).
+    pub(crate) name: String,
+    /// Indices of their shown actions, nonconformities and objectives, in ID order.
+    pub(crate) actions: Vec<usize>,
+    pub(crate) nonconformities: Vec<usize>,
+    pub(crate) objectives: Vec<usize>,
+}
+
+/// The person of an `owner` string: the part before the first comma, trimmed ("Sam Reid,
+/// IT Operations" → "Sam Reid").
+pub(crate) fn owner_name(owner: &str) -> &str {
+    owner.split(',').next().unwrap_or("").trim()
+}
+
+/// The key that groups owners case-insensitively on [`owner_name`] (in ASCII, lower case,
+/// words joined by `-`; "Tomasz Wójcik" → `tomasz-wojcik`): the filter value of the registers
+/// and the name of the owner's page. Never empty, never anything but `a-z`, `0-9` and `-`.
+pub(crate) fn owner_key(owner: &str) -> String {
+    let ascii = deunicode::deunicode(owner_name(owner));
+    let mut key = String::new();
+    for c in ascii.chars().map(|c| c.to_ascii_lowercase()) {
+        if c.is_ascii_alphanumeric() {
+            key.push(c);
+        } else if !key.is_empty() && !key.ends_with('-') {
+            key.push('-');
+        }
+    }
+    let key = key.trim_end_matches('-');
+    if key.is_empty() { "unnamed".to_string() } else { key.to_string() }
+}
+
+/// Every owner of the shown records, with the records they own.
+fn owners(site: &Site) -> BTreeMap<String, Owner> {
+    let mut out: BTreeMap<String, Owner> = BTreeMap::new();
+    let mut forms: BTreeMap<String, BTreeMap<&str, usize>> = BTreeMap::new();
+    for (i, r) in site.actions.iter().enumerate().filter(|(_, r)| site.visible(&r.id)) {
+        let o = r.fm.owner.as_str();
+        if owner_name(o).is_empty() {
+            continue;
+        }
+        out.entry(owner_key(o)).or_default().actions.push(i);
+        *forms.entry(owner_key(o)).or_default().entry(owner_name(o)).or_default() += 1;
+    }
+    for (i, r) in site.nonconformities.iter().enumerate().filter(|(_, r)| site.visible(&r.id)) {
+        let Some(o) = r.fm.owner.as_deref().filter(|o| !owner_name(o).is_empty()) else { continue };
+        out.entry(owner_key(o)).or_default().nonconformities.push(i);
+        *forms.entry(owner_key(o)).or_default().entry(owner_name(o)).or_default() += 1;
+    }
+    for (i, r) in site.objectives.iter().enumerate().filter(|(_, r)| site.visible(&r.id)) {
+        let Some(o) = r.fm.owner.as_deref().filter(|o| !owner_name(o).is_empty()) else { continue };
+        out.entry(owner_key(o)).or_default().objectives.push(i);
+        *forms.entry(owner_key(o)).or_default().entry(owner_name(o)).or_default() += 1;
+    }
+    for (key, owner) in out.iter_mut() {
+        let best = forms.get(key).and_then(|f| f.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))));
+        owner.name = best.map(|(name, _)| name.to_string()).unwrap_or_default();
+    }
+    out
 }
 
 /// The published view of a checked site for its audience and as-of date.
@@ -207,6 +273,7 @@ pub(crate) fn publish(site: &Site, loaded: &Loaded, figures: &crate::metrics::Fi
             })
             .collect(),
         provenance: crate::provenance::Provenance::default(),
+        owners: owners(site),
     }
 }
 

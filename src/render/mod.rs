@@ -92,6 +92,8 @@ struct SiteCtx<'a> {
 enum Job {
     Section(&'static site_map::Section),
     Record(Kind, usize),
+    /// The page of the i-th owner of `Published::owners`.
+    Owner(usize),
 }
 
 /// Template values every page shares, converted once per build.
@@ -150,6 +152,7 @@ fn jobs(site: &Published) -> Vec<Job> {
     jobs.extend(shown_at(&site.objectives).map(|(i, _)| Job::Record(Kind::Objective, i)));
     jobs.extend(shown_at(&site.audits).map(|(i, _)| Job::Record(Kind::Audit, i)));
     jobs.extend(shown_at(&site.pages).map(|(i, _)| Job::Record(Kind::Page, i)));
+    jobs.extend((0..site.owners.len()).map(Job::Owner));
     jobs
 }
 
@@ -285,6 +288,21 @@ impl Renderer<'_> {
                     ),
                 }
             }
+            Job::Owner(i) => {
+                let gone = || RenderError(format!("owner {i} is not in the site"));
+                let (key, owner) = site.owners.iter().nth(i).ok_or_else(gone)?;
+                PageSpec {
+                    path: site_map::owner_href(key),
+                    template: "owner.html",
+                    section: "owners",
+                    title: owner.name.clone(),
+                    crumbs: vec![Crumb { label: "Owners".into(), href: "owners/index.html".into() }],
+                    data: Box::new(ctx::owner_page(site, owner)),
+                    notices: Vec::new(),
+                    backlinks_withheld: crate::model::LeftOut::default(),
+                    history: None,
+                }
+            }
         })
     }
 
@@ -342,6 +360,7 @@ impl Renderer<'_> {
             ("trends", _) => Box::new(self.trends()),
             ("evidence", _) => Box::new(crate::evidence::matrix(self.site, self.figures)),
             ("about", _) => Box::new(ctx::about_page(self.site)),
+            ("owners", _) => Box::new(ctx::owners_page(self.site)),
             _ => Box::new(Empty {}),
         }
     }

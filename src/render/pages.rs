@@ -13,6 +13,9 @@ use crate::markdown;
 use crate::model::{LeftOut, Shown, left_out, shown};
 use crate::record::Kind;
 
+/// How many entries a dashboard list shows: nothing on it grows with the number of records.
+pub(super) const DASHBOARD_TOP: usize = 10;
+
 /// How a review page labels the statuses it quotes as of its meeting.
 pub(super) const AT_REVIEW: &str = "at this review";
 
@@ -157,18 +160,22 @@ impl Renderer<'_> {
     pub(super) fn list(&self, kind: Kind) -> Box<dyn Part> {
         let site = self.site;
         macro_rules! rows {
-            ($kind:expr, $list:expr, $row:path) => {{
-                let rows: Vec<_> = shown(&$list).map(|r| $row(site, r)).collect();
+            ($kind:expr, $list:expr, $row:path, $order:expr) => {{
+                let mut shown: Vec<_> = shown(&$list).collect();
+                $order(&mut shown);
+                let rows: Vec<_> = shown.into_iter().map(|r| $row(site, r)).collect();
                 let left = left_out($kind, &$list);
                 Box::new(ListCtx { rows, withheld: left.count(), withheld_text: left }) as Box<dyn Part>
             }};
         }
         match kind {
-            Kind::Review => rows!(kind, site.reviews, ctx::review_row),
-            Kind::Action => rows!(kind, site.actions, ctx::action_row),
-            Kind::Nonconformity => rows!(kind, site.nonconformities, ctx::nc_row),
-            Kind::Objective => rows!(kind, site.objectives, ctx::objective_row),
-            _ => rows!(Kind::Audit, site.audits, ctx::audit_row),
+            Kind::Review => rows!(kind, site.reviews, ctx::review_row, ctx::order::reviews),
+            Kind::Action => rows!(kind, site.actions, ctx::action_row, |r: &mut [_]| ctx::order::actions(site, r)),
+            Kind::Nonconformity => {
+                rows!(kind, site.nonconformities, ctx::nc_row, |r: &mut [_]| ctx::order::nonconformities(site, r))
+            }
+            Kind::Objective => rows!(kind, site.objectives, ctx::objective_row, ctx::order::keep),
+            _ => rows!(Kind::Audit, site.audits, ctx::audit_row, ctx::order::audits),
         }
     }
 
@@ -193,8 +200,11 @@ impl Renderer<'_> {
         let next_due = series.last().and_then(|r| r.fm.next_review.as_ref().map(|n| n.get_ref().to_string()));
         // Headline figures count every record present, whatever the audience (DESIGN §3);
         // only the lists leave withheld records out, and say how many.
-        let overdue: Vec<_> =
-            dash.overdue.iter().filter_map(|&k| site.actions[k].shown()).map(|a| ctx::action_row(site, a)).collect();
+        // The ten most overdue; the register, filtered to overdue, has the rest.
+        let mut overdue: Vec<_> = dash.overdue.iter().filter_map(|&k| site.actions[k].shown()).collect();
+        ctx::order::actions(site, &mut overdue);
+        let overdue_more = overdue.len().saturating_sub(DASHBOARD_TOP);
+        let overdue: Vec<_> = overdue.into_iter().take(DASHBOARD_TOP).map(|a| ctx::action_row(site, a)).collect();
         let overdue_withheld = left_out(Kind::Action, dash.overdue.iter().map(|&k| &site.actions[k]));
         let pages: Vec<Ref> = shown(&site.pages).map(|p| ctx::reference(site, &p.id)).collect();
         let title = site.home.as_ref().and_then(|h| h.fm.title.clone());
@@ -209,6 +219,7 @@ impl Renderer<'_> {
             next,
             next_due,
             overdue,
+            overdue_more,
             open_actions: dash.open_actions,
             overdue_actions: dash.overdue.len(),
             overdue_withheld: overdue_withheld.count(),
@@ -236,7 +247,10 @@ pub(super) struct HomeCtx {
     latest: Option<ctx::ReviewRow>,
     next: Option<ctx::ReviewRow>,
     next_due: Option<String>,
+    /// The most overdue actions, most overdue first (at most [`DASHBOARD_TOP`]).
     overdue: Vec<ctx::ActionRow>,
+    /// How many more shown actions are overdue (the register filtered to overdue lists them).
+    overdue_more: usize,
     open_actions: usize,
     overdue_actions: usize,
     overdue_withheld: usize,

@@ -26,8 +26,9 @@ const TAB_STOPS = 40;
 // Register pages, then record pages: the largest record page of a kind has the most features.
 const LISTS = ['index.html', 'reviews/index.html', 'actions/index.html', 'nonconformities/index.html',
   'objectives/index.html', 'audits/index.html', 'trends/index.html', 'evidence/index.html', 'search/index.html',
-  'about/index.html'];
-const RECORD_FOLDERS = ['reviews', 'actions', 'nonconformities', 'objectives', 'audits'];
+  'about/index.html', 'owners/index.html'];
+// Folders of pages of one kind (records, and the owners' pages): the largest of each is checked.
+const RECORD_FOLDERS = ['reviews', 'actions', 'nonconformities', 'objectives', 'audits', 'owners'];
 const RESERVED = new Set([...RECORD_FOLDERS, 'trends', 'evidence', 'search', 'exports', 'files', 'static']);
 
 function largestPage(dirs, site) {

@@ -21,6 +21,7 @@ mod output;
 mod props;
 mod provenance;
 mod published;
+mod registers;
 mod sanitize;
 mod serve;
 mod signing;
