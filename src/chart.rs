@@ -230,7 +230,7 @@ pub(crate) fn stacked_with_line(
                     y0 - y1,
                     escape(&labels[i]),
                     fmt_num(v),
-                    escape(&series.name)
+                    escape(&counted(v, &series.name))
                 );
             }
             base += v;
@@ -293,7 +293,7 @@ pub(crate) fn grouped_with_rate(
                 TOP + plot_h - y,
                 escape(label),
                 fmt_num(v),
-                escape(&g.name)
+                escape(&counted(v, &g.name))
             );
             if v > 0.0 && bar_w >= 12.0 {
                 let _ = write!(
@@ -344,7 +344,7 @@ pub(crate) fn objective(
     if let Some(a) = amber {
         amber_band(&mut s, id, &axes, a, target);
     }
-    target_line(&mut s, &axes, target, &unit_suffix(unit));
+    target_line(&mut s, &axes, target, &unit_suffix(crate::context::unit_for(target, unit)));
     measurements(&mut s, &axes, points);
     s.push_str("</svg>");
     s
@@ -395,6 +395,13 @@ impl ObjectiveAxes {
             _ => LEFT + plot_w / 2.0,
         }
     }
+}
+
+/// A series name after a count: "treatments overdue" after 1 is "treatment overdue".
+fn counted(v: f64, name: &str) -> String {
+    let (first, rest) = name.split_once(' ').unwrap_or((name, ""));
+    let one = crate::context::unit_for(v, first);
+    if rest.is_empty() { one.to_string() } else { format!("{one} {rest}") }
 }
 
 /// The text after a value in the target's label: ` %`, nothing, or the escaped unit.

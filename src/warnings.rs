@@ -16,7 +16,9 @@ use crate::metrics::{self, ActionStatus, Figures};
 use crate::model::Site;
 use crate::record::{BodyScan, Kind, Record, Review, ReviewStatus, WikiRef};
 
-/// A warning as shown on a record's page.
+/// A warning as shown on a record's page: `message` is in plain English for readers (no
+/// codes, field names or backticks, which stay in `quorum check`); `code` is kept for site
+/// templates and for the dashboard, which groups notices by it.
 #[derive(Clone, Debug, Serialize)]
 pub(crate) struct Notice {
     pub(crate) code: &'static str,
@@ -31,9 +33,13 @@ pub(crate) struct Warnings {
 }
 
 impl Warnings {
-    fn add(&mut self, id: &str, class: WarningClass, d: Diagnostic) {
+    /// Adds a warning about record `id`; `page` is its wording on the site, `None` for a
+    /// warning meant for authors only (it then shows in `quorum check` alone).
+    fn add(&mut self, id: &str, class: WarningClass, d: Diagnostic, page: Option<String>) {
         let d = d.warning(class);
-        self.by_record.entry(id.to_lowercase()).or_default().push(Notice { code: d.code, message: d.message.clone() });
+        if let Some(message) = page {
+            self.by_record.entry(id.to_lowercase()).or_default().push(Notice { code: d.code, message });
+        }
         self.diagnostics.push(d);
     }
 
@@ -79,10 +85,16 @@ fn review(site: &Site, r: &Record<Review>, in_series: bool, w: &mut Warnings) {
 fn sealed(r: &Record<Review>, seal: &crate::seal::Seal, w: &mut Warnings) {
     let crate::seal::Seal::Broken { actual, .. } = seal else { return };
     let Some(at) = &r.fm.approved_digest else { return };
-    let message = match actual {
-        Some(actual) => format!("edited after approval: the content is now {actual}, not the approved digest"),
-        None => "edited after approval: an attachment cannot be read, so the approved digest cannot be confirmed"
-            .to_string(),
+    let (message, page) = match actual {
+        Some(actual) => (
+            format!("edited after approval: the content is now {actual}, not the approved digest"),
+            "The minutes were changed after they were approved: they no longer match the approved version.",
+        ),
+        None => (
+            "edited after approval: an attachment cannot be read, so the approved digest cannot be confirmed"
+                .to_string(),
+            "An attachment of the minutes cannot be read, so they cannot be confirmed unchanged since approval.",
+        ),
     };
     let d = r.diag_at("edited-after-approval", at, message);
     w.add(
@@ -92,6 +104,7 @@ fn sealed(r: &Record<Review>, seal: &crate::seal::Seal, w: &mut Warnings) {
             "undo the change (`git diff` shows it), or after an agreed correction re-seal: `quorum approve {} --reseal --by NAME`",
             r.id
         )),
+        Some(page.to_string()),
     );
 }
 
@@ -104,7 +117,12 @@ fn planned_in_past(r: &Record<Review>, a: Date, w: &mut Warnings) {
             &r.fm.date,
             format!("planned review dated {date} is before the as-of date {a}"),
         );
-        w.add(&r.id, WarningClass::Status, d.hint("hold it and set status = \"held\", or move its date"));
+        w.add(
+            &r.id,
+            WarningClass::Status,
+            d.hint("hold it and set status = \"held\", or move its date"),
+            Some(format!("Planned for {date}, which has passed; it is not recorded as held.")),
+        );
     }
 }
 
@@ -123,6 +141,11 @@ fn input_sections(r: &Record<Review>, fw: &Framework, w: &mut Warnings) {
                     &r.id,
                     Content,
                     d.hint(format!("add a heading `## {} {{#{}}}` with the minutes on it", input.title, input.key)),
+                    Some(format!(
+                        "The minutes have no section on {}{}.",
+                        lower_first(&input.title),
+                        clause(&input.clause)
+                    )),
                 );
             }
             Some(h) if !h.has_text => {
@@ -135,6 +158,7 @@ fn input_sections(r: &Record<Review>, fw: &Framework, w: &mut Warnings) {
                     &r.id,
                     Content,
                     d.hint("record what management considered under this input, even if nothing changed"),
+                    Some(format!("The section on {} has no text of its own.", lower_first(&input.title))),
                 );
             }
             Some(_) => {}
@@ -151,7 +175,12 @@ fn minutes(r: &Record<Review>, fw: &Framework, fw_name: &str, a: Date, w: &mut W
     let date = *f.date.get_ref();
     if !f.attendees.iter().any(|x| x.top_management && x.present) {
         let d = r.diag_at("no-top-management", &f.status, "no member of top management is recorded as present");
-        w.add(&r.id, Content, d.hint("mark the attendees who are top management with `top_management = true`"));
+        w.add(
+            &r.id,
+            Content,
+            d.hint("mark the attendees who are top management with `top_management = true`"),
+            Some("No member of top management is recorded as present.".to_string()),
+        );
     }
     for kind in &fw.outputs {
         if !f.decisions.iter().any(|d| d.kind.as_str() == kind) {
@@ -160,13 +189,26 @@ fn minutes(r: &Record<Review>, fw: &Framework, fw_name: &str, a: Date, w: &mut W
                 &f.status,
                 format!("no decision of kind `{kind}`, which {fw_name} expects"),
             );
-            w.add(&r.id, Content, d.hint("record the decision, even if it is that no change is needed"));
+            w.add(
+                &r.id,
+                Content,
+                d.hint("record the decision, even if it is that no change is needed"),
+                Some(format!("No decision about {} was recorded.", decision_topic(kind))),
+            );
         }
     }
     let approved_by_a = f.approved_on.as_ref().is_some_and(|d| *d.get_ref() <= a);
     if *f.status.get_ref() == ReviewStatus::Approved && approved_by_a && f.conclusion.is_none() {
         let d = r.diag_at("missing-conclusion", &f.status, "approved review without a [conclusion]");
-        w.add(&r.id, Content, d.hint("state whether the ISMS is suitable, adequate and effective: [conclusion]"));
+        w.add(
+            &r.id,
+            Content,
+            d.hint("state whether the ISMS is suitable, adequate and effective: [conclusion]"),
+            Some(
+                "The minutes are approved but record no conclusion on whether the ISMS is suitable, adequate and effective."
+                    .to_string(),
+            ),
+        );
     }
     if let Some(from) = fw.climate_from
         && date >= from
@@ -177,7 +219,14 @@ fn minutes(r: &Record<Review>, fw: &Framework, fw_name: &str, a: Date, w: &mut W
             &f.date,
             format!("reviews from {from} must say whether climate change is a relevant issue"),
         );
-        w.add(&r.id, Content, d.hint("add `climate_relevant = true` or `false` (ISO/IEC 27001 Amd 1:2024)"));
+        w.add(
+            &r.id,
+            Content,
+            d.hint("add `climate_relevant = true` or `false` (ISO/IEC 27001 Amd 1:2024)"),
+            Some(format!(
+                "The minutes do not say whether climate change is a relevant issue, as reviews from {from} must."
+            )),
+        );
     }
 }
 
@@ -192,7 +241,15 @@ fn not_approved(r: &Record<Review>, a: Date, w: &mut Warnings) {
             &f.status,
             format!("held on {date}, more than 30 days before {a}, and not approved"),
         );
-        w.add(&r.id, WarningClass::Status, d.hint(format!("approve the minutes: `quorum approve {} --by NAME`", r.id)));
+        w.add(
+            &r.id,
+            WarningClass::Status,
+            d.hint(format!("approve the minutes: `quorum approve {} --by NAME`", r.id)),
+            Some(format!(
+                "Held on {date}, {} before the as-of date, and the minutes are not approved.",
+                days(date.days_until(a))
+            )),
+        );
     }
 }
 
@@ -220,6 +277,7 @@ fn series_gaps(site: &Site, figures: &Figures, w: &mut Warnings) {
                 &next.id,
                 WarningClass::Status,
                 d.hint("review_interval_months in site.toml sets the planned interval"),
+                Some(format!("Held more than {} after the previous review, {} on {pd}.", months_text(months), prev.id)),
             );
         }
     }
@@ -231,7 +289,15 @@ fn series_gaps(site: &Site, figures: &Figures, w: &mut Warnings) {
             &last.fm.date,
             format!("no management review since {ld}: more than {months} months before {}", site.as_of),
         );
-        w.add(&last.id, WarningClass::Status, d.hint("hold the next review"));
+        w.add(
+            &last.id,
+            WarningClass::Status,
+            d.hint("hold the next review"),
+            Some(format!(
+                "No management review has been held since this one: more than {} before the as-of date.",
+                months_text(months)
+            )),
+        );
     }
 }
 
@@ -254,6 +320,7 @@ fn actions(site: &Site, figures: &Figures, w: &mut Warnings) {
                 &r.id,
                 WarningClass::Status,
                 d.hint("close it, or record a re-plan as an [[updates]] entry with a new `due`"),
+                Some(format!("Overdue: due {due}, {} before the as-of date.", days(due.days_until(a)))),
             );
         }
         let carried = figures.carry_over.get(&r.id.to_lowercase()).copied().unwrap_or(0);
@@ -267,7 +334,16 @@ fn actions(site: &Site, figures: &Figures, w: &mut Warnings) {
                     site.config.carry_over_limit
                 ),
             );
-            w.add(&r.id, WarningClass::Status, d.hint("escalate: re-plan with resources, or cancel with a reason"));
+            w.add(
+                &r.id,
+                WarningClass::Status,
+                d.hint("escalate: re-plan with resources, or cancel with a reason"),
+                Some(format!(
+                    "Still open after {}; the limit is {}.",
+                    crate::context::plural(carried as i64, "management review"),
+                    site.config.carry_over_limit
+                )),
+            );
         }
     }
 }
@@ -284,7 +360,12 @@ fn nonconformities(site: &Site, w: &mut Warnings) {
                 closed,
                 format!("closed {} nonconformity without a `root_cause`", f.severity.get_ref()),
             );
-            w.add(&r.id, WarningClass::Content, d.hint("record the root cause found (ISO/IEC 27001 10.2 b)"));
+            w.add(
+                &r.id,
+                WarningClass::Content,
+                d.hint("record the root cause found (ISO/IEC 27001 10.2 b)"),
+                Some("Closed without a recorded root cause.".to_string()),
+            );
         }
         for act in &f.actions {
             if let Some(action) = site.actions.iter().find(|x| x.id.eq_ignore_ascii_case(act.get_ref()))
@@ -295,7 +376,16 @@ fn nonconformities(site: &Site, w: &mut Warnings) {
                     act,
                     format!("closed on {}, but its action {} is still open", closed.get_ref(), action.id),
                 );
-                w.add(&r.id, WarningClass::Content, d.hint("close the action first, or reopen the nonconformity"));
+                w.add(
+                    &r.id,
+                    WarningClass::Content,
+                    d.hint("close the action first, or reopen the nonconformity"),
+                    Some(format!(
+                        "Closed on {}, but its corrective action {} is still open.",
+                        closed.get_ref(),
+                        action.id
+                    )),
+                );
             }
         }
         let verified = f.verified.as_ref().is_some_and(|v| *v.get_ref() <= a);
@@ -312,6 +402,10 @@ fn nonconformities(site: &Site, w: &mut Warnings) {
                 &r.id,
                 WarningClass::Status,
                 d.hint("review the corrective action's effectiveness and record `verified` and `effective`"),
+                Some(format!(
+                    "Closed {} before the as-of date, and the effectiveness of its correction is not yet verified.",
+                    days(closed.get_ref().days_until(a))
+                )),
             );
         }
     }
@@ -431,7 +525,50 @@ fn withheld_mentions(site: &Site, w: &mut Warnings) {
                 d.hint(
                     "move the sentence into a section under a heading marked {.confidential}, or leave the link out",
                 ),
+                // For authors: a reader of the full site sees nothing wrong.
+                None,
             );
         }
+    }
+}
+
+/// "1 day", "75 days".
+fn days(n: i64) -> String {
+    crate::context::plural(n, "day")
+}
+
+/// "6 months", "1 month".
+fn months_text(n: i32) -> String {
+    crate::context::plural(i64::from(n), "month")
+}
+
+/// " (clause 9.3.2 a)" for a framework input with a clause, else nothing.
+fn clause(c: &str) -> String {
+    if c.is_empty() { String::new() } else { format!(" (clause {c})") }
+}
+
+/// An input's title inside a sentence: "Status of actions" → "status of actions" (an
+/// acronym such as "ISMS" keeps its capitals).
+fn lower_first(title: &str) -> String {
+    let mut chars = title.chars();
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && !b.is_uppercase() => {
+            a.to_lowercase().chain(title[a.len_utf8()..].chars()).collect()
+        }
+        _ => title.to_string(),
+    }
+}
+
+/// What a decision of an output kind is about, for "No decision about … was recorded."
+pub(crate) fn decision_topic(kind: &str) -> &str {
+    match kind {
+        "improvement" => "opportunities for continual improvement",
+        "isms_change" => "changes to the ISMS",
+        "resources" => "resource needs",
+        "risk_acceptance" => "the acceptance of risks",
+        "policy" => "policy",
+        "objectives" => "objectives",
+        "other" => "other matters",
+        other => other,
     }
 }

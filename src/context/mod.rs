@@ -9,6 +9,7 @@ use crate::model::{Backlink, Published, Shown};
 use crate::record::Kind;
 use crate::record::{self, ReviewStatus};
 
+pub(crate) mod attention;
 pub(crate) mod order;
 mod others;
 mod owners;
@@ -144,6 +145,9 @@ pub(crate) struct Ref {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) now: Option<Badge>,
     pub(crate) withheld: bool,
+    /// A page of the site (its ID is a file name): links read as its title alone.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) page: bool,
 }
 
 /// The status badge of any record kind, as of the site's date.
@@ -187,6 +191,7 @@ pub(crate) fn reference_at(site: &Published, target: &str, at: Option<&At>) -> R
                         status: None,
                         now: None,
                         withheld: true,
+                        page: false,
                     };
                 }
                 href = format!("{href}#{f}");
@@ -200,7 +205,7 @@ pub(crate) fn reference_at(site: &Published, target: &str, at: Option<&At>) -> R
                 (None, Some((then, now))) => (Some(then), now),
                 (None, None) => (badge_of(site, kind, i), None),
             };
-            Ref { id: label_id, title: title_out, href, status, now, withheld: false }
+            Ref { id: label_id, title: title_out, href, status, now, withheld: false, page: kind == Kind::Page }
         }
         None => Ref {
             id: target.to_string(),
@@ -209,6 +214,7 @@ pub(crate) fn reference_at(site: &Published, target: &str, at: Option<&At>) -> R
             status: None,
             now: None,
             withheld: true,
+            page: false,
         },
     }
 }
@@ -220,10 +226,23 @@ pub(crate) struct BacklinkCtx {
 }
 
 pub(crate) fn backlinks(site: &Published, id: &str) -> Vec<BacklinkCtx> {
+    backlinks_except(site, id, std::iter::empty::<&str>())
+}
+
+/// The records that link to `id`, less those the page already links to in a section of its
+/// own (an NC's corrective actions and audit, an audit's findings, a review's actions): each
+/// fact once.
+pub(crate) fn backlinks_except<'a>(
+    site: &Published,
+    id: &str,
+    shown: impl IntoIterator<Item = &'a str>,
+) -> Vec<BacklinkCtx> {
+    let shown: Vec<String> = shown.into_iter().map(|s| s.split('#').next().unwrap_or(s).to_lowercase()).collect();
     site.backlinks
         .get(&id.to_lowercase())
         .map(|v| {
             v.iter()
+                .filter(|b| !shown.contains(&b.from.split('#').next().unwrap_or(&b.from).to_lowercase()))
                 .map(|b: &Backlink| BacklinkCtx { reference: reference(site, &b.from), relation: b.relation.clone() })
                 .collect()
         })
@@ -234,7 +253,16 @@ pub(crate) fn backlinks(site: &Published, id: &str) -> Vec<BacklinkCtx> {
 #[derive(Serialize)]
 pub(crate) struct ExtraField {
     pub(crate) key: String,
+    /// The key as a reader sees it: `breach_log` → "Breach log".
+    pub(crate) label: String,
     pub(crate) value: String,
+}
+
+/// A field name in words: `ico_reference` → "Ico reference", `review-date` → "Review date".
+pub(crate) fn field_label(key: &str) -> String {
+    let words = key.replace(['_', '-'], " ");
+    let mut chars = words.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 pub(crate) fn extra(table: &Option<toml::Table>) -> Vec<ExtraField> {
@@ -243,6 +271,7 @@ pub(crate) fn extra(table: &Option<toml::Table>) -> Vec<ExtraField> {
         .flatten()
         .map(|(k, v)| ExtraField {
             key: k.clone(),
+            label: field_label(k),
             value: match v {
                 toml::Value::String(s) => s.clone(),
                 other => crate::output::toml_to_json(other).to_string(),

@@ -7,6 +7,8 @@ pub(crate) struct MeasurementCtx {
     pub(crate) date: String,
     pub(crate) value: String,
     pub(crate) note: Option<String>,
+    /// The value against the target: "met", "amber" or "missed".
+    pub(crate) against: &'static str,
 }
 
 #[derive(Serialize)]
@@ -28,8 +30,21 @@ pub(crate) fn number(v: f64, unit: &Option<String>) -> String {
     let n = if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v}") };
     match unit.as_deref() {
         Some("%") => format!("{n} %"),
-        Some(u) if !u.is_empty() => format!("{n} {u}"),
+        Some(u) if !u.is_empty() => format!("{n} {}", unit_for(v, u)),
         _ => n,
+    }
+}
+
+/// A unit as it reads after `v`: a plural word unit (`hours`, `days`, `incidents`) is singular
+/// after exactly 1 ("1 hour"); symbols and anything else stay as written.
+pub(crate) fn unit_for(v: f64, unit: &str) -> &str {
+    match unit.strip_suffix('s') {
+        Some(one)
+            if v == 1.0 && one.len() >= 3 && one.chars().all(|c| c.is_ascii_lowercase()) && !one.ends_with('s') =>
+        {
+            one
+        }
+        _ => unit,
     }
 }
 
@@ -51,6 +66,7 @@ pub(crate) fn objective_row(site: &Published, r: &Shown<record::Objective>) -> O
             date: m.date.get_ref().to_string(),
             value: number(m.value, &o.unit),
             note: m.note.clone(),
+            against: metrics::attainment_of(o, m.value).as_str(),
         }),
         status: attainment_badge(site.facts.objectives[r.at]),
     }
@@ -79,6 +95,7 @@ pub(crate) fn objective_page(site: &Published, r: &Shown<record::Objective>, bod
                 date: m.date.get_ref().to_string(),
                 value: number(m.value, &o.unit),
                 note: m.note.clone(),
+                against: metrics::attainment_of(o, m.value).as_str(),
             })
             .collect(),
         body,
@@ -176,7 +193,11 @@ pub(crate) fn audit_page(
             findings(site, &r.id).iter().map(|&n| &site.nonconformities[n]),
         ),
         body,
-        backlinks: backlinks(site, &r.id),
+        backlinks: backlinks_except(
+            site,
+            &r.id,
+            findings(site, &r.id).iter().filter_map(|&n| site.nonconformities[n].shown().map(|s| s.id.as_str())),
+        ),
         extra: extra(&r.fm.extra),
         attachments: attachments(site, r),
     }
@@ -200,5 +221,26 @@ pub(crate) fn page_page(site: &Published, r: &Shown<record::Page>, body: String)
         backlinks: backlinks(site, &r.id),
         extra: extra(&r.fm.extra),
         attachments: attachments(site, r),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units_and_field_names_read_as_words() {
+        let hours = Some("hours".to_string());
+        assert_eq!(number(1.0, &hours), "1 hour");
+        assert_eq!(number(0.7, &hours), "0.7 hours");
+        assert_eq!(number(2.0, &Some("days".into())), "2 days");
+        // Symbols and words that are not plurals stay as written.
+        for unit in ["%", "ms", "GBs", "bps", "class", "s"] {
+            assert_eq!(unit_for(1.0, unit), unit, "{unit}");
+        }
+        assert_eq!(number(1.0, &Some("%".into())), "1 %");
+        assert_eq!(super::super::field_label("breach_log"), "Breach log");
+        assert_eq!(super::super::field_label("review-date"), "Review date");
+        assert_eq!(super::super::field_label(""), "");
     }
 }

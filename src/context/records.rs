@@ -163,6 +163,10 @@ pub(crate) struct NcRow {
     pub(crate) actions: Vec<Ref>,
     /// Where the effectiveness check stands: "Awaiting verification, 97 days".
     pub(crate) effectiveness: Badge,
+    /// The register's status filter: `open`, `awaiting` (closed, check not yet made),
+    /// `verified`, `ineffective` or `closed` (no check needed), with its label.
+    pub(crate) state_key: &'static str,
+    pub(crate) state_label: &'static str,
 }
 
 /// Days a closed nonconformity may wait for its effectiveness check before it is overdue
@@ -214,6 +218,27 @@ pub(crate) fn nc_row(site: &Published, r: &Shown<record::Nonconformity>) -> NcRo
             site.as_of,
             site.config.kpi_severities.contains(n.severity.get_ref()),
         ),
+        state_key: nc_state(
+            site.facts.nonconformities[r.at],
+            site.config.kpi_severities.contains(n.severity.get_ref()),
+        )
+        .0,
+        state_label: nc_state(
+            site.facts.nonconformities[r.at],
+            site.config.kpi_severities.contains(n.severity.get_ref()),
+        )
+        .1,
+    }
+}
+
+/// A nonconformity's state for the register's status filter (key, label).
+fn nc_state(status: NcStatus, kpi: bool) -> (&'static str, &'static str) {
+    match status {
+        NcStatus::Open | NcStatus::NotYetRaised => ("open", "Open"),
+        NcStatus::Closed if kpi => ("awaiting", "Awaiting verification"),
+        NcStatus::Closed => ("closed", "Closed"),
+        NcStatus::Verified => ("verified", "Verified effective"),
+        NcStatus::Ineffective => ("ineffective", "Found not effective"),
     }
 }
 
@@ -252,7 +277,11 @@ pub(crate) fn nc_page(site: &Published, r: &Shown<record::Nonconformity>, body: 
         effective: if verified_by_date { Some(n.effective.as_ref().is_none_or(|e| *e.get_ref())) } else { None },
         repeat_of: n.repeat_of.iter().map(|a| reference(site, a.get_ref())).collect(),
         body,
-        backlinks: backlinks(site, &r.id),
+        backlinks: backlinks_except(
+            site,
+            &r.id,
+            n.actions.iter().map(|a| a.get_ref().as_str()).chain(n.audit.as_ref().map(|a| a.get_ref().as_str())),
+        ),
         extra: extra(&n.extra),
         attachments: attachments(site, r),
         confidential: n.confidential,

@@ -60,6 +60,8 @@ pub(crate) struct InputRef {
 pub(crate) struct ActionUpdateCtx {
     pub(crate) action: Ref,
     pub(crate) note: String,
+    /// Shown already in the page's panel of actions from previous reviews, with its note.
+    pub(crate) in_panel: bool,
 }
 
 #[derive(Serialize)]
@@ -178,6 +180,7 @@ pub(crate) fn review_page(site: &Published, r: &Shown<record::Review>, body: Str
         .map(|u| ActionUpdateCtx {
             action: super::reference_at(site, u.action.get_ref(), Some(at)),
             note: u.note.clone(),
+            in_panel: false,
         })
         .collect();
     let approved_on = f.approved_on.as_ref().map(|a| *a.get_ref());
@@ -215,7 +218,14 @@ pub(crate) fn review_page(site: &Published, r: &Shown<record::Review>, body: Str
         }),
         risk: f.risk.clone(),
         attachments: attachments(site, r),
-        backlinks: backlinks(site, &r.id),
+        backlinks: backlinks_except(
+            site,
+            &r.id,
+            f.decisions
+                .iter()
+                .flat_map(|d| d.actions.iter().map(|a| a.get_ref().as_str()))
+                .chain(f.action_updates.iter().map(|u| u.action.get_ref().as_str())),
+        ),
         extra: extra(&f.extra),
         confidential: f.confidential,
     }

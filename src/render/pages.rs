@@ -35,8 +35,12 @@ impl Renderer<'_> {
     pub(super) fn review(&self, i: usize, r: &Shown<crate::record::Review>) -> Result<Box<dyn Part>, RenderError> {
         let site = self.site;
         let fw_name = r.fm.framework.as_ref().map_or(site.config.framework.as_str(), |f| f.get_ref().as_str());
-        let panels = tera::Value::from_serializable(&crate::evidence::panels(site, self.figures, i));
+        let typed = crate::evidence::panels(site, self.figures, i);
+        let in_panel: Vec<String> = typed.previous_actions.iter().map(|a| a.reference.id.to_lowercase()).collect();
+        let panels = tera::Value::from_serializable(&typed);
         let mut html = HashMap::new();
+        // The panels the page shows (in the minutes or under the missing inputs), by name.
+        let mut shown_panels = Vec::new();
         let mut missing = Vec::new();
         let root = "../../";
         for input in site.config.framework(fw_name).map(|f| f.inputs.as_slice()).unwrap_or_default() {
@@ -52,7 +56,11 @@ impl Renderer<'_> {
                     let out = self.tera.render("panel.html", &c).map_err(|e| {
                         RenderError(format!("cannot render panel {name} for {}: {}", r.id, error_chain(&e)))
                     })?;
-                    Some(out)
+                    // A panel with nothing to show (a risk panel without a snapshot) is left out.
+                    (!out.trim().is_empty()).then(|| {
+                        shown_panels.push(name.clone());
+                        out
+                    })
                 }
                 _ => None,
             };
@@ -82,10 +90,23 @@ impl Renderer<'_> {
             figures_as_of: String,
             figures: Vec<crate::evidence::FigureRow>,
             missing_inputs: Vec<MissingInput>,
+            /// The evidence panels shown on the page (`risk`, `previous-actions`, …): what
+            /// they show is not repeated below.
+            shown_panels: Vec<String>,
+            /// How many action updates the panel does not already show.
+            other_updates: usize,
         }
         let p = &self.figures.periods[i];
+        let mut page = ctx::review_page(site, r, body, &at);
+        if shown_panels.iter().any(|n| n == "previous-actions") {
+            for u in &mut page.action_updates {
+                u.in_panel = in_panel.contains(&u.action.id.to_lowercase());
+            }
+        }
         Ok(Box::new(Full {
-            page: ctx::review_page(site, r, body, &at),
+            other_updates: page.action_updates.iter().filter(|u| !u.in_panel).count(),
+            page,
+            shown_panels,
             in_series: p.in_series,
             period: crate::evidence::period_text(&p.period),
             figures_as_of: p.as_of.to_string(),
@@ -220,6 +241,7 @@ impl Renderer<'_> {
             next_due,
             overdue,
             overdue_more,
+            attention: ctx::attention::groups(site, self.figures, self.warnings),
             open_actions: dash.open_actions,
             overdue_actions: dash.overdue.len(),
             overdue_withheld: overdue_withheld.count(),
@@ -251,6 +273,8 @@ pub(super) struct HomeCtx {
     overdue: Vec<ctx::ActionRow>,
     /// How many more shown actions are overdue (the register filtered to overdue lists them).
     overdue_more: usize,
+    /// The rest of "Needs attention", by group, each capped at a fixed top N.
+    attention: Vec<ctx::attention::Group>,
     open_actions: usize,
     overdue_actions: usize,
     overdue_withheld: usize,

@@ -109,12 +109,13 @@ fn minutes_show_each_status_as_of_the_meeting_and_now_where_it_changed() {
     // A status that has not changed has no "now".
     let decisions = &page[page.find("Encrypt the laptops.").expect("decision")..];
     assert_eq!(badges_after(decisions, "../../actions/A-2/index.html"), ["Open at this review"]);
-    // The action updates.
-    let updates = &page[page.find("id=\"q-action-updates\"").expect("action updates")..];
-    assert_eq!(
-        badges_after(updates, "../../actions/A-1/index.html"),
-        ["Open at this review", "now: Closed late on 2025-11-02"]
-    );
+    // The action update on A-1 is shown once, in the panel of previous actions (with the
+    // same two statuses), not again in a list of its own.
+    let panel = &page[page.find("Status at this review").expect("panel of previous actions")..];
+    assert_eq!(badges_after(panel, "../../actions/A-1/index.html"), ["Open", "now: Closed late on 2025-11-02"]);
+    let links_to_a1 = page.matches("href=\"../../actions/A-1/index.html\"").count();
+    assert!(!page.contains("id=\"q-action-updates\""), "every update is in the panel already");
+    assert_eq!(links_to_a1, 2, "the minutes' link and the panel's row");
 }
 
 #[test]

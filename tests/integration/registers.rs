@@ -148,7 +148,7 @@ fn the_dashboard_lists_the_ten_most_overdue_and_links_the_rest() {
     let at = html.find("id=\"q-overdue\"").expect("overdue section");
     let section = &html[at..at + html[at..].find("</section>").expect("end")];
     let ids: Vec<&str> =
-        section.split("<tr><td><a href=\"actions/").skip(1).map(|s| &s[..s.find('/').expect("id")]).collect();
+        section.split("<li><a href=\"actions/").skip(1).map(|s| &s[..s.find('/').expect("id")]).collect();
     assert_eq!(ids, ["A-1", "A-2", "A-3", "A-4", "A-5", "A-6", "A-7", "A-8", "A-9", "A-10"]);
     assert!(
         section.contains(
