@@ -402,8 +402,7 @@ impl Diagnostics {
 
     /// "2 errors, 1 warning"
     pub fn summary(&self) -> String {
-        let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-        format!("{}, {}", plural(self.error_count(), "error"), plural(self.warning_count(), "warning"))
+        format!("{}, {}", crate::count(self.error_count(), "error"), crate::count(self.warning_count(), "warning"))
     }
 }
 

@@ -50,7 +50,7 @@ pub use approve::{Approval, Approved, approve};
 pub use config::RawHtml;
 pub use date::Date;
 pub use diagnostics::{Diagnostic, Diagnostics, Severity, WarningClass};
-pub use example::write_to as init;
+pub use example::{Initialised, write_empty as init, write_example as init_example};
 pub use linkcheck::{Problem as LinkProblem, check as check_links};
 pub use markdown::{Resolver, WikiTarget, render as render_markdown};
 pub use output::{OutputFile, sha256_hex};
@@ -127,6 +127,28 @@ pub struct Checked {
 }
 
 impl Checked {
+    /// The records dated after the as-of date, which no page, figure or check includes, in a
+    /// line for the terminal: "2 records dated after 2026-11-20 are not shown: A-2026-049,
+    /// NC-2026-014". `None` when there are none.
+    pub fn later_note(&self) -> Option<String> {
+        let later = &self.site.later;
+        let (first, rest) = later.split_at(later.len().min(5));
+        let more = if rest.is_empty() { String::new() } else { format!(" and {} more", rest.len()) };
+        let why = match self.site.config.as_of {
+            Some(d) if d == self.site.as_of => format!("site.toml sets as_of = {d}; remove it to judge as of today"),
+            _ => "records count from their date on: raised, held or started".to_string(),
+        };
+        (!later.is_empty()).then(|| {
+            format!(
+                "{} dated after {} {} not shown: {}{more} ({why})",
+                count(later.len(), "record"),
+                self.site.as_of,
+                if later.len() == 1 { "is" } else { "are" },
+                first.join(", "),
+            )
+        })
+    }
+
     /// The date statuses and figures are computed as of.
     pub fn as_of(&self) -> Date {
         self.site.as_of
@@ -261,4 +283,9 @@ pub fn log_stage(stage: &str, t: Instant) {
 /// The output folder: `--output-dir`, else `public/` in the site.
 pub fn default_output(root: &Path) -> PathBuf {
     root.join("public")
+}
+
+/// "1 record", "2 records": a count with its noun, singular after exactly one.
+pub fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }

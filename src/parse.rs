@@ -190,6 +190,9 @@ fn backticked(s: &str) -> Vec<&str> {
 
 fn classify(message: &str) -> (&'static str, String, Option<String>) {
     let first_line = message.lines().next().unwrap_or(message).to_string();
+    if first_line.starts_with("empty value") {
+        return ("empty-field", first_line, Some("write the text between the quotes".to_string()));
+    }
     if let Some(rest) = message.strip_prefix("unknown field ") {
         let names = backticked(rest);
         let field = names.first().copied().unwrap_or("");

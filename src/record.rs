@@ -111,6 +111,7 @@ impl DecisionKind {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Attendee {
+    #[serde(deserialize_with = "non_empty")]
     pub(crate) name: String,
     pub(crate) role: Option<String>,
     #[serde(default)]
@@ -146,6 +147,7 @@ pub(crate) struct RiskSnapshot {
 #[serde(deny_unknown_fields)]
 pub(crate) struct Decision {
     pub(crate) id: Sp<String>,
+    #[serde(deserialize_with = "non_empty")]
     pub(crate) text: String,
     pub(crate) kind: DecisionKind,
     #[serde(default)]
@@ -170,6 +172,7 @@ pub(crate) struct ActionUpdate {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Review {
+    #[serde(deserialize_with = "non_empty")]
     pub(crate) title: String,
     pub(crate) date: Sp<Date>,
     pub(crate) status: Sp<ReviewStatus>,
@@ -208,7 +211,9 @@ pub(crate) struct Update {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Action {
+    #[serde(deserialize_with = "non_empty")]
     pub(crate) title: String,
+    #[serde(deserialize_with = "non_empty")]
     pub(crate) owner: String,
     pub(crate) raised: Sp<Date>,
     pub(crate) due: Sp<Date>,
@@ -229,6 +234,7 @@ pub(crate) struct Action {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Nonconformity {
+    #[serde(deserialize_with = "non_empty")]
     pub(crate) title: String,
     pub(crate) raised: Sp<Date>,
     pub(crate) severity: Sp<String>,
@@ -263,6 +269,7 @@ pub(crate) struct Measurement {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Objective {
+    #[serde(deserialize_with = "non_empty")]
     pub(crate) title: String,
     pub(crate) owner: Option<String>,
     pub(crate) unit: Option<String>,
@@ -279,6 +286,7 @@ pub(crate) struct Objective {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Audit {
+    #[serde(deserialize_with = "non_empty")]
     pub(crate) title: String,
     pub(crate) kind: AuditKind,
     pub(crate) start: Sp<Date>,
@@ -296,6 +304,7 @@ pub(crate) struct Audit {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Page {
+    #[serde(deserialize_with = "non_empty")]
     pub(crate) title: String,
     pub(crate) weight: Option<i64>,
     #[serde(default)]
@@ -449,4 +458,14 @@ impl<T> Record<T> {
     pub(crate) fn file(&self) -> &str {
         &self.src.file
     }
+}
+
+/// A required text field: an empty or blank string is an error at the value ("title = \"\""
+/// is no title), reported by the parser with the value's line and column.
+fn non_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let s = String::deserialize(d)?;
+    if s.trim().is_empty() {
+        return Err(serde::de::Error::custom("empty value: this field is required and must not be blank"));
+    }
+    Ok(s)
 }

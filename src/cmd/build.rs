@@ -58,6 +58,9 @@ pub fn run(args: BuildArgs) -> Result<(), super::Error> {
         return Err(Failure::Content(std::mem::take(&mut checked.diagnostics)).into());
     }
     eprint!("{}", checked.diagnostics.render());
+    if let Some(note) = checked.later_note() {
+        eprintln!("note: {note}");
+    }
     let signed = match &key {
         Some(key) => {
             let sums = files.iter().find(|f| f.path == "SHA256SUMS").map(|f| f.bytes.clone()).unwrap_or_default();
@@ -75,14 +78,14 @@ pub fn run(args: BuildArgs) -> Result<(), super::Error> {
     let sums = files.iter().find(|f| f.path == "SHA256SUMS").map(|f| quorum::sha256_hex(&f.bytes));
     let warnings = checked.diagnostics.warning_count();
     println!(
-        "Built {} records into {} pages in {:.2} s → {} (as of {}, audience {}{})",
-        checked.records,
-        pages,
+        "Built {} into {} in {:.2} s → {} (as of {}, audience {}{})",
+        quorum::count(checked.records, "record"),
+        quorum::count(pages, "page"),
         start.elapsed().as_secs_f64(),
         out.strip_prefix(".").unwrap_or(&out).display(),
         checked.as_of(),
         checked.audience(),
-        if warnings > 0 { format!(", {warnings} warnings") } else { String::new() }
+        if warnings > 0 { format!(", {}", quorum::count(warnings, "warning")) } else { String::new() }
     );
     if let Some(s) = signed {
         println!("Signed SHA256SUMS with key {} → SHA256SUMS.sig (namespace quorum)", s.fingerprint);

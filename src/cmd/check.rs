@@ -31,8 +31,12 @@ pub fn run(args: CheckArgs) -> Result<(), super::Error> {
     // Render in memory too (nothing is written): a broken site template or a link the
     // templates make must fail `check` in CI just as it would fail `build`.
     let render = quorum::RenderOptions::default();
+    let mut later = None;
     let (mut diags, records) = match quorum::build(&opts, &render) {
-        Ok((c, _files)) => (c.diagnostics, Some(c.records)),
+        Ok((c, _files)) => {
+            later = c.later_note();
+            (c.diagnostics, Some(c.records))
+        }
         Err(Failure::Content(d)) => (d, None),
         Err(f) => return Err(f.into()),
     };
@@ -40,12 +44,17 @@ pub fn run(args: CheckArgs) -> Result<(), super::Error> {
     let human = matches!(args.format, Format::Human);
     match args.format {
         Format::Json => println!("{}", diags.to_json()),
-        Format::Human => eprint!("{}", diags.render()),
+        Format::Human => {
+            eprint!("{}", diags.render());
+            if let Some(note) = later {
+                eprintln!("note: {note}");
+            }
+        }
     }
     match records {
         Some(n) if !diags.has_errors() => {
             if human {
-                println!("Checked {n} records: {}", diags.summary());
+                println!("Checked {}: {}", quorum::count(n, "record"), diags.summary());
             }
             Ok(())
         }

@@ -55,6 +55,8 @@ pub(crate) struct Site {
     pub(crate) withheld: HashMap<String, Why>,
     /// Per review, in `reviews` order: its `approved_digest` against its content.
     pub(crate) seals: Vec<crate::seal::Seal>,
+    /// IDs of the records dated after the as-of date and so left out, in ID order.
+    pub(crate) later: Vec<String>,
 }
 
 /// Builds the site model. Errors in `diags` mean no site.
@@ -103,6 +105,7 @@ fn assemble(config: Config, p: Parsed, as_of: Date, audience_name: &str, audienc
         index: HashMap::new(),
         withheld: HashMap::new(),
         seals: Vec::new(),
+        later: Vec::new(),
     };
     site.keep_until(as_of);
     site.sort();
@@ -113,10 +116,20 @@ fn assemble(config: Config, p: Parsed, as_of: Date, audience_name: &str, audienc
 impl Site {
     /// Leaves out records dated after the as-of date (planned reviews stay: they are plans).
     fn keep_until(&mut self, as_of: Date) {
-        self.reviews.retain(|r| *r.fm.status.get_ref() == ReviewStatus::Planned || *r.fm.date.get_ref() <= as_of);
-        self.actions.retain(|a| *a.fm.raised.get_ref() <= as_of);
-        self.nonconformities.retain(|n| *n.fm.raised.get_ref() <= as_of);
-        self.audits.retain(|a| *a.fm.start.get_ref() <= as_of);
+        let mut later = Vec::new();
+        let mut keep = |id: &str, kept: bool| {
+            if !kept {
+                later.push(id.to_string());
+            }
+            kept
+        };
+        self.reviews
+            .retain(|r| keep(&r.id, *r.fm.status.get_ref() == ReviewStatus::Planned || *r.fm.date.get_ref() <= as_of));
+        self.actions.retain(|a| keep(&a.id, *a.fm.raised.get_ref() <= as_of));
+        self.nonconformities.retain(|n| keep(&n.id, *n.fm.raised.get_ref() <= as_of));
+        self.audits.retain(|a| keep(&a.id, *a.fm.start.get_ref() <= as_of));
+        later.sort_by(|a, b| natural_cmp(a, b));
+        self.later = later;
     }
 
     /// Display order: reviews and audits by date, then ID; work items by natural ID order;

@@ -118,7 +118,10 @@ impl Builder {
         let previous = self.shared.borrow().clone();
         match result {
             Ok((checked, files)) => {
-                let warnings = checked.diagnostics.render();
+                let mut warnings = checked.diagnostics.render();
+                if let Some(note) = checked.later_note() {
+                    warnings.push_str(&format!("note: {note}\n"));
+                }
                 if warnings != self.last_warnings {
                     eprint!("{warnings}");
                     self.last_warnings = warnings;
@@ -274,13 +277,8 @@ pub(crate) fn summary(outcome: &Outcome, took: Duration) -> String {
     let ms = took.as_secs_f64() * 1000.0;
     match outcome {
         Outcome::Built { records, pages, warnings } => {
-            let w = match warnings {
-                0 => String::new(),
-                1 => ", 1 warning".into(),
-                n => format!(", {n} warnings"),
-            };
-            let r = if *records == 1 { "record" } else { "records" };
-            format!("built {records} {r} into {pages} pages in {ms:.0} ms{w}")
+            let w = if *warnings == 0 { String::new() } else { format!(", {}", crate::count(*warnings, "warning")) };
+            format!("built {} into {} in {ms:.0} ms{w}", crate::count(*records, "record"), crate::count(*pages, "page"))
         }
         Outcome::Failed => format!("build failed in {ms:.0} ms; still serving the last good site"),
     }
@@ -301,9 +299,26 @@ fn open_browser(url: &str) {
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());
+    // On Linux and the BSDs a browser needs a graphical session: without one, say so rather
+    // than let xdg-open fail out of sight.
+    let desktop = ["DISPLAY", "WAYLAND_DISPLAY"].iter().any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
+    if !cfg!(target_os = "macos") && !cfg!(windows) && !desktop {
+        eprintln!("note: --open: no graphical session here (DISPLAY is not set), so no browser was opened; open {url}");
+        return;
+    }
+    let program = cmd.get_program().to_string_lossy().into_owned();
     match cmd.spawn() {
-        // Reap the opener so it does not linger as a zombie.
-        Ok(mut child) => drop(std::thread::spawn(move || child.wait())),
-        Err(e) => eprintln!("warning: cannot open a browser ({:?}: {e}); open {url} yourself", cmd.get_program()),
+        // Reap the opener so it does not linger as a zombie, and say so if it failed.
+        Ok(mut child) => {
+            let url = url.to_string();
+            drop(std::thread::spawn(move || {
+                if let Ok(status) = child.wait()
+                    && !status.success()
+                {
+                    eprintln!("note: --open: {program} could not open a browser ({status}); open {url}");
+                }
+            }))
+        }
+        Err(e) => eprintln!("note: --open: cannot start {program} ({e}), so no browser was opened; open {url}"),
     }
 }

@@ -167,3 +167,23 @@ fn updates_and_measurements_after_the_as_of_date_are_ignored() {
     assert_eq!(o["attainment"], "missed", "9.0 against a target of 5 (lower is better): {o}");
     assert_eq!(json["actions"][0]["due_as_of"], "2025-06-30");
 }
+
+#[test]
+fn check_build_and_serve_name_the_records_dated_after_the_as_of_date() {
+    let s = site();
+    let check = crate::support::quorum_in(s.root(), &["check"]);
+    let stderr = crate::support::lossy(&check.stderr);
+    assert!(
+        stderr.contains(
+            "note: 1 record dated after 2025-12-31 is not shown: A-LATE (site.toml sets as_of = 2025-12-31; remove it to judge as of today)"
+        ),
+        "{stderr}"
+    );
+    assert!(crate::support::lossy(&check.stdout).starts_with("Checked 4 records: 0 errors, "));
+    let out = tempfile::tempdir().expect("tempdir");
+    let build = s.build(&out.path().join("site"), &[]);
+    assert!(crate::support::lossy(&build.stderr).contains("1 record dated after 2025-12-31 is not shown: A-LATE"));
+    // Nothing is later than a date after every record: no note.
+    let all = crate::support::quorum_in(s.root(), &["check", "--as-of", "2026-12-31"]);
+    assert!(!crate::support::lossy(&all.stderr).contains("not shown"));
+}

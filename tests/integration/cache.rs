@@ -28,7 +28,7 @@ fn same(a: &[OutputFile], b: &[OutputFile]) {
 fn cached_builds_equal_fresh_builds_after_edits() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("site");
-    assert!(quorum(&["init", root.to_str().unwrap()]).status.success());
+    assert!(quorum(&["init", "--example", root.to_str().unwrap()]).status.success());
     let site = root.as_path();
     let write = |rel: &str, text: &str| {
         let p = root.join(rel);

@@ -36,6 +36,15 @@ fn malformed_toml_reports_the_files_line() {
 }
 
 #[test]
+fn an_empty_required_string_is_an_error_at_its_line() {
+    let e = errors(&[(A1, "+++\ntitle = \"Patch\"\nowner = \"\"\nraised = 2025-03-01\ndue = 2025-06-30\n+++\n")]);
+    let d = only_error(&e, "empty-field", A1, 3);
+    assert_eq!(d.column, 9, "at the value");
+    let e = errors(&[(A1, "+++\ntitle = \"  \"\nowner = \"O\"\nraised = 2025-03-01\ndue = 2025-06-30\n+++\n")]);
+    only_error(&e, "empty-field", A1, 2);
+}
+
+#[test]
 fn malformed_toml_on_the_first_field_line_is_line_2() {
     let e = errors(&[(A1, "+++\ntitle = \"unterminated\nowner = \"O\"\n+++\n")]);
     only_error(&e, "toml-syntax", A1, 2);

@@ -1,4 +1,5 @@
-//! `quorum init DIR`: a new working site from the embedded example.
+//! `quorum init DIR`: a new working site, empty but for a planned first review, that judges
+//! its records as of today; `quorum init --example DIR`: the embedded example, unpinned.
 
 use crate::support::{assert_success, lossy, quorum, quorum_in};
 
@@ -22,14 +23,55 @@ fn init_creates_a_site_that_checks_and_builds() {
 }
 
 #[test]
-fn init_site_matches_the_example_content() {
+fn init_example_matches_the_example_content_without_its_pinned_date() {
     let parent = tempfile::tempdir().expect("tempdir");
     let dir = parent.path().join("isms");
-    assert_success(&quorum(&["init", dir.to_str().expect("UTF-8")]), "init");
+    assert_success(&quorum(&["init", "--example", dir.to_str().expect("UTF-8")]), "init --example");
     let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let created = crate::support::tree(&dir.join("content"));
     let original = crate::support::tree(&example.join("content"));
-    assert_eq!(created.keys().collect::<Vec<_>>(), original.keys().collect::<Vec<_>>(), "same records as the example");
+    assert_eq!(created, original, "the example's records, byte for byte");
+    let site = std::fs::read_to_string(dir.join("site.toml")).expect("site.toml");
+    assert!(!site.lines().any(|l| l.trim_start().starts_with("as_of")), "a new site never pins as_of:\n{site}");
+    assert!(site.contains("# as_of = 2026-11-20"), "the example's own date is there to uncomment");
+    let o = quorum_in(&dir, &["check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", lossy(&o.stderr));
+}
+
+#[test]
+fn a_new_site_shows_the_action_recorded_today() {
+    // init → new action → build: the action, dated today, is on the register and the
+    // dashboard, because a new site judges its records as of today.
+    let parent = tempfile::tempdir().expect("tempdir");
+    let dir = parent.path().join("isms");
+    let o = quorum(&["init", dir.to_str().expect("UTF-8")]);
+    assert_success(&o, "init");
+    let site = std::fs::read_to_string(dir.join("site.toml")).expect("site.toml");
+    assert!(!site.lines().any(|l| l.trim_start().starts_with("as_of")), "{site}");
+    let reviews: Vec<_> = std::fs::read_dir(dir.join("content/reviews")).expect("reviews").flatten().collect();
+    assert_eq!(reviews.len(), 1, "a planned first review");
+    let review = std::fs::read_to_string(reviews[0].path()).expect("review");
+    assert!(review.contains("status = \"planned\""), "{review}");
+
+    let o = quorum_in(&dir, &["new", "action"]);
+    assert_success(&o, "new action");
+    let out = lossy(&o.stdout);
+    let id = out.split('(').nth(1).and_then(|s| s.split(')').next()).expect("the new ID").to_string();
+    let path = dir.join(out.split_whitespace().nth(1).expect("the new file"));
+    let text = std::fs::read_to_string(&path).expect("new action");
+    let text = text.replacen("title = \"\"", "title = \"Enable disk encryption\"", 1).replacen(
+        "owner = \"\"",
+        "owner = \"Sam Reid, IT\"",
+        1,
+    );
+    std::fs::write(&path, text).expect("fill in");
+    let o = quorum_in(&dir, &["check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", lossy(&o.stderr));
+    assert!(!lossy(&o.stderr).contains("not shown"), "nothing is left out: {}", lossy(&o.stderr));
+    assert_success(&quorum_in(&dir, &["build"]), "build");
+    let register = std::fs::read_to_string(dir.join("public/actions/index.html")).expect("register");
+    assert!(register.contains(&format!(">{id}</a>")) && register.contains("Enable disk encryption"), "{register}");
+    assert!(dir.join(format!("public/actions/{id}/index.html")).is_file());
 }
 
 #[test]
