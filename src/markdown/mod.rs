@@ -10,9 +10,11 @@ use pulldown_cmark::Options;
 use crate::record::Heading;
 
 mod html;
+mod plain;
 mod scan;
 
 pub use html::{Resolver, WikiTarget, render};
+pub(crate) use plain::plain_text;
 pub(crate) use scan::scan;
 
 fn options() -> Options {

@@ -107,8 +107,11 @@ pub(super) fn assets(site: &Published) -> Result<Vec<OutputFile>, RenderError> {
 }
 
 /// `search-index.js`: every visible record as a small object, loaded by the search page as a
-/// script (browsers refuse `fetch` from `file://`), JSON escaped for a script. One file, so it grows with the records
-/// once, not on every page.
+/// script (browsers refuse `fetch` from `file://`), JSON escaped for a script. One file, so it
+/// grows with the records once, not on every page. Each entry holds what the search matches
+/// first (`text`: ID, title, kind, status, owner, lower-cased) and the words of the record as
+/// this edition shows them (`body`: its Markdown text without markup, and the decisions,
+/// action updates, re-plan notes, correction, root cause, scope and result it shows).
 pub(super) fn search_index(site: &Published) -> OutputFile {
     #[derive(Serialize)]
     struct Entry<'a> {
@@ -118,32 +121,74 @@ pub(super) fn search_index(site: &Published) -> OutputFile {
         kind: &'static str,
         status: String,
         text: String,
+        #[serde(skip_serializing_if = "String::is_empty")]
+        body: String,
     }
     fn entry<'a>(site: &Published, kind: Kind, i: usize, id: &'a str, title: &'a str, extra: &str) -> Entry<'a> {
         let status = ctx::badge_of(site, kind, i).map_or(String::new(), |b| b.label);
         let text = format!("{id} {title} {} {status} {extra}", kind.label()).to_lowercase();
-        Entry { id, url: site_map::href(kind, id), title, kind: kind.label(), status, text }
+        Entry { id, url: site_map::href(kind, id), title, kind: kind.label(), status, text, body: String::new() }
+    }
+    // What a `[[…]]` link of a body shows: its text for a shown target, only the ID otherwise.
+    let visible = |target: &str| match target.split_once('#') {
+        Some((id, frag)) => site.lookup(id).is_some() && !site.fragment_withheld(id, frag),
+        None => site.lookup(target).is_some(),
+    };
+    /// The body's words, then each further text, one space apart.
+    fn words_of<'t>(visible: &dyn Fn(&str) -> bool, body: &str, more: impl IntoIterator<Item = &'t str>) -> String {
+        let mut out = crate::markdown::plain_text(body, visible);
+        for t in more {
+            let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+            if !t.is_empty() {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(&t);
+            }
+        }
+        out
     }
     let mut entries = Vec::new();
-    let mut add = |kind, i, id, title, extra: &str| entries.push(entry(site, kind, i, id, title, extra));
+    let mut add = |kind, i, id, title, extra: &str, body: String| {
+        let mut e = entry(site, kind, i, id, title, extra);
+        e.body = body;
+        entries.push(e);
+    };
     for (i, r) in shown_at(&site.reviews) {
-        add(Kind::Review, i, &r.id, &r.fm.title, r.fm.chair.as_deref().unwrap_or_default());
+        let f = &r.fm;
+        let body = words_of(
+            &visible,
+            &r.body,
+            f.decisions
+                .iter()
+                .map(|d| d.text.as_str())
+                .chain(f.action_updates.iter().map(|u| u.note.as_str()))
+                .chain(f.conclusion.as_ref().and_then(|c| c.rationale.as_deref())),
+        );
+        add(Kind::Review, i, &r.id, &f.title, f.chair.as_deref().unwrap_or_default(), body);
     }
     for (i, r) in shown_at(&site.actions) {
-        add(Kind::Action, i, &r.id, &r.fm.title, &r.fm.owner);
+        let body = words_of(&visible, &r.body, r.fm.updates.iter().map(|u| u.note.as_str()));
+        add(Kind::Action, i, &r.id, &r.fm.title, &r.fm.owner, body);
     }
     for (i, r) in shown_at(&site.nonconformities) {
-        let extra = format!("{} {}", r.fm.severity.get_ref(), r.fm.owner.as_deref().unwrap_or_default());
-        add(Kind::Nonconformity, i, &r.id, &r.fm.title, &extra);
+        let f = &r.fm;
+        let extra = format!("{} {}", f.severity.get_ref(), f.owner.as_deref().unwrap_or_default());
+        let body =
+            words_of(&visible, &r.body, [f.correction.as_deref(), f.root_cause.as_deref()].into_iter().flatten());
+        add(Kind::Nonconformity, i, &r.id, &f.title, &extra, body);
     }
     for (i, r) in shown_at(&site.objectives) {
-        add(Kind::Objective, i, &r.id, &r.fm.title, r.fm.owner.as_deref().unwrap_or_default());
+        let body = words_of(&visible, &r.body, r.fm.measurements.iter().filter_map(|m| m.note.as_deref()));
+        add(Kind::Objective, i, &r.id, &r.fm.title, r.fm.owner.as_deref().unwrap_or_default(), body);
     }
     for (i, r) in shown_at(&site.audits) {
-        add(Kind::Audit, i, &r.id, &r.fm.title, r.fm.auditor.as_deref().unwrap_or_default());
+        let f = &r.fm;
+        let body = words_of(&visible, &r.body, [f.scope.as_deref(), f.result.as_deref()].into_iter().flatten());
+        add(Kind::Audit, i, &r.id, &f.title, f.auditor.as_deref().unwrap_or_default(), body);
     }
     for (i, r) in shown_at(&site.pages) {
-        add(Kind::Page, i, &r.id, &r.fm.title, "");
+        add(Kind::Page, i, &r.id, &r.fm.title, "", words_of(&visible, &r.body, []));
     }
     // Safe to inline in a page as well: no `<`, `>`, `&`, U+2028 or U+2029 left raw.
     let json = crate::escape::json_for_script(&serde_json::to_string(&entries).expect("index serializes"));

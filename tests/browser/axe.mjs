@@ -27,6 +27,9 @@ const TAB_STOPS = 40;
 const LISTS = ['index.html', 'reviews/index.html', 'actions/index.html', 'nonconformities/index.html',
   'objectives/index.html', 'audits/index.html', 'trends/index.html', 'evidence/index.html', 'search/index.html',
   'about/index.html', 'owners/index.html'];
+// Pages in a state their script builds: search results with highlights and excerpts, a
+// filtered register with its count.
+const STATES = ['search/index.html?q=backup', 'actions/index.html#status=overdue', 'nonconformities/index.html#q=a'];
 // Folders of pages of one kind (records, and the owners' pages): the largest of each is checked.
 const RECORD_FOLDERS = ['reviews', 'actions', 'nonconformities', 'objectives', 'audits', 'owners'];
 const RESERVED = new Set([...RECORD_FOLDERS, 'trends', 'evidence', 'search', 'exports', 'files', 'static']);
@@ -63,6 +66,9 @@ function pagesOf(site) {
   for (const p of LISTS) {
     if (existsSync(join(site, p))) pages.push(p);
     else console.log(`notice: ${site}: no ${p} in this build, skipped`);
+  }
+  for (const p of STATES) {
+    if (existsSync(join(site, p.split(/[?#]/)[0]))) pages.push(p);
   }
   for (const folder of RECORD_FOLDERS) {
     const page = largestPage(subdirs(join(site, folder)).map((d) => join(folder, d)), site);
@@ -150,7 +156,8 @@ async function main() {
       const page = await context.newPage();
       for (const [site, paths] of pages) {
         for (const path of paths) {
-          await page.goto(pathToFileURL(join(site, path)).href);
+          const [file, state] = [path.split(/[?#]/)[0], path.slice(path.split(/[?#]/)[0].length)];
+          await page.goto(pathToFileURL(join(site, file)).href + state);
           const wcag = await axeRun(page, { type: 'tag', values: WCAG });
           const landmarks = await axeRun(page, { type: 'rule', values: LANDMARKS });
           report(site, path, scheme, 'axe', wcag.violations);

@@ -467,3 +467,14 @@ fn withheld_mentions_name_every_audience_that_would_see_the_bare_id() {
         "the board sees confidential records, so only the auditor edition is named: {messages:#?}"
     );
 }
+
+#[test]
+fn search_index_holds_the_words_each_edition_shows() {
+    let internal = site().build_ok(&[]).read("search-index.js");
+    for words in ["Visible after. Next: MR-2.", "Acmecorp again, A-9."] {
+        assert!(internal.contains(words), "the internal index holds {words:?}: {internal}");
+    }
+    let auditor = auditor().read("search-index.js");
+    assert!(auditor.contains("Visible after."), "the shown text is indexed: {auditor}");
+    assert!(!auditor.contains("Acmecorp") && !auditor.contains("Vendor"), "a cut section is not: {auditor}");
+}
