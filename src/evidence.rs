@@ -461,11 +461,27 @@ pub(crate) struct MatrixRow {
 #[derive(Serialize)]
 pub(crate) struct Matrix {
     pub(crate) framework: String,
-    pub(crate) inputs: Vec<crate::framework::Input>,
+    pub(crate) inputs: Vec<InputColumn>,
     pub(crate) decision_kinds: Vec<(String, String)>,
     pub(crate) rows: Vec<MatrixRow>,
     pub(crate) withheld: usize,
     pub(crate) withheld_text: LeftOut,
+}
+
+/// An input as a column of the matrix: its clause, its title, and a short label for the
+/// column head (the key in words: `previous-actions` reads "Previous actions").
+#[derive(Serialize)]
+pub(crate) struct InputColumn {
+    pub(crate) clause: String,
+    pub(crate) title: String,
+    pub(crate) label: String,
+}
+
+/// `previous-actions` as "Previous actions".
+fn key_in_words(key: &str) -> String {
+    let words = key.replace(['-', '_'], " ");
+    let mut chars = words.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// Every series review × every input of the site's framework, decisions by kind, top
@@ -523,7 +539,9 @@ pub(crate) fn matrix(site: &Published, figures: &Figures) -> Matrix {
     }
     Matrix {
         framework: fw.title.clone(),
-        inputs: fw.inputs.clone(),
+        inputs: (fw.inputs.iter())
+            .map(|i| InputColumn { clause: i.clause.clone(), title: i.title.clone(), label: key_in_words(&i.key) })
+            .collect(),
         decision_kinds: kinds,
         rows,
         withheld: withheld.count(),
@@ -536,5 +554,16 @@ fn decision_label(kind: &str) -> String {
         "isms_change" => "ISMS change".into(),
         "risk_acceptance" => "Risk acceptance".into(),
         k => k[..1].to_uppercase() + &k[1..],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn keys_read_as_words() {
+        assert_eq!(super::key_in_words("previous-actions"), "Previous actions");
+        assert_eq!(super::key_in_words("risk"), "Risk");
+        assert_eq!(super::key_in_words("ai_impact"), "Ai impact");
+        assert_eq!(super::key_in_words(""), "");
     }
 }

@@ -19,6 +19,7 @@ mod linkcheck;
 mod links;
 mod new;
 mod output;
+mod plain_english;
 mod props;
 mod provenance;
 mod published;
