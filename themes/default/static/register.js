@@ -96,6 +96,7 @@
     before.parentNode.insertBefore(form, before);
 
     // Sort buttons: ascending, descending, then back to the register's own order.
+    table.classList.add("sortable");
     heads.forEach(function (th) {
       if (!th.hasAttribute("data-col")) return;
       var col = th.getAttribute("data-col");
