@@ -39,6 +39,13 @@ pub(crate) struct OwnerPage {
     pub(crate) recent_days: i64,
     /// How the records write this owner ("Sam Reid, IT Operations").
     pub(crate) written: Vec<String>,
+    /// Actions and nonconformities closed, cancelled or verified before the recent window:
+    /// on no list above, so the page says how many and links the registers filtered to them.
+    pub(crate) earlier_actions: usize,
+    pub(crate) earlier_nonconformities: usize,
+    /// The registers' filter links for this owner (`actions/index.html#owner=sam-reid`).
+    pub(crate) actions_href: String,
+    pub(crate) nonconformities_href: String,
 }
 
 /// What one owner has: (overdue, open, open or unverified nonconformities, closed recently).
@@ -48,6 +55,9 @@ struct Work<'a> {
     ncs: Vec<&'a Shown<record::Nonconformity>>,
     closed: Vec<&'a Shown<record::Action>>,
     closed_ncs: Vec<&'a Shown<record::Nonconformity>>,
+    /// Closed, cancelled or verified before the recent window.
+    earlier: usize,
+    earlier_ncs: usize,
 }
 
 fn recent(d: &Option<record::Sp<Date>>, a: Date) -> bool {
@@ -62,13 +72,22 @@ fn work<'a>(site: &'a Published, o: &Owner) -> Work<'a> {
         o.nonconformities.iter().filter_map(|&i| site.nonconformities[i].shown()).collect();
     order::nonconformities(site, &mut ncs);
     let status = |r: &Shown<record::Action>| site.facts.actions[r.at].status;
-    let mut w = Work { overdue: vec![], open: vec![], ncs: vec![], closed: vec![], closed_ncs: vec![] };
+    let mut w = Work {
+        overdue: vec![],
+        open: vec![],
+        ncs: vec![],
+        closed: vec![],
+        closed_ncs: vec![],
+        earlier: 0,
+        earlier_ncs: 0,
+    };
     for r in actions {
         match status(r) {
             ActionStatus::Overdue => w.overdue.push(r),
             ActionStatus::Open => w.open.push(r),
             ActionStatus::Closed if recent(&r.fm.closed, a) => w.closed.push(r),
-            _ => {}
+            ActionStatus::Closed | ActionStatus::Cancelled => w.earlier += 1,
+            ActionStatus::NotYetRaised => {}
         }
     }
     for r in ncs {
@@ -78,8 +97,11 @@ fn work<'a>(site: &'a Published, o: &Owner) -> Work<'a> {
         if s.is_open() || unverified {
             w.ncs.push(r);
         }
-        if matches!(s, NcStatus::Closed | NcStatus::Verified) && recent(&r.fm.closed, a) {
+        let closed = matches!(s, NcStatus::Closed | NcStatus::Verified);
+        if closed && recent(&r.fm.closed, a) {
             w.closed_ncs.push(r);
+        } else if !(s.is_open() || unverified) {
+            w.earlier_ncs += 1;
         }
     }
     w.closed.sort_by_key(|r| std::cmp::Reverse(r.fm.closed.as_ref().map(|d| *d.get_ref())));
@@ -104,7 +126,7 @@ pub(crate) fn owners_page(site: &Published) -> OwnersPage {
     OwnersPage { rows, recent_days: RECENT_DAYS }
 }
 
-pub(crate) fn owner_page(site: &Published, o: &Owner) -> OwnerPage {
+pub(crate) fn owner_page(site: &Published, key: &str, o: &Owner) -> OwnerPage {
     let w = work(site, o);
     let mut written: Vec<String> = (o
         .actions
@@ -131,5 +153,9 @@ pub(crate) fn owner_page(site: &Published, o: &Owner) -> OwnerPage {
             .collect(),
         recent_days: RECENT_DAYS,
         written,
+        earlier_actions: w.earlier,
+        earlier_nonconformities: w.earlier_ncs,
+        actions_href: format!("actions/index.html#owner={key}"),
+        nonconformities_href: format!("nonconformities/index.html#owner={key}"),
     }
 }

@@ -297,7 +297,7 @@ impl Renderer<'_> {
                     section: "owners",
                     title: owner.name.clone(),
                     crumbs: vec![Crumb { label: "Owners".into(), href: "owners/index.html".into() }],
-                    data: Box::new(ctx::owner_page(site, owner)),
+                    data: Box::new(ctx::owner_page(site, key, owner)),
                     notices: Vec::new(),
                     backlinks_withheld: crate::model::LeftOut::default(),
                     history: None,

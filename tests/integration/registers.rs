@@ -117,6 +117,12 @@ fn each_owner_has_a_page_with_their_own_list_overdue_first() {
     assert_eq!(section("q-ncs"), ["NC-1"], "closed, awaiting its effectiveness check");
     // Closed in the last 90 days: A-5 (61 days ago) and NC-1 (30 days), not A-7 (214).
     assert_eq!(section("q-closed"), ["A-5", "NC-1"]);
+    // A-7, closed before the 90 days, is on no list: the page counts it and links the register.
+    assert!(
+        page.contains("<a href=\"../../actions/index.html#owner=sam-reid\">1 action closed earlier or cancelled</a>."),
+        "{page}"
+    );
+    assert!(!built.read("owners/ann-lee/index.html").contains("closed earlier"), "Ann Lee has nothing earlier");
     // The auditor edition lists only what it shows.
     let auditor = s.build_ok(&["--audience", "auditor"]).read("owners/sam-reid/index.html");
     assert!(!auditor.contains("A-9") && auditor.contains("A-1"), "{auditor}");
