@@ -440,7 +440,7 @@ pub(crate) fn figure_rows(site: &Published, m: &ReviewMetrics) -> Vec<FigureRow>
             "Closed by the original due date",
             m.on_time_closure_rate.map_or("–".into(), |r| format!("{} %", chart::pct(r))),
         ),
-        row("Median days from raised to closed", m.median_days_to_close.map_or("–".into(), |v| format!("{v:.1}"))),
+        row("Median time from raised to closed", m.median_days_to_close.map_or("–".into(), |v| format!("{v:.1} days"))),
     ]
 }
 
