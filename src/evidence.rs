@@ -123,7 +123,10 @@ pub(crate) fn panels(site: &Published, figures: &Figures, i: usize) -> Panels {
     }
     let m = &figures.metrics[i];
     out.nonconformities = severity_rows(site, m, &e.nc_closed);
+    // The periods up to this review, at most the last few: a review page's size does not grow
+    // with the series (the whole series is on /trends/).
     let upto: Vec<usize> = figures.series.iter().copied().filter(|&k| k <= i).collect();
+    let upto = upto[upto.len().saturating_sub(REVIEW_CHART_PERIODS)..].to_vec();
     if !upto.is_empty() {
         out.nc_chart = Some(nc_chart(site, figures, &upto, &format!("nc-{}", review.id)));
     }
@@ -233,6 +236,9 @@ fn risk_rows(now: &record::RiskSnapshot, before: Option<&record::RiskSnapshot>) 
         .collect()
 }
 
+/// How many periods a review page's charts show: that review's and the ones before it.
+pub(crate) const REVIEW_CHART_PERIODS: usize = 8;
+
 /// Labels for series reviews on a chart axis: the review ID.
 fn series_labels(site: &Published, idx: &[usize]) -> Vec<String> {
     idx.iter().map(|&k| site.reviews[k].id().to_string()).collect()
@@ -267,7 +273,7 @@ pub(crate) fn nc_chart(site: &Published, figures: &Figures, idx: &[usize], id: &
             figures.metrics[k].nc_open.total()
         ))
     );
-    let svg = chart::stacked_with_line(id, title, &desc, &labels, &stacks, &backlog);
+    let svg = chart::stacked_with_line(id, title, &desc, &labels, "nonconformities", &stacks, &backlog);
     let mut headers = vec!["Review".to_string(), "Period".to_string()];
     headers.extend(site.config.severities.iter().map(|s| format!("Raised: {s}")));
     headers.push("Open at review".into());
@@ -296,7 +302,7 @@ pub(crate) fn action_chart(site: &Published, figures: &Figures, idx: &[usize], i
     let rate: Vec<Option<f64>> = idx.iter().map(|&k| figures.metrics[k].on_time_closure_rate).collect();
     let title = "Action closure per review period, with the on-time closure rate";
     let desc = "Bars show actions closed in each review period and actions open (not overdue) and overdue at each review; the dashed line shows the share of closures made by the original due date.".to_string();
-    let svg = chart::grouped_with_rate(id, title, &desc, &labels, &groups, "on-time closure rate", &rate);
+    let svg = chart::grouped_with_rate(id, title, &desc, &labels, "actions", &groups, "on-time closure rate", &rate);
     let headers =
         ["Review", "Period", "Raised", "Closed", "Cancelled", "Open", "Overdue", "On time", "Median days to close"]
             .map(String::from)
@@ -353,7 +359,8 @@ pub(crate) fn risk_chart(site: &Published, figures: &Figures, idx: &[usize], id:
         .collect();
     let title = "Risks above appetite and risk treatment progress";
     let desc = "Bars show risks above appetite and overdue treatments at each review; the dashed line shows the share of planned treatments done.".to_string();
-    let svg = chart::grouped_with_rate(id, title, &desc, &labels, &groups, "treatments done", &rate);
+    let svg =
+        chart::grouped_with_rate(id, title, &desc, &labels, "risks and treatments", &groups, "treatments done", &rate);
     let headers = ["Review", "Risks", "Above appetite", "Treatments", "Done", "Overdue"].map(String::from).to_vec();
     let opt = |v: Option<u32>| v.map_or("–".into(), |v| v.to_string());
     let rows = with

@@ -29,7 +29,7 @@ const LISTS = ['index.html', 'reviews/index.html', 'actions/index.html', 'noncon
   'about/index.html', 'owners/index.html'];
 // Pages in a state their script builds: search results with highlights and excerpts, a
 // filtered register with its count.
-const STATES = ['search/index.html?q=backup', 'actions/index.html#status=overdue', 'nonconformities/index.html#q=a'];
+const STATES = ['search/index.html#q=backup', 'actions/index.html#status=overdue', 'nonconformities/index.html#q=a'];
 // Folders of pages of one kind (records, and the owners' pages): the largest of each is checked.
 const RECORD_FOLDERS = ['reviews', 'actions', 'nonconformities', 'objectives', 'audits', 'owners'];
 const RESERVED = new Set([...RECORD_FOLDERS, 'trends', 'evidence', 'search', 'exports', 'files', 'static']);

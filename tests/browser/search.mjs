@@ -88,3 +88,19 @@ test("finds words in bodies, decisions and updates, title matches first, highlig
   assert.ok(requests.every((u) => u.startsWith("file:")), requests.join("\n"));
   await page.close();
 });
+
+test("a search is a link: #q= opens with the query and typing keeps the fragment", async () => {
+  const page = await browser.newPage();
+  await page.goto(pathToFileURL(join(out, "search", "index.html")).href + "#q=hull%202019");
+  const box = page.getByLabel("Search the records");
+  assert.equal(await box.inputValue(), "hull 2019");
+  assert.deepEqual((await results(page)).map((r) => r.id), ["A-1"]);
+  await box.fill("routers");
+  assert.equal(await page.evaluate(() => location.hash), "#q=routers");
+  await box.fill("");
+  assert.equal(await page.evaluate(() => location.hash), "", "an empty box leaves no fragment");
+  // The older ?q= form still opens with its query.
+  await page.goto(pathToFileURL(join(out, "search", "index.html")).href + "?q=routers");
+  assert.deepEqual((await results(page)).map((r) => r.id), ["A-3"]);
+  await page.close();
+});

@@ -148,14 +148,21 @@ fn review_page_shows_panels_under_input_headings_and_figures() {
 fn charts_are_accessible_svg_with_data_tables() {
     let built = site().build_ok(&[]);
     let html = built.read("trends/index.html");
-    let svgs = html.matches("<svg class=\"chart\"").count();
+    let svgs = html.matches("<svg class=\"chart chart-wide\"").count();
     assert!(svgs >= 3, "nonconformity, action and risk charts: {svgs}");
-    assert_eq!(html.matches("role=\"img\"").count(), svgs);
+    // Each drawn twice, for a wide and a narrow box; the stylesheet shows one.
+    assert_eq!(html.matches("<svg class=\"chart chart-narrow\"").count(), svgs);
+    assert_eq!(html.matches("role=\"img\"").count(), 2 * svgs);
     assert!(html.contains("<title id=\"trend-nc-title\">") && html.contains("<desc id=\"trend-nc-desc\">"));
+    assert!(html.contains("<title id=\"trend-nc-n-title\">"), "the narrow drawing has ids of its own");
     assert!(html.contains("<caption class=\"visually-hidden\">Data for the chart"));
     assert!(!html.contains("<script") && !html.contains("http://") && !html.contains("https://"));
     // The action table shows the rounded on-time rate and the median.
-    assert!(html.contains("<td>100 %</td>") && html.contains("<td>149.0</td>"), "rates and medians in the table");
+    assert!(
+        html.contains("<td data-head=\"On time\">100 %</td>")
+            && html.contains("<td data-head=\"Median days to close\">149.0</td>"),
+        "rates and medians in the table, each cell naming its column for the phone layout"
+    );
 }
 
 #[test]
@@ -223,4 +230,47 @@ fn custom_framework_from_site_toml() {
             .replace("kind = \"improvement\"", "kind = \"improvement\"\ninputs = [\"audits\"]"),
     );
     assert!(s.errors().iter().any(|d| d.code == "unknown-value" && d.file == "content/reviews/R-1.md"));
+}
+
+/// A series of `n` held reviews, one a quarter from 2023-03-31, with one action closed before them.
+fn series(n: usize) -> Site {
+    let mut files: Vec<(String, String)> = vec![
+        ("site.toml".into(), "title = \"T\"\nas_of = 2026-12-31\n".into()),
+        // The action every review's decision D2 names.
+        (
+            "content/actions/A-3.md".into(),
+            "+++\ntitle = \"Three\"\nowner = \"O\"\nraised = 2023-01-10\ndue = 2023-02-28\nclosed = 2023-02-20\n+++\n"
+                .into(),
+        ),
+    ];
+    for k in 0..n {
+        let (y, q) = (2023 + k / 4, k % 4);
+        let date = format!("{y}-{}", ["03-31", "06-30", "09-30", "12-31"][q]);
+        files.push((format!("content/reviews/R-{:02}.md", k + 1), review(&date, "held", "")));
+    }
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    Site::new(&refs)
+}
+
+#[test]
+fn review_page_charts_show_at_most_the_last_eight_periods_up_to_it() {
+    let built = series(12).build_ok(&[]);
+    let page = built.read("reviews/R-10/index.html");
+    let wide = &page[page.find("<svg class=\"chart chart-wide\"").unwrap()..];
+    let wide = &wide[..wide.find("</svg>").unwrap()];
+    // R-03 … R-10: eight periods, none after this review.
+    for k in 3..=10 {
+        assert!(wide.contains(&format!(">R-{k:02}</text>")), "R-{k:02} is in the window");
+    }
+    for k in [1, 2, 11, 12] {
+        assert!(!wide.contains(&format!("R-{k:02}")), "R-{k:02} is outside the window");
+    }
+    // /trends/ keeps the whole series.
+    let trends = built.read("trends/index.html");
+    assert!(trends.contains(">R-01</text>"), "the series starts at R-01 on /trends/");
+    // A review page does not grow with the series: R-10 of 12 and R-10 of 20 are the same size,
+    // but for the links to the later reviews.
+    let longer = series(20).build_ok(&[]).read("reviews/R-10/index.html");
+    let charts = |html: &str| html.matches("<rect ").count();
+    assert_eq!(charts(&page), charts(&longer));
 }

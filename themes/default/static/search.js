@@ -121,8 +121,24 @@
       (found.length > LIMIT ? "; the first " + LIMIT + " are shown." : ".");
   }
 
-  var params = new URLSearchParams(window.location.search);
-  if (params.get("q")) input.value = params.get("q");
-  input.addEventListener("input", run);
+  // The query lives in the URL fragment (#q=...), as a register's filters do, so a search is a
+  // link that works from file:// too; ?q=... is read as well.
+  function fromUrl() {
+    var q = new URLSearchParams(window.location.hash.slice(1)).get("q") ||
+      new URLSearchParams(window.location.search).get("q");
+    return q || "";
+  }
+  input.value = fromUrl();
+  input.addEventListener("input", function () {
+    run();
+    var q = input.value.trim();
+    var frag = q ? "#q=" + encodeURIComponent(q) : "";
+    try {
+      history.replaceState(null, "", location.href.split("#")[0] + frag);
+    } catch (e) {
+      location.replace(frag || "#");
+    }
+  });
+  window.addEventListener("hashchange", function () { input.value = fromUrl(); run(); });
   run();
 })();

@@ -1,0 +1,127 @@
+// Charts as a reader meets them (docs/charts.md): in every chart of the example site and of a
+// generated corpus (20 reviews), at a 1,280 px desktop and a 390 px phone, the drawing shown
+// has its text at 12 CSS px or more, no two labels overlap (boxes as Chromium lays the glyphs
+// out), no label covers a point or the target line, and the page does not scroll sideways.
+// Run with `node --test` (see scripts/browser-test); uses target/debug/quorum (or QUORUM_BIN).
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+function quorumBinary() {
+  if (process.env.QUORUM_BIN) return process.env.QUORUM_BIN;
+  execFileSync("cargo", ["build", "--quiet", "--bin", "quorum"], { cwd: repo, stdio: "inherit" });
+  return join(repo, "target", "debug", "quorum");
+}
+
+let dir, example, corpus, browser;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), "quorum-charts-"));
+  const bin = quorumBinary();
+  example = join(dir, "example");
+  execFileSync(bin, ["build", "--root", repo, "--output-dir", example, "--no-history"], { stdio: "pipe" });
+  const site = join(dir, "corpus-site");
+  execFileSync("python3", [join(repo, "scripts", "gen_corpus.py"), "1200", site], { stdio: "pipe" });
+  corpus = join(dir, "corpus");
+  execFileSync(bin, ["build", "--root", site, "--output-dir", corpus, "--no-history"], { stdio: "pipe" });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Every problem with the charts a reader sees on the page, as text. */
+async function chartProblems(page) {
+  return page.evaluate(() => {
+    const problems = [];
+    const shown = [...document.querySelectorAll("svg.chart")].filter((s) => s.getBoundingClientRect().width > 0);
+    if (shown.length === 0) problems.push("no chart is shown");
+    for (const svg of shown) {
+      const name = svg.id;
+      const scale = svg.getScreenCTM().a;
+      const texts = [...svg.querySelectorAll("text")].filter((t) => t.textContent.trim() !== "");
+      const boxes = texts.map((t) => ({ text: t.textContent, r: t.getBoundingClientRect() }));
+      for (const t of texts) {
+        const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+        if (px < 11.95) problems.push(`${name}: "${t.textContent}" renders at ${px.toFixed(1)} px`);
+      }
+      const overlap = (a, b, slack = 0.5) =>
+        a.left + slack < b.right && b.left + slack < a.right && a.top + slack < b.bottom && b.top + slack < a.bottom;
+      // Glyph boxes include the font's ascent and descent; shrink them to the ink's likely
+      // extent (a line box is about 1.2 em, the ink about 0.9 em) so stacked lines do not count.
+      const ink = (r, font) => {
+        const cut = Math.max(0, (r.height - font) / 2);
+        return { left: r.left, right: r.right, top: r.top + cut, bottom: r.bottom - cut };
+      };
+      const fonts = texts.map((t) => parseFloat(getComputedStyle(t).fontSize) * scale);
+      const inks = boxes.map((b, i) => ink(b.r, fonts[i]));
+      for (let i = 0; i < inks.length; i++) {
+        for (let j = i + 1; j < inks.length; j++) {
+          if (overlap(inks[i], inks[j])) problems.push(`${name}: "${boxes[i].text}" overlaps "${boxes[j].text}"`);
+        }
+      }
+      const obstacles = [...svg.querySelectorAll("circle.pt, line.target")].map((e) => e.getBoundingClientRect());
+      for (let i = 0; i < inks.length; i++) {
+        if (obstacles.some((o) => overlap(inks[i], o, 1))) problems.push(`${name}: "${boxes[i].text}" covers a point or the target`);
+      }
+      const outer = svg.getBoundingClientRect();
+      for (let i = 0; i < inks.length; i++) {
+        const r = inks[i];
+        if (r.left < outer.left - 1 || r.right > outer.right + 1) problems.push(`${name}: "${boxes[i].text}" runs off the drawing`);
+      }
+    }
+    if (document.documentElement.scrollWidth > window.innerWidth + 1) {
+      problems.push(`the page scrolls sideways (${document.documentElement.scrollWidth} > ${window.innerWidth})`);
+    }
+    return problems;
+  });
+}
+
+const PAGES = [
+  ["example", "index.html"],
+  ["example", "trends/index.html"],
+  ["example", "reviews/MR-2026-H2/index.html"],
+  ["example", "objectives/OBJ-05/index.html"],
+  ["corpus", "index.html"],
+  ["corpus", "trends/index.html"],
+];
+
+for (const width of [1280, 390]) {
+  test(`charts read at ${width} px: text of 12 px or more, labels apart, no sideways scroll`, async () => {
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    const all = [];
+    for (const [which, path] of PAGES) {
+      await page.goto(pathToFileURL(join(which === "example" ? example : corpus, path)).href);
+      for (const p of await chartProblems(page)) all.push(`${which}/${path}: ${p}`);
+    }
+    await page.close();
+    assert.deepEqual(all, []);
+  });
+}
+
+test("the phone drawing shows the latest periods; the desktop one the window or the series", async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 900 } });
+  await page.goto(pathToFileURL(join(example, "trends", "index.html")).href);
+  const labels = (sel) =>
+    page.$$eval(`${sel} text.xlabel`, (ts) =>
+      ts.sort((a, b) => a.getBoundingClientRect().left - b.getBoundingClientRect().left).map((t) => t.textContent),
+    );
+  assert.deepEqual(await labels("#trend-nc-n"), ["MR-2025-H1", "MR-2025-H2", "MR-2026-H1", "MR-2026-H2"]);
+  assert.equal(await page.$eval("#trend-nc", (s) => s.getBoundingClientRect().width), 0, "the wide drawing is hidden");
+  await page.setViewportSize({ width: 1280, height: 900 });
+  assert.equal((await labels("#trend-nc")).length, 5, "every review of the series on a desktop");
+  await page.close();
+});
