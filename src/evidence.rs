@@ -451,37 +451,69 @@ pub(crate) fn figure_rows(site: &Published, m: &ReviewMetrics) -> Vec<FigureRow>
     ]
 }
 
-/// One row of the clause 9.3 evidence matrix.
-#[derive(Serialize)]
-pub(crate) struct MatrixRow {
-    pub(crate) review: Ref,
-    pub(crate) date: String,
-    /// Per column input: "covered", "empty", "missing" or "n/a".
-    pub(crate) cells: Vec<&'static str>,
-    pub(crate) decisions: Vec<u64>,
-    pub(crate) top_management: Vec<String>,
-    pub(crate) actions_raised: usize,
-    pub(crate) followed_up: usize,
-    pub(crate) approved: bool,
-}
+/// How many reviews one table of the evidence matrix shows; earlier reviews follow in further
+/// tables, so the matrix fits a screen and A4 paper whatever the number of reviews.
+pub(crate) const MATRIX_COLUMNS: usize = 6;
 
+/// The clause 9.3 evidence matrix: inputs and decisions as rows, reviews as columns (latest
+/// first, in tables of [`MATRIX_COLUMNS`]), then each review's approval and follow-up.
 #[derive(Serialize)]
 pub(crate) struct Matrix {
     pub(crate) framework: String,
-    pub(crate) inputs: Vec<InputColumn>,
-    pub(crate) decision_kinds: Vec<(String, String)>,
-    pub(crate) rows: Vec<MatrixRow>,
+    pub(crate) tables: Vec<MatrixTable>,
+    pub(crate) followup: Vec<FollowUpRow>,
     pub(crate) withheld: usize,
     pub(crate) withheld_text: LeftOut,
 }
 
-/// An input as a column of the matrix: its clause, its title, and a short label for the
-/// column head (the key in words: `previous-actions` reads "Previous actions").
+/// One table of the matrix: a run of reviews, latest first.
 #[derive(Serialize)]
-pub(crate) struct InputColumn {
+pub(crate) struct MatrixTable {
+    /// "MR-2026-H2 to MR-2024-H1", for the caption.
+    pub(crate) span: String,
+    pub(crate) columns: Vec<MatrixColumn>,
+    pub(crate) inputs: Vec<MatrixRow>,
+    pub(crate) decisions: Vec<MatrixRow>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct MatrixColumn {
+    pub(crate) review: Ref,
+    pub(crate) date: String,
+    pub(crate) extraordinary: bool,
+}
+
+/// An input or a decision kind across the reviews of a table.
+#[derive(Serialize)]
+pub(crate) struct MatrixRow {
+    /// The clause ("9.3.2 a") of an input; empty for a decision kind.
     pub(crate) clause: String,
-    pub(crate) title: String,
     pub(crate) label: String,
+    /// The input's full title (for `abbr`), or for a decision kind what it stands for.
+    pub(crate) title: String,
+    pub(crate) cells: Vec<MatrixCell>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct MatrixCell {
+    /// `covered`, `empty`, `missing`, `na`; for decisions `count`, `none` or `expected`
+    /// (none of a kind the review's framework expects as an output).
+    pub(crate) class: &'static str,
+    pub(crate) text: String,
+}
+
+/// A review's approval and the follow-up of the actions it raised.
+#[derive(Serialize)]
+pub(crate) struct FollowUpRow {
+    pub(crate) review: Ref,
+    pub(crate) date: String,
+    pub(crate) extraordinary: bool,
+    pub(crate) top_management: Vec<String>,
+    pub(crate) approved: bool,
+    /// "2026-06-12 by Ruth Okafor, 8 days after the meeting" or "Not approved after 15 days".
+    pub(crate) approval: String,
+    pub(crate) actions_raised: usize,
+    pub(crate) followed_up: usize,
 }
 
 /// `previous-actions` as "Previous actions".
@@ -491,68 +523,140 @@ fn key_in_words(key: &str) -> String {
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
-/// Every series review × every input of the site's framework, decisions by kind, top
-/// management present, and actions raised and followed up.
+/// One held review's facts for the matrix.
+struct Column<'a> {
+    review: &'a Shown<record::Review>,
+    index: usize,
+}
+
+/// Every held review (the series and extraordinary ones) × every input of the site's
+/// framework and every decision kind, then approvals and follow-up.
 pub(crate) fn matrix(site: &Published, figures: &Figures) -> Matrix {
     let fw_name = site.config.framework.clone();
     let fw = site.config.framework(&fw_name).cloned().unwrap_or_else(|| crate::framework::builtin().remove(0).1);
-    let kinds: Vec<(String, String)> =
-        crate::framework::DECISION_KINDS.iter().map(|k| (k.to_string(), decision_label(k))).collect();
-    let mut rows = Vec::new();
     let mut withheld = LeftOut::default();
-    for &k in &figures.series {
-        let r = match &site.reviews[k] {
-            Entry::Shown(r) => r,
-            Entry::Withheld(_, why) => {
-                withheld.record(Kind::Review, *why);
-                continue;
-            }
-        };
-        let e = &figures.evidence[k];
-        let own_fw = r.fm.framework.as_ref().map_or(fw_name.as_str(), |f| f.get_ref().as_str());
-        let own = site.config.framework(own_fw);
-        let cells = fw
-            .inputs
-            .iter()
-            .map(|input| {
-                if own.and_then(|f| f.input(&input.key)).is_none() {
-                    return "n/a";
-                }
-                match e.input_headings.iter().find(|(id, _)| *id == input.key) {
-                    Some((_, true)) => "covered",
-                    Some(_) => "empty",
-                    None => "missing",
-                }
-            })
-            .collect();
-        let decisions = e.decisions.clone();
-        let (raised, followed) = (e.actions_raised, e.followed_up);
-        rows.push(MatrixRow {
-            review: Ref { status: None, ..ctx::reference(site, &r.id) },
-            date: r.fm.date.get_ref().to_string(),
-            cells,
-            decisions,
-            top_management: r
-                .fm
-                .attendees
-                .iter()
-                .filter(|a| a.top_management && a.present)
-                .map(|a| a.name.clone())
-                .collect(),
-            actions_raised: raised,
-            followed_up: followed,
-            approved: site.facts.reviews[k] == record::ReviewStatus::Approved,
-        });
+    // Held and approved reviews, latest first (by date, then ID).
+    let mut held: Vec<Column> = Vec::new();
+    for (k, entry) in site.reviews.iter().enumerate() {
+        if site.facts.reviews[k] == record::ReviewStatus::Planned {
+            continue;
+        }
+        match entry {
+            Entry::Shown(r) => held.push(Column { review: r, index: k }),
+            Entry::Withheld(_, why) => withheld.record(Kind::Review, *why),
+        }
     }
-    Matrix {
-        framework: fw.title.clone(),
-        inputs: (fw.inputs.iter())
-            .map(|i| InputColumn { clause: i.clause.clone(), title: i.title.clone(), label: key_in_words(&i.key) })
+    held.sort_by(|a, b| (b.review.fm.date.get_ref(), &b.review.id).cmp(&(a.review.fm.date.get_ref(), &a.review.id)));
+    let tables = held.chunks(MATRIX_COLUMNS).map(|cols| matrix_table(site, figures, &fw, &fw_name, cols)).collect();
+    let followup = held.iter().map(|c| follow_up_row(site, figures, c)).collect();
+    Matrix { framework: fw.title.clone(), tables, followup, withheld: withheld.count(), withheld_text: withheld }
+}
+
+fn matrix_table(
+    site: &Published,
+    figures: &Figures,
+    fw: &crate::framework::Framework,
+    fw_name: &str,
+    cols: &[Column],
+) -> MatrixTable {
+    let own = |c: &Column| {
+        let name = c.review.fm.framework.as_ref().map_or(fw_name, |f| f.get_ref().as_str());
+        site.config.framework(name)
+    };
+    let inputs = fw
+        .inputs
+        .iter()
+        .map(|input| MatrixRow {
+            clause: input.clause.clone(),
+            label: key_in_words(&input.key),
+            title: input.title.clone(),
+            cells: cols
+                .iter()
+                .map(|c| {
+                    let (class, text) = if own(c).and_then(|f| f.input(&input.key)).is_none() {
+                        ("na", "n/a")
+                    } else {
+                        match figures.evidence[c.index].input_headings.iter().find(|(id, _)| *id == input.key) {
+                            Some((_, true)) => ("covered", "Covered"),
+                            Some(_) => ("empty", "Empty"),
+                            None => ("missing", "Missing"),
+                        }
+                    };
+                    MatrixCell { class, text: text.into() }
+                })
+                .collect(),
+        })
+        .collect();
+    let decisions = crate::framework::DECISION_KINDS
+        .iter()
+        .enumerate()
+        .map(|(n, kind)| MatrixRow {
+            clause: String::new(),
+            label: decision_label(kind),
+            title: format!("Decisions on {}", decision_label(kind).to_lowercase()),
+            cells: cols
+                .iter()
+                .map(|c| {
+                    let count = figures.evidence[c.index].decisions.get(n).copied().unwrap_or(0);
+                    let expected = own(c).is_some_and(|f| f.outputs.iter().any(|o| o == kind));
+                    match (count, expected) {
+                        (0, true) => MatrixCell { class: "expected", text: "None".into() },
+                        (0, false) => MatrixCell { class: "none", text: "0".into() },
+                        (n, _) => MatrixCell { class: "count", text: n.to_string() },
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let span = match (cols.first(), cols.last()) {
+        (Some(a), Some(b)) if cols.len() > 1 => format!("{} to {}", a.review.id, b.review.id),
+        (Some(a), _) => a.review.id.clone(),
+        _ => String::new(),
+    };
+    MatrixTable {
+        span,
+        columns: cols
+            .iter()
+            .map(|c| MatrixColumn {
+                review: Ref { status: None, ..ctx::reference(site, &c.review.id) },
+                date: c.review.fm.date.get_ref().to_string(),
+                extraordinary: c.review.fm.kind == record::ReviewKind::Extraordinary,
+            })
             .collect(),
-        decision_kinds: kinds,
-        rows,
-        withheld: withheld.count(),
-        withheld_text: withheld,
+        inputs,
+        decisions,
+    }
+}
+
+fn follow_up_row(site: &Published, figures: &Figures, c: &Column) -> FollowUpRow {
+    let r = &c.review.fm;
+    let met = *r.date.get_ref();
+    let approved = site.facts.reviews[c.index] == record::ReviewStatus::Approved;
+    let days = |n: i64| if n == 1 { "1 day".to_string() } else { format!("{n} days") };
+    let approval = match (approved, r.approved_on.as_ref().map(|d| *d.get_ref())) {
+        (true, Some(on)) => {
+            let by = r.approved_by.as_deref().map_or(String::new(), |b| format!(" by {b}"));
+            let after = met.days_until(on);
+            let when = if after == 0 {
+                "the day of the meeting".to_string()
+            } else {
+                format!("{} after the meeting", days(after))
+            };
+            format!("{on}{by}, {when}")
+        }
+        (true, None) => "Approved".into(),
+        (false, _) => format!("Not approved, {} after the meeting", days(met.days_until(site.as_of).max(0))),
+    };
+    let e = &figures.evidence[c.index];
+    FollowUpRow {
+        review: Ref { status: None, ..ctx::reference(site, &c.review.id) },
+        date: met.to_string(),
+        extraordinary: r.kind == record::ReviewKind::Extraordinary,
+        top_management: r.attendees.iter().filter(|a| a.top_management && a.present).map(|a| a.name.clone()).collect(),
+        approved,
+        approval,
+        actions_raised: e.actions_raised,
+        followed_up: e.followed_up,
     }
 }
 

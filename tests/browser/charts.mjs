@@ -125,3 +125,19 @@ test("the phone drawing shows the latest periods; the desktop one the window or 
   assert.equal((await labels("#trend-nc")).length, 5, "every review of the series on a desktop");
   await page.close();
 });
+
+test("the evidence matrix fits a 1,280 px screen: no sideways scroll, in the page or in its tables", async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  for (const root of [example, corpus]) {
+    await page.goto(pathToFileURL(join(root, "evidence", "index.html")).href);
+    const fit = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth <= window.innerWidth,
+      tables: [...document.querySelectorAll(".table-wrap")].filter((w) => w.scrollWidth > w.clientWidth + 1).length,
+      matrices: document.querySelectorAll("table.matrix").length,
+    }));
+    assert.ok(fit.page, `${root}: the page scrolls sideways`);
+    assert.equal(fit.tables, 0, `${root}: a table scrolls inside its box`);
+    assert.ok(fit.matrices >= 1);
+  }
+  await page.close();
+});

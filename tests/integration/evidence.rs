@@ -171,6 +171,47 @@ fn evidence_matrix_marks_missing_inputs() {
     let html = built.read("evidence/index.html");
     assert_eq!(html.matches("class=\"cell-covered\"").count(), 4, "two inputs covered in each of two reviews");
     assert_eq!(html.matches("class=\"cell-missing\"").count(), 18, "nine inputs missing in each");
+    // Reviews are columns, latest first; inputs are rows.
+    let matrix = &html[html.find("<table class=\"matrix\"").unwrap()..];
+    assert!(matrix.find(">R-2</a>").unwrap() < matrix.find(">R-1</a>").unwrap(), "latest first");
+    assert!(matrix.contains("<caption>Latest reviews: R-2 to R-1</caption>"));
+    // Both reviews decided on improvement and on changes to the ISMS, the two outputs of
+    // ISO/IEC 27001:2022 9.3.3: nothing flagged. Resources are not expected: a plain 0.
+    assert_eq!(html.matches("class=\"cell-expected\"").count(), 0);
+    // Approval: R-1 met 03-31, approved 04-02; R-2 met 09-30, not approved by 12-31 (92 days).
+    assert!(html.contains("2025-04-02 by C, 2 days after the meeting"), "approval with its delay");
+    assert!(html.contains("<strong>Not approved, 92 days after the meeting</strong>"));
+    // R-2 decides on resources instead of the ISMS: its ISMS change cell is flagged.
+    let s = site();
+    let r2 = std::fs::read_to_string(s.path("content/reviews/R-2.md")).unwrap();
+    s.write("content/reviews/R-2.md", &r2.replace("kind = \"isms_change\"", "kind = \"resources\""));
+    let html = s.build_ok(&[]).read("evidence/index.html");
+    let row = &html[html.find("<th scope=\"row\">ISMS change</th>").unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert_eq!(row.matches("class=\"cell-expected\"").count(), 1, "{row}");
+    assert!(row.find("cell-expected").unwrap() < row.find("cell-count").unwrap(), "in R-2's column, the first");
+}
+
+#[test]
+fn evidence_matrix_tables_of_six_with_extraordinary_reviews_marked() {
+    let s = series(12);
+    s.write(
+        "content/reviews/X-1.md",
+        &review("2024-05-15", "held", "kind = \"extraordinary\"\n").replace("## Risk {#risk}\n\nDiscussed.\n", ""),
+    );
+    let built = s.build_ok(&[]);
+    let html = built.read("evidence/index.html");
+    // 13 held reviews: six, six and one, latest first; X-1 sits by its date between R-06
+    // (2024-06-30) and R-05 (2024-03-31).
+    let captions: Vec<&str> =
+        html.match_indices("<caption>").map(|(i, _)| &html[i + 9..i + html[i..].find("</caption>").unwrap()]).collect();
+    assert_eq!(captions, ["Latest reviews: R-12 to R-07", "Earlier reviews: R-06 to R-02", "Earlier reviews: R-01"]);
+    let second = &html[html.find("Earlier reviews: R-06").unwrap()..];
+    let cols: Vec<usize> =
+        ["R-06", "X-1", "R-05"].iter().map(|id| second.find(&format!(">{id}</a>")).unwrap()).collect();
+    assert!(cols[0] < cols[1] && cols[1] < cols[2], "by date");
+    assert!(second[cols[1]..].split("</th>").next().unwrap().contains("Extraordinary"), "marked");
+    assert_eq!(html.matches("<table class=\"matrix\"").count(), 3);
 }
 
 #[test]
