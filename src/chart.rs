@@ -346,6 +346,7 @@ impl Canvas {
 
     /// Writes a text where it must go (axis ticks, legend) and reserves its box.
     fn text(&mut self, x: f64, y: f64, anchor: Anchor, text: &str, st: Style) -> Rect {
+        let (x, y) = (round1(x), round1(y));
         let r = text_box(x, y, anchor, text, self.size.font + st.delta, st.bold);
         self.write_text(x, y, anchor, text, st);
         self.hard.push(r);
@@ -358,6 +359,8 @@ impl Canvas {
         let font = self.size.font + st.delta;
         for avoid_bars in [true, false] {
             for &(x, y, anchor) in spots {
+                // Checked where it will be written: at the 0.1 units the markup carries.
+                let (x, y) = (round1(x), round1(y));
                 let r = text_box(x, y, anchor, text, font, st.bold);
                 let free = self.inside(&r)
                     && !self.hard.iter().any(|h| h.overlaps(&r))
@@ -377,6 +380,11 @@ impl Canvas {
         let _ = write!(self.s, "<circle class=\"pt\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3.5\" fill=\"currentColor\"/>");
         self.hard.push(Rect { x0: x - 4.5, y0: y - 4.5, x1: x + 4.5, y1: y + 4.5 });
     }
+}
+
+/// A coordinate as the markup writes it (`{:.1}`).
+fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
 }
 
 /// The spots around a point a label may take: above, below, right, left, then diagonals.

@@ -49,6 +49,25 @@ pub(crate) fn svg(s: &str) -> String {
     xml(s)
 }
 
+/// A CSS string literal, quotes included, for a `content:` value inside a `<style>` element:
+/// letters, digits, spaces and a few safe marks stay; every other character is written as a
+/// CSS escape (`\3c ` for `<`), so no text can end the string, the rule or the element.
+/// Control characters become U+FFFD.
+pub(crate) fn css_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        let c = if c.is_control() { '\u{fffd}' } else { c };
+        if c.is_alphanumeric() || matches!(c, ' ' | '.' | ',' | '-' | '_' | ':' | '(' | ')') {
+            out.push(c);
+        } else {
+            let _ = std::fmt::Write::write_fmt(&mut out, format_args!("\\{:x} ", c as u32));
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// iCalendar TEXT (RFC 5545 3.3.11): backslash, `;` and `,` escaped, a line break (LF, CRLF
 /// or a lone CR) written `\n`; other control characters, which TEXT cannot hold, become
 /// U+FFFD. Tab stays (TEXT allows it).
@@ -154,6 +173,20 @@ mod tests {
     use super::*;
 
     const HOSTILE: &str = "Q</text><script>x(\"1\")</script>&amp;'\",;\\\r\n\u{2028}Z";
+
+    #[test]
+    fn css_strings_cannot_end_the_string_the_rule_or_the_style_element() {
+        let out = css_string(HOSTILE);
+        assert!(out.starts_with('"') && out.ends_with('"'));
+        let inner = &out[1..out.len() - 1];
+        for bad in ['"', '<', '>', ';', '{', '}', '\'', '\n', '\r', '&'] {
+            assert!(!inner.contains(bad) || (bad == '\\'), "{bad:?} in {out}");
+        }
+        assert!(!inner.contains("</"), "{out}");
+        assert_eq!(css_string("MR-2026-H1 Review (first half), é"), "\"MR-2026-H1 Review (first half), é\"");
+        assert_eq!(css_string("a\"b"), "\"a\\22 b\"");
+        assert_eq!(css_string("x</style>"), "\"x\\3c \\2f style\\3e \"");
+    }
 
     #[test]
     fn html_escapes_the_five() {

@@ -424,7 +424,29 @@ pub(crate) struct FigureRow {
     pub(crate) value: String,
 }
 
-pub(crate) fn figure_rows(site: &Published, m: &ReviewMetrics) -> Vec<FigureRow> {
+/// A period shorter than this many days is too short for its rates to mean much.
+pub(crate) const SHORT_PERIOD_DAYS: i64 = 30;
+
+/// The days a period covers up to `as_of` (first day and last both counted) when that is
+/// fewer than [`SHORT_PERIOD_DAYS`]; None for a longer or unbounded period.
+pub(crate) fn short_period(period: &metrics::Period, as_of: Date) -> Option<i64> {
+    let first = period.first_day()?;
+    let days = first.days_until(period.end.min(as_of)) + 1;
+    (days < SHORT_PERIOD_DAYS).then_some(days.max(0))
+}
+
+/// The review's own figures; in a period of `short` days, the rates say how few closures
+/// they rest on.
+pub(crate) fn figure_rows(site: &Published, m: &ReviewMetrics, short: Option<i64>) -> Vec<FigureRow> {
+    let closures = |n: u64| if n == 1 { "1 closure".to_string() } else { format!("{n} closures") };
+    let caveat = |v: String| match short {
+        Some(d) if v != "–" => format!(
+            "{v}, from {} in a period of {} so far",
+            closures(m.actions_closed),
+            if d == 1 { "1 day".to_string() } else { format!("{d} days") }
+        ),
+        _ => v,
+    };
     let row = |label: &str, value: String| FigureRow { label: label.into(), value };
     let per_sev = |c: &metrics::SeverityCounts| {
         let parts: Vec<String> = c.0.iter().map(|(s, n)| format!("{n} {s}")).collect();
@@ -445,9 +467,12 @@ pub(crate) fn figure_rows(site: &Published, m: &ReviewMetrics) -> Vec<FigureRow>
         row("Actions open at the review", format!("{} ({} overdue)", m.actions_open, m.actions_overdue)),
         row(
             "Closed by the original due date",
-            m.on_time_closure_rate.map_or("–".into(), |r| format!("{} %", chart::pct(r))),
+            caveat(m.on_time_closure_rate.map_or("–".into(), |r| format!("{} %", chart::pct(r)))),
         ),
-        row("Median time from raised to closed", m.median_days_to_close.map_or("–".into(), |v| format!("{v:.1} days"))),
+        row(
+            "Median time from raised to closed",
+            caveat(m.median_days_to_close.map_or("–".into(), |v| format!("{v:.1} days"))),
+        ),
     ]
 }
 

@@ -315,6 +315,10 @@ impl Renderer<'_> {
         context.insert("root", &"../".repeat(path.matches('/').count()));
         context.insert("path", path);
         context.insert("title", &spec.title);
+        // The running footer and header of a printed page (CSS @page margin boxes), as CSS
+        // strings: the page's ID and title, and the date its statuses hold on.
+        context.insert("print_footer", &crate::escape::css_string(&spec.title));
+        context.insert("print_header", &crate::escape::css_string(&format!("Status as of {}", self.site.as_of)));
         context.insert("section", spec.section);
         match self.shared.nav.get(spec.section) {
             Some(v) => context.insert_value("nav", v.clone()),

@@ -95,6 +95,9 @@ impl Renderer<'_> {
             shown_panels: Vec<String>,
             /// How many action updates the panel does not already show.
             other_updates: usize,
+            /// The period's length in days when it is shorter than a month: its rates say
+            /// little, and the page says so.
+            short_period: Option<i64>,
         }
         let p = &self.figures.periods[i];
         let mut page = ctx::review_page(site, r, body, &at);
@@ -103,6 +106,7 @@ impl Renderer<'_> {
                 u.in_panel = in_panel.contains(&u.action.id.to_lowercase());
             }
         }
+        let short = crate::evidence::short_period(&p.period, p.as_of);
         Ok(Box::new(Full {
             other_updates: page.action_updates.iter().filter(|u| !u.in_panel).count(),
             page,
@@ -110,7 +114,8 @@ impl Renderer<'_> {
             in_series: p.in_series,
             period: crate::evidence::period_text(&p.period),
             figures_as_of: p.as_of.to_string(),
-            figures: crate::evidence::figure_rows(site, &self.figures.metrics[i]),
+            figures: crate::evidence::figure_rows(site, &self.figures.metrics[i], short),
+            short_period: short,
             missing_inputs: missing,
         }))
     }
