@@ -529,7 +529,15 @@ fn period_labels(c: &mut Canvas, labels: &[String], x_of: &dyn Fn(usize) -> f64,
         // Staggered: the latest on the first row, alternating back from it.
         let row = if rows == 2 { (n - 1 - i) % 2 } else { 0 };
         let ly = y + font * 1.3 * row as f64;
-        let spot = [(x_of(i), ly, Anchor::Middle)];
+        // Centred under its period, or, at either end, kept inside the drawing.
+        let (x, half) = (x_of(i), text_width(label, font, false) / 2.0 + 2.0);
+        let spot = if x + half > c.size.w {
+            [(c.size.w - 2.0, ly, Anchor::End)]
+        } else if x - half < 0.0 {
+            [(2.0, ly, Anchor::Start)]
+        } else {
+            [(x, ly, Anchor::Middle)]
+        };
         c.label(&spot, label, Style { class: "xlabel", ..PLAIN });
     }
 }

@@ -404,3 +404,22 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_latest_period_is_labelled_even_at_the_drawing_s_edge() {
+    // 20 periods with labels that reach past the right edge when centred (the corpus case).
+    let labels: Vec<String> = (0..20).map(|i| format!("MR-{i:03}")).collect();
+    let svg = stacked_with_line(
+        "nc",
+        "t",
+        "d",
+        &labels,
+        "nonconformities",
+        &[Series { name: "minor".into(), values: vec![3.0; 20], colour: 1 }],
+        &Series { name: "open at the review".into(), values: (0..20).map(f64::from).collect(), colour: 0 },
+    );
+    for dr in drawings(&svg) {
+        assert_eq!(x_labels(&dr).last(), Some(&"MR-019"), "{}", dr.class);
+    }
+    assert_no_overlap(&svg).unwrap();
+}

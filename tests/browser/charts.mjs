@@ -1,13 +1,14 @@
 // Charts as a reader meets them (docs/charts.md): in every chart of the example site and of a
-// generated corpus (20 reviews), at a 1,280 px desktop and a 390 px phone, the drawing shown
-// has its text at 12 CSS px or more, no two labels overlap (boxes as Chromium lays the glyphs
-// out), no label covers a point or the target line, and the page does not scroll sideways.
+// generated corpus (20 reviews), on the dashboard, /trends/ and every review and objective
+// page, at a 1,280 px desktop and a 390 px phone, the drawing shown has its text at 12 CSS px
+// or more, no two labels overlap (boxes as Chromium lays the glyphs out), no label covers a
+// point or the target line, and the page does not scroll sideways.
 // Run with `node --test` (see scripts/browser-test); uses target/debug/quorum (or QUORUM_BIN).
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -90,20 +91,25 @@ async function chartProblems(page) {
   });
 }
 
-const PAGES = [
-  ["example", "index.html"],
-  ["example", "trends/index.html"],
-  ["example", "reviews/MR-2026-H2/index.html"],
-  ["example", "objectives/OBJ-05/index.html"],
-  ["corpus", "index.html"],
-  ["corpus", "trends/index.html"],
-];
+/** Every page of a built site with a chart: the dashboard, /trends/, each review and objective. */
+function chartPages(which, root) {
+  const pages = [[which, "index.html"], [which, "trends/index.html"]];
+  for (const section of ["reviews", "objectives"]) {
+    for (const id of readdirSync(join(root, section), { withFileTypes: true })) {
+      const path = `${section}/${id.name}/index.html`;
+      if (id.isDirectory() && readFileSync(join(root, path), "utf8").includes('<svg class="chart')) pages.push([which, path]);
+    }
+  }
+  return pages;
+}
 
 for (const width of [1280, 390]) {
   test(`charts read at ${width} px: text of 12 px or more, labels apart, no sideways scroll`, async () => {
     const page = await browser.newPage({ viewport: { width, height: 900 } });
     const all = [];
-    for (const [which, path] of PAGES) {
+    const pages = [...chartPages("example", example), ...chartPages("corpus", corpus)];
+    assert.ok(pages.length > 20, `${pages.length} pages with charts`);
+    for (const [which, path] of pages) {
       await page.goto(pathToFileURL(join(which === "example" ? example : corpus, path)).href);
       for (const p of await chartProblems(page)) all.push(`${which}/${path}: ${p}`);
     }
@@ -140,4 +146,18 @@ test("the evidence matrix fits a 1,280 px screen: no sideways scroll, in the pag
     assert.ok(fit.matrices >= 1);
   }
   await page.close();
+});
+
+test("tables stacked on a phone are tables on a desktop and on paper", async () => {
+  for (const [media, width, expected] of [["screen", 1280, "table"], ["print", 700, "table"], ["screen", 390, "block"]]) {
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    await page.emulateMedia({ media });
+    for (const path of ["owners/index.html", "evidence/index.html"]) {
+      await page.goto(pathToFileURL(join(example, path)).href);
+      const shown = await page.$$eval("table.stacked", (ts) => ts.map((t) => getComputedStyle(t).display));
+      assert.ok(shown.length > 0, `${path}: no stacked table`);
+      assert.ok(shown.every((d) => d === expected), `${path} (${media}, ${width} px): ${shown}`);
+    }
+    await page.close();
+  }
 });
