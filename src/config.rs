@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::crosswalk::{self, Crosswalk};
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceText};
 use crate::framework::{self, Framework};
@@ -38,6 +39,9 @@ struct RawConfig {
     as_of: Option<Date>,
     #[serde(default)]
     frameworks: BTreeMap<String, Framework>,
+    /// `crosswalks = ["soc2", "nis2"]`, or a table: `enabled = [...]` and `[crosswalks.NAME]`
+    /// definitions (read by hand: TOML cannot hold a list and tables under one key).
+    crosswalks: Option<toml::Value>,
     #[serde(default)]
     audiences: BTreeMap<String, Audience>,
     #[serde(default)]
@@ -71,6 +75,10 @@ pub(crate) struct Config {
     pub(crate) kpi_severities: Vec<String>,
     pub(crate) as_of: Option<Date>,
     pub(crate) frameworks: BTreeMap<String, Framework>,
+    /// The enabled crosswalks, in the order `site.toml` lists them (docs/crosswalks.md).
+    pub(crate) crosswalks: Vec<(String, Crosswalk)>,
+    /// Where each enabled crosswalk is named in `site.toml` (line, column), for warnings.
+    pub(crate) crosswalk_at: BTreeMap<String, (usize, usize)>,
     pub(crate) audiences: BTreeMap<String, Audience>,
     pub(crate) raw_html: RawHtml,
     pub(crate) extra: Option<toml::Table>,
@@ -101,6 +109,7 @@ impl Config {
             Some(f) => f.into_inner(),
             None => "iso27001-2022".to_string(),
         };
+        let (crosswalks, crosswalk_at) = crosswalks(raw.crosswalks, frameworks.get(&framework), src, &mut diags);
         let theme = raw.theme.map_or_else(|| "default".to_string(), Spanned::into_inner);
         let severities = severities(raw.severities, src, &mut diags);
         let kpi_severities = kpi_severities(raw.kpi_severities, &severities, src, &mut diags);
@@ -124,10 +133,157 @@ impl Config {
             kpi_severities,
             as_of: raw.as_of,
             frameworks,
+            crosswalks,
+            crosswalk_at,
             audiences,
             raw_html: raw.raw_html,
             extra: raw.extra,
         })
+    }
+}
+
+/// The `crosswalks` setting: a list of names to enable, or a table with `enabled` and
+/// definitions (`[crosswalks.NAME]`, which define a new crosswalk or replace a built-in one;
+/// without `enabled`, the table enables the ones it defines).
+#[allow(clippy::type_complexity)]
+fn crosswalks(
+    raw: Option<toml::Value>,
+    fw: Option<&Framework>,
+    src: &SourceText,
+    diags: &mut Diagnostics,
+) -> (Vec<(String, Crosswalk)>, BTreeMap<String, (usize, usize)>) {
+    let mut known: BTreeMap<String, Crosswalk> =
+        crosswalk::builtin().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    // Where a text first appears in site.toml after `from` (its line for a diagnostic).
+    let find = |needle: &str, from: usize| src.text[from..].find(needle).map_or(from, |i| i + from);
+    let start = find("crosswalks", 0);
+    let bad = |what: String| src.diag("invalid-value", start..start + 1, what);
+    let (names, defined): (Vec<String>, Vec<String>) = match raw {
+        None => return (Vec::new(), BTreeMap::new()),
+        Some(toml::Value::Array(list)) => {
+            let mut names = Vec::new();
+            for v in list {
+                match v {
+                    toml::Value::String(s) => names.push(s),
+                    other => diags.push(bad(format!("`crosswalks` lists names (strings), not {}", other.type_str()))),
+                }
+            }
+            (names, Vec::new())
+        }
+        Some(toml::Value::Table(table)) => {
+            let mut enabled = None;
+            let mut defined = Vec::new();
+            for (name, v) in table {
+                if name == "enabled" {
+                    match v {
+                        toml::Value::Array(list) => {
+                            enabled = Some(list.into_iter().filter_map(|x| x.as_str().map(String::from)).collect())
+                        }
+                        _ => diags.push(bad("`crosswalks.enabled` is a list of names".into())),
+                    }
+                    continue;
+                }
+                let at = find(&format!("crosswalks.{name}"), 0);
+                match v.try_into::<Crosswalk>() {
+                    Ok(cw) => {
+                        validate_crosswalk(&name, &cw, fw, src, at, diags);
+                        known.insert(name.clone(), cw);
+                        defined.push(name);
+                    }
+                    Err(e) => diags.push(src.diag(
+                        "invalid-value",
+                        at..at + 1,
+                        format!("crosswalk `{name}`: {}", e.message().trim_end()),
+                    )),
+                }
+            }
+            (enabled.unwrap_or_else(|| defined.clone()), defined)
+        }
+        Some(other) => {
+            diags.push(bad(format!("`crosswalks` is a list of names or a table, not {}", other.type_str())));
+            return (Vec::new(), BTreeMap::new());
+        }
+    };
+    let _ = defined;
+    let mut out = Vec::new();
+    let mut at = BTreeMap::new();
+    for name in names {
+        let pos = find(&format!("\"{name}\""), start);
+        match known.get(&name) {
+            Some(cw) if !out.iter().any(|(n, _): &(String, Crosswalk)| *n == name) => {
+                at.insert(name.clone(), src.line_col(pos));
+                out.push((name, cw.clone()));
+            }
+            Some(_) => diags.push(src.diag(
+                "invalid-value",
+                pos..pos + name.len() + 2,
+                format!("`crosswalks` names `{name}` twice"),
+            )),
+            None => {
+                let list: Vec<&str> = known.keys().map(String::as_str).collect();
+                let mut hint = format!("crosswalks: {} (define others as [crosswalks.NAME])", list.join(", "));
+                if let Some(s) = crate::diagnostics::did_you_mean(&name, list.iter().copied()) {
+                    hint = format!("did you mean `{s}`? {hint}");
+                }
+                diags.push(
+                    src.diag("unknown-value", pos..pos + name.len() + 2, format!("unknown crosswalk `{name}`"))
+                        .hint(hint),
+                );
+            }
+        }
+    }
+    // Two enabled crosswalks must not share a prefix: a reference would be ambiguous.
+    for (i, (name, cw)) in out.iter().enumerate() {
+        if let Some((other, _)) = out[..i].iter().find(|(_, c)| c.prefix.eq_ignore_ascii_case(&cw.prefix)) {
+            diags.push(bad(format!("crosswalks `{other}` and `{name}` share the prefix `{}`", cw.prefix)));
+        }
+    }
+    (out, at)
+}
+
+fn validate_crosswalk(
+    name: &str,
+    cw: &Crosswalk,
+    fw: Option<&Framework>,
+    src: &SourceText,
+    at: usize,
+    diags: &mut Diagnostics,
+) {
+    let diag = |msg: String| src.diag("invalid-value", at..at + 1, format!("crosswalk `{name}`: {msg}"));
+    if cw.prefix.trim().is_empty() || cw.prefix.contains(char::is_whitespace) {
+        diags.push(diag(format!("`prefix` must be one word, such as `SOC2`, not `{}`", cw.prefix)));
+    }
+    for (i, r) in cw.requirements.iter().enumerate() {
+        if r.reference.trim().is_empty() || r.title.trim().is_empty() {
+            diags.push(diag("every requirement needs a `ref` and a `title`".into()));
+        }
+        if cw.requirements[..i].iter().any(|o| o.reference.eq_ignore_ascii_case(&r.reference)) {
+            diags.push(diag(format!("requirement `{}` is listed twice", r.reference)));
+        }
+        let mut keys: Vec<&String> = r.inputs.iter().collect();
+        for rule in &r.evidence {
+            match rule {
+                crosswalk::Rule::Reviews { inputs } => keys.extend(inputs),
+                crosswalk::Rule::Decisions { kinds, .. } => {
+                    for k in kinds.iter().filter(|k| !framework::DECISION_KINDS.contains(&k.as_str())) {
+                        diags.push(
+                            diag(format!("requirement `{}`: unknown decision kind `{k}`", r.reference))
+                                .hint(format!("decision kinds: {}", framework::DECISION_KINDS.join(", "))),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(fw) = fw {
+            for k in keys.into_iter().filter(|k| fw.input(k).is_none()) {
+                let all: Vec<&str> = fw.inputs.iter().map(|i| i.key.as_str()).collect();
+                diags.push(
+                    diag(format!("requirement `{}`: `{k}` is not an input of the site's framework", r.reference))
+                        .hint(format!("inputs: {}", all.join(", "))),
+                );
+            }
+        }
     }
 }
 

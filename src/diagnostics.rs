@@ -137,7 +137,6 @@ pub(crate) struct SourceText {
 
 impl SourceText {
     /// 1-based line and column (in characters) of a byte offset.
-    #[cfg(test)]
     pub(crate) fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
         let (line, column, _) = self.locate(offset);

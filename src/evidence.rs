@@ -485,10 +485,21 @@ pub(crate) const MATRIX_COLUMNS: usize = 6;
 #[derive(Serialize)]
 pub(crate) struct Matrix {
     pub(crate) framework: String,
+    /// The enabled crosswalks, linked from the page.
+    pub(crate) crosswalks: Vec<CrosswalkLink>,
     pub(crate) tables: Vec<MatrixTable>,
     pub(crate) followup: Vec<FollowUpRow>,
     pub(crate) withheld: usize,
     pub(crate) withheld_text: LeftOut,
+}
+
+/// An enabled crosswalk as the evidence page links it.
+#[derive(Serialize)]
+pub(crate) struct CrosswalkLink {
+    pub(crate) href: String,
+    pub(crate) title: String,
+    pub(crate) current: usize,
+    pub(crate) total: usize,
 }
 
 /// One table of the matrix: a run of reviews, latest first.
@@ -574,7 +585,24 @@ pub(crate) fn matrix(site: &Published, figures: &Figures) -> Matrix {
     held.sort_by(|a, b| (b.review.fm.date.get_ref(), &b.review.id).cmp(&(a.review.fm.date.get_ref(), &a.review.id)));
     let tables = held.chunks(MATRIX_COLUMNS).map(|cols| matrix_table(site, figures, &fw, &fw_name, cols)).collect();
     let followup = held.iter().map(|c| follow_up_row(site, figures, c)).collect();
-    Matrix { framework: fw.title.clone(), tables, followup, withheld: withheld.count(), withheld_text: withheld }
+    let crosswalks = (figures.crosswalks.iter())
+        .map(|ev| CrosswalkLink {
+            href: ctx::crosswalks::page_href(&ev.name),
+            title: ev.crosswalk.title.clone(),
+            current: (ev.requirements.iter())
+                .filter(|r| matches!(r.standing, crate::crosswalk::Standing::Current { .. }))
+                .count(),
+            total: ev.requirements.len(),
+        })
+        .collect();
+    Matrix {
+        framework: fw.title.clone(),
+        crosswalks,
+        tables,
+        followup,
+        withheld: withheld.count(),
+        withheld_text: withheld,
+    }
 }
 
 fn matrix_table(

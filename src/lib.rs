@@ -15,6 +15,7 @@ mod approve;
 mod chart;
 mod config;
 mod context;
+mod crosswalk;
 mod date;
 mod diagnostics;
 mod escape;

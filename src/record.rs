@@ -12,6 +12,11 @@ use crate::load::Attachment;
 
 pub(crate) type Sp<T> = Spanned<T>;
 
+/// The texts of a list of spanned strings (`requirements`), for pages and exports.
+pub(crate) fn texts(v: &[Sp<String>]) -> Vec<String> {
+    v.iter().map(|s| s.get_ref().clone()).collect()
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum ReviewStatus {
@@ -155,7 +160,7 @@ pub(crate) struct Decision {
     #[serde(default)]
     pub(crate) actions: Vec<Sp<String>>,
     #[serde(default)]
-    pub(crate) requirements: Vec<String>,
+    pub(crate) requirements: Vec<Sp<String>>,
     #[serde(default)]
     pub(crate) confidential: bool,
 }
@@ -165,6 +170,10 @@ pub(crate) struct Decision {
 pub(crate) struct ActionUpdate {
     pub(crate) action: Sp<String>,
     pub(crate) note: String,
+    /// The requirements this update evidences (DESIGN §9): free text, or a crosswalk
+    /// reference such as `NIS2 Art. 20(2)`.
+    #[serde(default)]
+    pub(crate) requirements: Vec<Sp<String>>,
     #[serde(default)]
     pub(crate) confidential: bool,
 }
@@ -224,6 +233,10 @@ pub(crate) struct Action {
     pub(crate) cancelled: Option<Sp<Date>>,
     pub(crate) cancel_reason: Option<Sp<String>>,
     pub(crate) verified: Option<Sp<Date>>,
+    /// The requirements the action serves (DESIGN §9), as on decisions; a crosswalk counts a
+    /// closed action as evidence on its closing date.
+    #[serde(default)]
+    pub(crate) requirements: Vec<Sp<String>>,
     #[serde(default)]
     pub(crate) confidential: bool,
     #[serde(default)]
@@ -241,7 +254,7 @@ pub(crate) struct Nonconformity {
     pub(crate) source: NcSource,
     pub(crate) audit: Option<Sp<String>>,
     #[serde(default)]
-    pub(crate) requirements: Vec<String>,
+    pub(crate) requirements: Vec<Sp<String>>,
     pub(crate) owner: Option<String>,
     pub(crate) due: Option<Sp<Date>>,
     pub(crate) correction: Option<String>,
@@ -295,7 +308,7 @@ pub(crate) struct Audit {
     pub(crate) scope: Option<String>,
     pub(crate) result: Option<String>,
     #[serde(default)]
-    pub(crate) requirements: Vec<String>,
+    pub(crate) requirements: Vec<Sp<String>>,
     #[serde(default)]
     pub(crate) confidential: bool,
     pub(crate) extra: Option<toml::Table>,

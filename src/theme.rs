@@ -21,6 +21,7 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("panel.html", include_str!("../themes/default/templates/panel.html")),
     ("trends.html", include_str!("../themes/default/templates/trends.html")),
     ("evidence.html", include_str!("../themes/default/templates/evidence.html")),
+    ("crosswalk.html", include_str!("../themes/default/templates/crosswalk.html")),
     ("search.html", include_str!("../themes/default/templates/search.html")),
     ("about.html", include_str!("../themes/default/templates/about.html")),
     ("owners.html", include_str!("../themes/default/templates/owners.html")),

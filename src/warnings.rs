@@ -60,7 +60,36 @@ pub(crate) fn check(site: &Site, figures: &Figures) -> Warnings {
     actions(site, figures, &mut w);
     nonconformities(site, &mut w);
     withheld_mentions(site, &mut w);
+    crosswalks(site, figures, &mut w);
     w
+}
+
+/// A requirement of an enabled crosswalk without evidence within its interval as of A: a
+/// status warning at the crosswalk's name in site.toml.
+fn crosswalks(site: &Site, figures: &Figures, w: &mut Warnings) {
+    for ev in &figures.crosswalks {
+        let cw = &ev.crosswalk;
+        let (line, column) = site.config.crosswalk_at.get(&ev.name).copied().unwrap_or((1, 1));
+        for (req, r) in cw.requirements.iter().zip(&ev.requirements) {
+            let missing = req.missing.as_deref().unwrap_or("no evidence");
+            let every =
+                req.interval_months.map_or(String::new(), |m| format!(" (expected every {})", months_text(m as i32)));
+            let message = match r.standing {
+                crate::crosswalk::Standing::Current { .. } => continue,
+                crate::crosswalk::Standing::Stale { latest, .. } => {
+                    format!("{} {}: {missing} since {latest}{every}", cw.prefix, req.reference)
+                }
+                crate::crosswalk::Standing::Never => {
+                    format!("{} {}: {missing} in the records{every}", cw.prefix, req.reference)
+                }
+            };
+            let d = Diagnostic::new("crosswalk-evidence", "site.toml", line, column, message).hint(format!(
+                "record the evidence, or tag what evidences it with requirements = [\"{} {}\"]; the {} page lists what counts",
+                cw.prefix, req.reference, cw.title
+            ));
+            w.diagnostics.push(d.warning(WarningClass::Status));
+        }
+    }
 }
 
 /// A review: a planned one must not lie in the past; a held one must have its minutes

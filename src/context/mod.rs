@@ -10,6 +10,7 @@ use crate::record::Kind;
 use crate::record::{self, ReviewStatus};
 
 pub(crate) mod attention;
+pub(crate) mod crosswalks;
 pub(crate) mod order;
 mod others;
 mod owners;

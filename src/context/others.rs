@@ -174,7 +174,7 @@ pub(crate) fn audit_page(
     AuditPage {
         row: audit_row(site, r),
         scope: r.fm.scope.clone(),
-        requirements: r.fm.requirements.clone(),
+        requirements: crate::record::texts(&r.fm.requirements),
         findings: findings(site, &r.id)
             .iter()
             .filter_map(|&n| site.nonconformities[n].shown().map(|s| (n, s)))

@@ -94,6 +94,7 @@ pub(crate) struct ActionPage {
     pub(crate) cancel_reason: Option<String>,
     pub(crate) verified: Option<String>,
     pub(crate) closed_on_time: Option<bool>,
+    pub(crate) requirements: Vec<String>,
     pub(crate) updates: Vec<UpdateCtx>,
     pub(crate) body: String,
     pub(crate) backlinks: Vec<BacklinkCtx>,
@@ -114,6 +115,7 @@ pub(crate) fn action_page(site: &Published, r: &Shown<record::Action>, body: Str
         cancel_reason: a.cancel_reason.as_ref().map(|c| c.get_ref().clone()),
         verified: opt_date(&a.verified),
         closed_on_time: site.facts.actions[r.at].closed_on_time,
+        requirements: crate::record::texts(&a.requirements),
         updates: updates
             .into_iter()
             .map(|(date, _, u)| UpdateCtx { date: date.to_string(), note: u.note.clone(), due: opt_date(&u.due) })
@@ -268,7 +270,7 @@ pub(crate) fn nc_page(site: &Published, r: &Shown<record::Nonconformity>, body: 
     NcPage {
         row: nc_row(site, r),
         audit: n.audit.as_ref().map(|a| reference(site, a.get_ref())),
-        requirements: n.requirements.clone(),
+        requirements: crate::record::texts(&n.requirements),
         due: opt_date(&n.due),
         correction: n.correction.clone(),
         root_cause: n.root_cause.clone(),

@@ -158,7 +158,7 @@ fn decisions(
                 .map(|i| InputRef { key: i.get_ref().clone(), title: input_title(i.get_ref()) })
                 .collect(),
             actions: x.actions.iter().map(|a| super::reference_at(site, a.get_ref(), Some(at))).collect(),
-            requirements: x.requirements.clone(),
+            requirements: crate::record::texts(&x.requirements),
         })
         .collect()
 }

@@ -23,6 +23,46 @@ struct SiteJson<'a> {
     objectives: Vec<ObjectiveJson<'a>>,
     audits: Vec<AuditJson<'a>>,
     pages: Vec<PageJson<'a>>,
+    /// The enabled crosswalks (docs/crosswalks.md): each requirement's standing as of the
+    /// date and every piece of evidence, as this edition shows it.
+    crosswalks: Vec<CrosswalkJson>,
+}
+
+#[derive(Serialize)]
+struct CrosswalkJson {
+    name: String,
+    title: String,
+    prefix: String,
+    source: String,
+    requirements: Vec<RequirementJson>,
+}
+
+#[derive(Serialize)]
+struct RequirementJson {
+    reference: String,
+    title: String,
+    interval_months: Option<u32>,
+    standing: crate::crosswalk::Standing,
+    evidence: Vec<crate::context::crosswalks::ItemCtx>,
+}
+
+fn crosswalk_json(site: &Published, ev: &crate::crosswalk::Evaluation) -> CrosswalkJson {
+    let cw = &ev.crosswalk;
+    CrosswalkJson {
+        name: ev.name.clone(),
+        title: cw.title.clone(),
+        prefix: cw.prefix.clone(),
+        source: cw.source.clone(),
+        requirements: (cw.requirements.iter().zip(&ev.requirements))
+            .map(|(req, r)| RequirementJson {
+                reference: format!("{} {}", cw.prefix, req.reference),
+                title: req.title.clone(),
+                interval_months: req.interval_months,
+                standing: r.standing,
+                evidence: r.items.iter().map(|i| crate::context::crosswalks::item(site, i)).collect(),
+            })
+            .collect(),
+    }
 }
 
 #[derive(Serialize)]
@@ -85,7 +125,7 @@ struct DecisionJson<'a> {
     kind: record::DecisionKind,
     inputs: Vec<&'a str>,
     actions: Vec<&'a str>,
-    requirements: &'a [String],
+    requirements: Vec<String>,
     confidential: bool,
 }
 
@@ -93,6 +133,7 @@ struct DecisionJson<'a> {
 struct ActionUpdateJson<'a> {
     action: &'a str,
     note: &'a str,
+    requirements: Vec<String>,
     confidential: bool,
 }
 
@@ -119,6 +160,7 @@ struct ActionJson<'a> {
     verified: Option<String>,
     status: ActionStatus,
     closed_on_time: Option<bool>,
+    requirements: Vec<String>,
     confidential: bool,
     updates: Vec<UpdateJson<'a>>,
     extra: Value,
@@ -140,7 +182,7 @@ struct NcJson<'a> {
     severity: &'a str,
     source: record::NcSource,
     audit: Option<&'a str>,
-    requirements: &'a [String],
+    requirements: Vec<String>,
     owner: Option<&'a str>,
     due: Option<String>,
     correction: Option<&'a str>,
@@ -189,7 +231,7 @@ struct AuditJson<'a> {
     auditor: Option<&'a str>,
     scope: Option<&'a str>,
     result: Option<&'a str>,
-    requirements: &'a [String],
+    requirements: Vec<String>,
     confidential: bool,
     extra: Value,
 }
@@ -245,6 +287,7 @@ pub(crate) fn site_json(site: &Published, figures: &Figures) -> String {
                 extra: extra(&r.fm.extra),
             })
             .collect(),
+        crosswalks: figures.crosswalks.iter().map(|ev| crosswalk_json(site, ev)).collect(),
     };
     let mut s = serde_json::to_string_pretty(&doc).expect("site.json serializes");
     s.push('\n');
@@ -293,12 +336,17 @@ fn review<'a>(site: &'a Published, figures: &'a Figures, i: usize, r: &'a Shown<
                 kind: d.kind,
                 inputs: ids(&d.inputs),
                 actions: ids(&d.actions),
-                requirements: &d.requirements,
+                requirements: record::texts(&d.requirements),
                 confidential: d.confidential,
             })
             .collect(),
         action_updates: (f.action_updates.iter())
-            .map(|u| ActionUpdateJson { action: u.action.get_ref(), note: &u.note, confidential: u.confidential })
+            .map(|u| ActionUpdateJson {
+                action: u.action.get_ref(),
+                note: &u.note,
+                requirements: record::texts(&u.requirements),
+                confidential: u.confidential,
+            })
             .collect(),
         extra: extra(&f.extra),
         in_series: p.in_series,
@@ -326,6 +374,7 @@ fn action<'a>(r: &'a Shown<record::Action>, facts: &ActionFacts) -> ActionJson<'
         cancelled: date(&f.cancelled),
         cancel_reason: f.cancel_reason.as_ref().map(|c| c.get_ref().as_str()),
         verified: date(&f.verified),
+        requirements: record::texts(&f.requirements),
         status: facts.status,
         closed_on_time: facts.closed_on_time,
         confidential: f.confidential,
@@ -346,7 +395,7 @@ fn nonconformity(r: &Shown<record::Nonconformity>, status: NcStatus) -> NcJson<'
         severity: f.severity.get_ref(),
         source: f.source,
         audit: f.audit.as_ref().map(|x| x.get_ref().as_str()),
-        requirements: &f.requirements,
+        requirements: record::texts(&f.requirements),
         owner: f.owner.as_deref(),
         due: date(&f.due),
         correction: f.correction.as_deref(),
@@ -400,7 +449,7 @@ fn audit(r: &Shown<record::Audit>) -> AuditJson<'_> {
         auditor: f.auditor.as_deref(),
         scope: f.scope.as_deref(),
         result: f.result.as_deref(),
-        requirements: &f.requirements,
+        requirements: record::texts(&f.requirements),
         confidential: f.confidential,
         extra: extra(&f.extra),
     }

@@ -415,6 +415,8 @@ pub(crate) struct Figures {
     pub(crate) dashboard: Dashboard,
     /// Every record's status as of the site's date.
     pub(crate) records: RecordFacts,
+    /// The enabled crosswalks with each requirement's evidence and standing as of the date.
+    pub(crate) crosswalks: Vec<crate::crosswalk::Evaluation>,
 }
 
 /// The metrics stage: figures for every review, from every record present as of the site's
@@ -444,6 +446,7 @@ pub(crate) fn compute(site: &crate::model::Site) -> Figures {
         site.actions.iter().map(|a| (a.id.to_lowercase(), carry_over(&a.fm, &dates, site.as_of))).collect();
     let mut figures = Figures { periods, metrics, series, carry_over, ..Figures::default() };
     facts::compute(site, &mut figures);
+    figures.crosswalks = crate::crosswalk::evaluate(site, &figures);
     figures
 }
 

@@ -194,9 +194,11 @@ impl<'a> Checker<'a> {
             for a in &d.actions {
                 self.reference(r, a, "actions", &[Kind::Action]);
             }
+            self.requirements(r, &d.requirements);
         }
         for u in &r.fm.action_updates {
             self.reference(r, &u.action, "action", &[Kind::Action]);
+            self.requirements(r, &u.requirements);
         }
     }
 
@@ -305,6 +307,31 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Every `requirements` entry that starts with an enabled crosswalk's prefix names one
+    /// of its requirements; other entries are free text.
+    fn requirements<T>(&mut self, rec: &Record<T>, list: &[Sp<String>]) {
+        for entry in list {
+            if let crate::crosswalk::Named::Unknown { name, suggestion } =
+                crate::crosswalk::resolve(entry.get_ref(), &self.config.crosswalks)
+            {
+                let cw = &self.config.crosswalks.iter().find(|(n, _)| n == name).expect("enabled").1;
+                let refs: Vec<&str> = cw.requirements.iter().map(|r| r.reference.as_str()).collect();
+                let mut hint = format!("requirements of {name}: {}", refs.join(", "));
+                if let Some(s) = suggestion {
+                    hint = format!("did you mean `{s}`? {hint}");
+                }
+                self.diags.push(
+                    rec.diag_at(
+                        "unknown-requirement",
+                        entry,
+                        format!("`{}` is not a requirement of the {} crosswalk", entry.get_ref(), cw.title),
+                    )
+                    .hint(hint),
+                );
+            }
+        }
+    }
+
     /// Every input a decision names is an input of the review's framework.
     fn decision_inputs(&mut self, r: &Record<record::Review>, d: &record::Decision, name: &str, fw: &Framework) {
         for input in &d.inputs {
@@ -323,6 +350,7 @@ impl<'a> Checker<'a> {
 
     fn action(&mut self, r: &Record<record::Action>) {
         let fm = &r.fm;
+        self.requirements(r, &fm.requirements);
         let raised = *fm.raised.get_ref();
         self.order(r, &fm.due, raised, &format!("`due` ({}) is before `raised` ({raised})", fm.due.get_ref()));
         if let Some(c) = &fm.closed {
@@ -405,6 +433,7 @@ impl<'a> Checker<'a> {
 
     fn nonconformity(&mut self, r: &Record<record::Nonconformity>) {
         let fm = &r.fm;
+        self.requirements(r, &fm.requirements);
         let raised = *fm.raised.get_ref();
         if !self.config.severities.contains(fm.severity.get_ref()) {
             let sev = &self.config.severities;
@@ -491,6 +520,7 @@ impl<'a> Checker<'a> {
     }
 
     fn audit(&mut self, r: &Record<record::Audit>) {
+        self.requirements(r, &r.fm.requirements);
         if let Some(e) = &r.fm.end {
             let start = *r.fm.start.get_ref();
             self.order(r, e, start, &format!("`end` ({}) is before `start` ({start})", e.get_ref()));

@@ -94,6 +94,8 @@ enum Job {
     Record(Kind, usize),
     /// The page of the i-th owner of `Published::owners`.
     Owner(usize),
+    /// The evidence page of the i-th enabled crosswalk.
+    Crosswalk(usize),
 }
 
 /// Template values every page shares, converted once per build.
@@ -153,6 +155,7 @@ fn jobs(site: &Published) -> Vec<Job> {
     jobs.extend(shown_at(&site.audits).map(|(i, _)| Job::Record(Kind::Audit, i)));
     jobs.extend(shown_at(&site.pages).map(|(i, _)| Job::Record(Kind::Page, i)));
     jobs.extend((0..site.owners.len()).map(Job::Owner));
+    jobs.extend((0..site.config.crosswalks.len()).map(Job::Crosswalk));
     jobs
 }
 
@@ -286,6 +289,21 @@ impl Renderer<'_> {
                         site,
                         &site.files_of(kind, i).iter().map(String::as_str).collect::<Vec<_>>(),
                     ),
+                }
+            }
+            Job::Crosswalk(i) => {
+                let gone = || RenderError(format!("crosswalk {i} is not evaluated"));
+                let ev = self.figures.crosswalks.get(i).ok_or_else(gone)?;
+                PageSpec {
+                    path: ctx::crosswalks::page_href(&ev.name),
+                    template: "crosswalk.html",
+                    section: "evidence",
+                    title: format!("{} evidence", ev.crosswalk.title),
+                    crumbs: vec![Crumb { label: "Clause 9.3 evidence".into(), href: "evidence/index.html".into() }],
+                    data: Box::new(ctx::crosswalks::page(site, ev)),
+                    notices: Vec::new(),
+                    backlinks_withheld: crate::model::LeftOut::default(),
+                    history: None,
                 }
             }
             Job::Owner(i) => {

@@ -26,7 +26,7 @@ const TAB_STOPS = 40;
 // Register pages, then record pages: the largest record page of a kind has the most features.
 const LISTS = ['index.html', 'reviews/index.html', 'actions/index.html', 'nonconformities/index.html',
   'objectives/index.html', 'audits/index.html', 'trends/index.html', 'evidence/index.html', 'search/index.html',
-  'about/index.html', 'owners/index.html'];
+  'about/index.html', 'owners/index.html', 'evidence/soc2/index.html', 'evidence/nis2/index.html'];
 // Pages in a state their script builds: search results with highlights and excerpts, a
 // filtered register with its count.
 const STATES = ['search/index.html#q=backup', 'actions/index.html#status=overdue', 'nonconformities/index.html#q=a'];

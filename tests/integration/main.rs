@@ -8,6 +8,7 @@ mod audience;
 mod bounds;
 mod build;
 mod cache;
+mod crosswalks;
 mod dashboard;
 mod errors;
 mod escaping;
