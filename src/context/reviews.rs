@@ -60,6 +60,7 @@ pub(crate) struct InputRef {
 pub(crate) struct ActionUpdateCtx {
     pub(crate) action: Ref,
     pub(crate) note: String,
+    pub(crate) requirements: Vec<String>,
     /// Shown already in the page's panel of actions from previous reviews, with its note.
     pub(crate) in_panel: bool,
 }
@@ -180,6 +181,7 @@ pub(crate) fn review_page(site: &Published, r: &Shown<record::Review>, body: Str
         .map(|u| ActionUpdateCtx {
             action: super::reference_at(site, u.action.get_ref(), Some(at)),
             note: u.note.clone(),
+            requirements: crate::record::texts(&u.requirements),
             in_panel: false,
         })
         .collect();
