@@ -266,14 +266,50 @@ pub(crate) fn text_box(x: f64, y: f64, anchor: Anchor, text: &str, font: f64, bo
     Rect { x0: x0 - 1.0, y0: y - 0.8 * font, x1: x0 + w + 1.0, y1: y + 0.25 * font }
 }
 
+/// Reserved boxes, filed by the vertical strips of the drawing they cross, so a label is
+/// checked against its neighbours only: a chart of a long series places hundreds of labels,
+/// and comparing each with every other made placement quadratic.
+#[derive(Default)]
+struct Boxes {
+    rects: Vec<Rect>,
+    /// Per strip of [`STRIP`] units, the indices of the boxes that reach into it.
+    strips: Vec<Vec<u32>>,
+}
+
+/// The width of a strip of [`Boxes`], in drawing units.
+const STRIP: f64 = 32.0;
+
+impl Boxes {
+    fn span(r: &Rect) -> std::ops::RangeInclusive<usize> {
+        let a = (r.x0.max(0.0) / STRIP) as usize;
+        let b = (r.x1.max(0.0) / STRIP) as usize;
+        a..=b.max(a)
+    }
+
+    fn push(&mut self, r: Rect) {
+        let i = self.rects.len() as u32;
+        for k in Self::span(&r) {
+            if self.strips.len() <= k {
+                self.strips.resize_with(k + 1, Vec::new);
+            }
+            self.strips[k].push(i);
+        }
+        self.rects.push(r);
+    }
+
+    fn overlaps(&self, r: &Rect) -> bool {
+        Self::span(r).any(|k| self.strips.get(k).is_some_and(|s| s.iter().any(|&i| self.rects[i as usize].overlaps(r))))
+    }
+}
+
 /// A drawing under way: its markup and the boxes of what labels must not cover.
 struct Canvas {
     size: Size,
     s: String,
     /// Labels, points and target lines: nothing may overlap these.
-    hard: Vec<Rect>,
+    hard: Boxes,
     /// Bars: a label avoids them where it can.
-    soft: Vec<Rect>,
+    soft: Boxes,
 }
 
 /// How a text is written.
@@ -307,7 +343,7 @@ impl Canvas {
             size.suffix,
             escape(desc)
         );
-        Canvas { size, s, hard: Vec::new(), soft: Vec::new() }
+        Canvas { size, s, hard: Boxes::default(), soft: Boxes::default() }
     }
 
     fn finish(mut self) -> String {
@@ -362,9 +398,7 @@ impl Canvas {
                 // Checked where it will be written: at the 0.1 units the markup carries.
                 let (x, y) = (round1(x), round1(y));
                 let r = text_box(x, y, anchor, text, font, st.bold);
-                let free = self.inside(&r)
-                    && !self.hard.iter().any(|h| h.overlaps(&r))
-                    && !(avoid_bars && self.soft.iter().any(|h| h.overlaps(&r)));
+                let free = self.inside(&r) && !self.hard.overlaps(&r) && !(avoid_bars && self.soft.overlaps(&r));
                 if free {
                     self.write_text(x, y, anchor, text, st);
                     self.hard.push(r);

@@ -33,6 +33,7 @@ mod metrics;
 mod model;
 mod output;
 mod parse;
+pub mod progress;
 mod provenance;
 mod record;
 mod render;
@@ -61,7 +62,7 @@ pub use render::{PageCache, RenderError, RenderOptions};
 pub use scaffold::{Created, Request as NewRecord, create as new_record};
 pub use serve::{Config as ServeConfig, ServeError, run as serve};
 pub use sign::{Signed, Signer, SigningKey, signing_key, verify as verify_signature};
-pub use write::{WriteError, verify, write};
+pub use write::{WriteError, Written, verify, write};
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -194,8 +195,10 @@ pub fn check(opts: &Options) -> Result<Checked, Failure> {
             opts.audience
         )));
     }
+    progress::stage("reading the files");
     let (loaded, mut diags) = load::load(&opts.root).map_err(|e| Failure::Fatal(e.to_string()))?;
     log_stage("load", t);
+    progress::stage(&format!("parsing {}", count(loaded.sources.len(), "file")));
     let t = Instant::now();
     let (parsed, parse_diags) = parse::parse(&loaded);
     diags.extend(parse_diags.0);
@@ -203,6 +206,7 @@ pub fn check(opts: &Options) -> Result<Checked, Failure> {
     let t = Instant::now();
     let as_of = opts.as_of.or(config.as_of).unwrap_or_else(Date::today);
     let records = loaded.sources.iter().filter(|s| s.kind != crate::record::Kind::Home).count();
+    progress::stage(&format!("checking {}", count(records, "record")));
     let (site, model_diags) = model::build(config, parsed, &loaded, as_of, &opts.audience);
     diags.extend(model_diags.0);
     log_stage("model", t);
@@ -211,6 +215,7 @@ pub fn check(opts: &Options) -> Result<Checked, Failure> {
         _ => return Err(Failure::Content(diags.sorted())),
     };
     let t = Instant::now();
+    progress::stage("computing the figures");
     let figures = metrics::compute(&site);
     let warnings = warnings::check(&site, &figures);
     diags.extend(warnings.diagnostics.iter().cloned());
@@ -234,6 +239,7 @@ pub fn build(opts: &Options, render_opts: &render::RenderOptions) -> Result<(Che
         log_stage("provenance (after the checks)", t);
     }
     let t = Instant::now();
+    progress::stage("rendering the pages");
     let files = render::render(&checked.published, &checked.figures, &checked.warnings, &opts.root, render_opts)
         .map_err(|e| Failure::Render(e.0))?;
     log_stage("render", t);
@@ -241,6 +247,7 @@ pub fn build(opts: &Options, render_opts: &render::RenderOptions) -> Result<(Che
         checked
     } else {
         let t = Instant::now();
+        progress::stage(&format!("checking the links of {}", count(files.len(), "file")));
         let checked = verify_links(checked, &files)?;
         log_stage("linkcheck", t);
         checked

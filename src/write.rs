@@ -48,7 +48,7 @@ fn io(context: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> Writ
 
 /// Writes `files` to `out`, replacing what was there. When `out` is a symbolic link, the
 /// folder it points to is replaced and the link stays as it is.
-pub fn write(out: &Path, site_root: &Path, files: &[OutputFile], force: bool) -> Result<(), WriteError> {
+pub fn write(out: &Path, site_root: &Path, files: &[OutputFile], force: bool) -> Result<Written, WriteError> {
     if let Some(f) = files.iter().find(|f| !valid_output_path(&f.path)) {
         return Err(WriteError::BadPath(crate::fs::shown(&f.path)));
     }
@@ -62,11 +62,53 @@ pub fn write(out: &Path, site_root: &Path, files: &[OutputFile], force: bool) ->
     let staging = parent.join(format!(".{name}.quorum-staging"));
     let old = parent.join(format!(".{name}.quorum-old"));
     clear_leftovers(&target, &staging, &old)?;
-    if let Err(e) = stage(&staging, files) {
-        let _ = remove_any(&staging);
-        return Err(e);
+    // A previous output of quorum's (its marker is there) lends the files that did not change.
+    let previous = target.join(MARKER).is_file().then_some(target.as_path());
+    let t = std::time::Instant::now();
+    let written = match stage(&staging, files, previous) {
+        Ok(w) => w,
+        Err(e) => {
+            let _ = remove_any(&staging);
+            return Err(e);
+        }
+    };
+    crate::log_stage("write: staging", t);
+    let t = std::time::Instant::now();
+    swap(&target, &staging, &old)?;
+    crate::log_stage("write: swap and removal of the previous output", t);
+    Ok(written)
+}
+
+/// What a build wrote: files written anew (and their bytes) and files whose bytes were
+/// unchanged and were linked from the previous output instead.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Files written anew.
+    pub files: usize,
+    /// Their bytes.
+    pub bytes: u64,
+    /// Files whose bytes were unchanged, linked from the previous output.
+    pub unchanged: usize,
+}
+
+/// Puts one file into the staging folder: a hard link to the previous output's file when
+/// that file, read now, holds exactly these bytes (never trusting the previous output: a
+/// file edited or replaced there since is written afresh), else the bytes themselves. A link
+/// that cannot be made (another filesystem, no hard links) falls back to writing.
+fn place(path: &Path, bytes: &[u8], previous: Option<&Path>, rel: &str) -> std::io::Result<bool> {
+    if let Some(prev) = previous {
+        let old = prev.join(rel);
+        // A regular file only (not a symbolic link, which a link would copy as a link), of
+        // the same length, with the same bytes.
+        let same = std::fs::symlink_metadata(&old)
+            .is_ok_and(|m| m.file_type().is_file() && m.len() == bytes.len() as u64)
+            && std::fs::read(&old).is_ok_and(|b| b == bytes);
+        if same && std::fs::hard_link(&old, path).is_ok() {
+            return Ok(true);
+        }
     }
-    swap(&target, &staging, &old)
+    std::fs::write(path, bytes)?;
+    Ok(false)
 }
 
 /// Whether an output file's path stays inside the output folder whatever made it.
@@ -213,7 +255,7 @@ fn remove_any(path: &Path) -> std::io::Result<()> {
     }
 }
 
-fn stage(staging: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
+fn stage(staging: &Path, files: &[OutputFile], previous: Option<&Path>) -> Result<Written, WriteError> {
     use rayon::prelude::*;
     std::fs::create_dir_all(staging).map_err(io("cannot create", staging))?;
     let dirs: std::collections::BTreeSet<&str> =
@@ -223,13 +265,19 @@ fn stage(staging: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
         std::fs::create_dir_all(&path).map_err(io("cannot create", &path))?;
     }
     // Thousands of small files: the writes overlap well on any disk.
-    files.par_iter().try_for_each(|f| {
-        let path = staging.join(&f.path);
-        std::fs::write(&path, &f.bytes).map_err(io("cannot write", &path))
-    })?;
+    let linked: Vec<bool> = files
+        .par_iter()
+        .map(|f| {
+            let path = staging.join(&f.path);
+            place(&path, &f.bytes, previous, &f.path).map_err(io("cannot write", &path))
+        })
+        .collect::<Result<_, _>>()?;
     let marker = staging.join(MARKER);
     std::fs::write(&marker, "This folder was written by quorum; `quorum build` replaces it whole.\n")
-        .map_err(io("cannot write", &marker))
+        .map_err(io("cannot write", &marker))?;
+    let unchanged = linked.iter().filter(|l| **l).count();
+    let bytes = files.iter().zip(&linked).filter(|(_, l)| !**l).map(|(f, _)| f.bytes.len() as u64).sum();
+    Ok(Written { files: files.len() - unchanged, bytes, unchanged })
 }
 
 /// Puts `staging` in place of `out`. An existing output is exchanged with the staging folder

@@ -52,7 +52,12 @@ pub fn run(args: BuildArgs) -> Result<(), super::Error> {
     };
     // A bad key fails before anything is built.
     let key = args.sign.as_deref().map(quorum::signing_key).transpose().map_err(super::fatal)?;
-    let (mut checked, mut files) = quorum::build(&opts, &render)?;
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        quorum::progress::enable();
+    }
+    let built = quorum::build(&opts, &render);
+    quorum::progress::clear();
+    let (mut checked, mut files) = built?;
     checked.diagnostics.deny(args.deny_warnings, args.deny_status);
     if checked.diagnostics.has_errors() {
         return Err(Failure::Content(std::mem::take(&mut checked.diagnostics)).into());
@@ -72,20 +77,24 @@ pub fn run(args: BuildArgs) -> Result<(), super::Error> {
     };
     let out = args.output_dir.unwrap_or_else(|| quorum::default_output(&args.site.root));
     let t = Instant::now();
-    quorum::write(&out, &args.site.root, &files, args.force).map_err(super::fatal)?;
+    quorum::progress::stage(&format!("writing {}", quorum::count(files.len(), "file")));
+    let written = quorum::write(&out, &args.site.root, &files, args.force);
+    quorum::progress::done();
+    let written = written.map_err(super::fatal)?;
     quorum::log_stage("write", t);
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     let sums = files.iter().find(|f| f.path == "SHA256SUMS").map(|f| quorum::sha256_hex(&f.bytes));
     let warnings = checked.diagnostics.warning_count();
     println!(
-        "Built {} into {} in {:.2} s → {} (as of {}, audience {}{})",
+        "Built {} into {} in {:.2} s → {} (as of {}, audience {}{}); {}",
         quorum::count(checked.records, "record"),
         quorum::count(pages, "page"),
         start.elapsed().as_secs_f64(),
         out.strip_prefix(".").unwrap_or(&out).display(),
         checked.as_of(),
         checked.audience(),
-        if warnings > 0 { format!(", {}", quorum::count(warnings, "warning")) } else { String::new() }
+        if warnings > 0 { format!(", {}", quorum::count(warnings, "warning")) } else { String::new() },
+        written_line(&written)
     );
     if let Some(s) = signed {
         println!("Signed SHA256SUMS with key {} → SHA256SUMS.sig (namespace quorum)", s.fingerprint);
@@ -94,4 +103,18 @@ pub fn run(args: BuildArgs) -> Result<(), super::Error> {
         println!("SHA-256 of SHA256SUMS: {sums} (send it to the recipient by another channel; docs/provenance.md)");
     }
     Ok(())
+}
+
+/// "wrote 12 files (1.4 MB), 1218 unchanged": what the build changed in the output folder.
+fn written_line(w: &quorum::Written) -> String {
+    let size = |b: u64| match b {
+        b if b >= 1_000_000 => format!("{:.1} MB", b as f64 / 1e6),
+        b if b >= 1_000 => format!("{:.1} KB", b as f64 / 1e3),
+        b => format!("{b} bytes"),
+    };
+    let mut line = format!("wrote {} ({})", quorum::count(w.files, "file"), size(w.bytes));
+    if w.unchanged > 0 {
+        line.push_str(&format!(", {} unchanged", w.unchanged));
+    }
+    line
 }

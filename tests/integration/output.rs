@@ -119,3 +119,62 @@ fn refuses_the_site_root_as_output_even_with_force() {
     assert!(!o.status.success(), "replacing the site itself must be refused");
     assert_same_tree(&before, &tree(site.root()));
 }
+
+/// The inode of a file (to see that a rebuild kept it rather than writing it again).
+fn inode(path: &std::path::Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).expect("metadata").ino()
+}
+
+#[test]
+fn a_rebuild_writes_only_what_changed_and_equals_a_cold_build() {
+    let site = site();
+    let parent = tempfile::tempdir().expect("tempdir");
+    let out = parent.path().join("public");
+    assert_success(&site.build(&out, &[]), "first build");
+    let page = out.join("notes/index.html");
+    let kept = inode(&page);
+    // One edit: the action's page (and the lists and exports that show it) change.
+    site.write(
+        "content/actions/A-1.md",
+        &ACTION.replace("Roll out disk encryption.", "Roll out disk encryption to every laptop."),
+    );
+    let o = site.build(&out, &[]);
+    assert_success(&o, "rebuild");
+    let summary = lossy(&o.stdout);
+    assert!(summary.contains(" unchanged"), "{summary}");
+    assert_eq!(inode(&page), kept, "an unchanged page is the previous output's file, linked");
+    // Byte for byte what a cold build into a fresh folder writes.
+    let cold = parent.path().join("cold");
+    assert_success(&site.build(&cold, &[]), "cold build");
+    assert_same_tree(&tree(&cold), &tree(&out));
+    assert_eq!(names(parent.path()), ["cold", "public"], "no staging or old folder is left behind");
+}
+
+#[test]
+fn a_tampered_file_in_the_previous_output_does_not_survive_a_rebuild() {
+    let site = site();
+    let parent = tempfile::tempdir().expect("tempdir");
+    let out = parent.path().join("public");
+    assert_success(&site.build(&out, &[]), "first build");
+    let page = out.join("notes/index.html");
+    let good = std::fs::read(&page).expect("read");
+    // Same length, one byte different: a size check alone would keep it.
+    let mut bad = good.clone();
+    let at = bad.iter().position(|b| *b == b'A').expect("an A");
+    bad[at] = b'B';
+    std::fs::write(&page, &bad).expect("tamper");
+    // And a file replaced by a symbolic link to a copy of the right bytes.
+    let action = out.join("actions/A-1/index.html");
+    let copy = parent.path().join("copy.html");
+    std::fs::copy(&action, &copy).expect("copy");
+    std::fs::remove_file(&action).expect("remove");
+    std::os::unix::fs::symlink(&copy, &action).expect("symlink");
+    assert_success(&site.build(&out, &[]), "rebuild");
+    assert_eq!(std::fs::read(&page).expect("read"), good, "the page is written afresh");
+    let meta = std::fs::symlink_metadata(&action).expect("metadata");
+    assert!(meta.file_type().is_file(), "a symbolic link in the previous output is not carried over");
+    let cold = parent.path().join("cold");
+    assert_success(&site.build(&cold, &[]), "cold build");
+    assert_same_tree(&tree(&cold), &tree(&out));
+}
