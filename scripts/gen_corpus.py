@@ -1,11 +1,19 @@
 #!/usr/bin/env python3
 """Generates a synthetic quorum site of about N records for benchmarks.
 
-Usage: scripts/gen_corpus.py N DIR
+Usage: scripts/gen_corpus.py [--mode stress|realistic] N DIR
 
 The mix mirrors a busy ISMS: for every review ~40 actions and ~15 nonconformities, plus
 objectives and audits; bodies cross-link records with [[ID]] so link resolution, backlinks
-and registers all do real work. The output is deterministic for a given N.
+and registers all do real work. The output is deterministic for a given N and mode.
+
+Modes:
+  stress     (the default) about one old action in eight stays open for ever, so the open
+             backlog, and every page that lists it, grows without bound; objectives are
+             measured every quarter of the whole history.
+  realistic  every action and nonconformity raised more than about 18 months before the
+             as-of date is closed or cancelled, and objectives are measured over the last
+             three years only: what a site looks like when its owners keep it up.
 """
 import os
 import random
@@ -20,10 +28,17 @@ def write(path, text):
 
 
 def main():
-    if len(sys.argv) != 3:
+    args = sys.argv[1:]
+    mode = "stress"
+    if args[:1] == ["--mode"] and len(args) >= 2:
+        mode, args = args[1], args[2:]
+    if len(args) != 2 or mode not in ("stress", "realistic"):
         sys.exit(__doc__)
-    n, root = int(sys.argv[1]), sys.argv[2]
-    rng = random.Random(n)
+    n, root = int(args[0]), args[1]
+    realistic = mode == "realistic"
+    rng = random.Random(n if not realistic else n * 7919)
+    # Older than this before the as-of date, a realistic site has closed or cancelled it.
+    settled_days = 548
     reviews = max(2, n // 60)
     audits = max(1, n // 100)
     objectives = max(1, n // 100)
@@ -45,15 +60,24 @@ def main():
               f'+++\ntitle = "Internal audit {i}"\nkind = "internal"\nstart = {d}\nend = {d + timedelta(days=2)}\n'
               f'auditor = "Auditor {i % 7}"\n+++\n\nAudit of area {i}.\n')
     for i, oid in enumerate(f"OBJ-{i:03d}" for i in range(objectives)):
+        quarters = range(span // 91)
+        if realistic:
+            quarters = range(max(0, span // 91 - 12), span // 91)
         ms = "".join(f"[[measurements]]\ndate = {start + timedelta(days=91 * q)}\nvalue = {rng.randint(80, 100)}\n"
-                     for q in range(span // 91))
+                     for q in quarters)
         write(f"{root}/content/objectives/{oid}.md",
               f'+++\ntitle = "Objective {i}"\nunit = "%"\ntarget = 95\namber = 90\ndirection = "higher_better"\n{ms}+++\n')
     for i, nid in enumerate(nc_ids):
         raised = start + timedelta(days=rng.randrange(span))
         sev = rng.choice(["major", "minor", "minor", "observation"])
         closed = raised + timedelta(days=rng.randint(10, 200))
-        closed_line = f"closed = {closed}\nroot_cause = \"Cause {i}.\"\n" if closed < as_of and rng.random() < 0.8 else ""
+        settled = realistic and (as_of - raised).days > settled_days
+        if settled:
+            closed = min(closed, as_of - timedelta(days=1))
+        closed_line = (f"closed = {closed}\nroot_cause = \"Cause {i}.\"\n"
+                       if closed < as_of and (settled or rng.random() < 0.8) else "")
+        if settled and closed + timedelta(days=45) < as_of:
+            closed_line += f"verified = {closed + timedelta(days=45)}\n"
         acts = ", ".join(f'"{a}"' for a in rng.sample(action_ids, 2))
         audit = f'audit = "{rng.choice(audit_ids)}"\n' if rng.random() < 0.3 else ""
         write(f"{root}/content/nonconformities/{raised.year}/{nid}.md",
@@ -66,9 +90,13 @@ def main():
         r = rng.random()
         # Most actions older than a review cycle are closed; recent ones are mostly open.
         closed_share = 0.88 if (as_of - raised).days > 240 else 0.3
+        settled = realistic and (as_of - raised).days > settled_days
+        if settled:
+            closed_share = 0.96
         if r < closed_share:
-            extra = f"closed = {raised + timedelta(days=rng.randint(5, 300))}\n"
-        elif r < closed_share + 0.04:
+            closed = raised + timedelta(days=rng.randint(5, 300))
+            extra = f"closed = {min(closed, as_of - timedelta(days=1)) if settled else closed}\n"
+        elif r < closed_share + 0.04 or settled:
             extra = f'cancelled = {raised + timedelta(days=20)}\ncancel_reason = "Superseded."\n'
         if rng.random() < 0.3:
             extra += f'[[updates]]\ndate = {raised + timedelta(days=25)}\nnote = "Re-planned."\ndue = {due + timedelta(days=60)}\n'
@@ -92,7 +120,7 @@ def main():
               f'{decisions}+++\n\n{body}')
     total = reviews + actions + ncs + audits + objectives + 1
     print(f"{root}: {total} records ({reviews} reviews, {actions} actions, {ncs} nonconformities, "
-          f"{audits} audits, {objectives} objectives, 1 page), as of {as_of}")
+          f"{audits} audits, {objectives} objectives, 1 page), as of {as_of}, {mode} mode")
 
 
 if __name__ == "__main__":
