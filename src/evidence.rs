@@ -645,8 +645,8 @@ fn matrix_table(
         .enumerate()
         .map(|(n, kind)| MatrixRow {
             clause: String::new(),
-            label: decision_label(kind),
-            title: format!("Decisions on {}", decision_label(kind).to_lowercase()),
+            label: decision_label(kind, fw.system_name()),
+            title: format!("Decisions on {}", crate::warnings::decision_topic_in(kind, fw.system_name())),
             cells: cols
                 .iter()
                 .map(|c| {
@@ -713,9 +713,9 @@ fn follow_up_row(site: &Published, figures: &Figures, c: &Column) -> FollowUpRow
     }
 }
 
-fn decision_label(kind: &str) -> String {
+fn decision_label(kind: &str, system: &str) -> String {
     match kind {
-        "isms_change" => "ISMS change".into(),
+        "isms_change" => format!("{system} change"),
         "risk_acceptance" => "Risk acceptance".into(),
         k => k[..1].to_uppercase() + &k[1..],
     }

@@ -33,6 +33,10 @@ pub(crate) struct Framework {
     pub(crate) outputs: Vec<String>,
     #[serde(default)]
     pub(crate) climate_from: Option<Date>,
+    /// The management system the framework governs ("ISMS", "QMS", "AIMS"), as its labels
+    /// name it ("Change to the AIMS"); empty: "management system".
+    #[serde(default)]
+    pub(crate) system: String,
 }
 
 /// The evidence panels a framework input may name.
@@ -142,8 +146,9 @@ const ISO9001_2015: &[Row] = &[
     ("improvement", "Opportunities for improvement", "9.3.2 f", None, None),
 ];
 
-fn from_rows(title: &str, rows: &[Row], outputs: &[&str], climate_from: Option<Date>) -> Framework {
+fn from_rows(system: &str, title: &str, rows: &[Row], outputs: &[&str], climate_from: Option<Date>) -> Framework {
     Framework {
+        system: system.to_string(),
         title: title.to_string(),
         inputs: rows
             .iter()
@@ -162,29 +167,134 @@ fn from_rows(title: &str, rows: &[Row], outputs: &[&str], climate_from: Option<D
 
 /// The built-in frameworks, by name.
 pub(crate) fn builtin() -> Vec<(&'static str, Framework)> {
+    // ISO/IEC 27001:2022, ISO 9001:2015 and ISO/IEC 42001:2023 carry the climate text of the
+    // harmonized structure from Amd 1:2024 (23 February 2024); ISO/IEC 27001:2013 was not amended.
+    let climate = Date::new(2024, 2, 23);
     vec![
         (
             "iso27001-2022",
-            from_rows(
-                "ISO/IEC 27001:2022 clause 9.3",
-                ISO27001_2022,
-                &["improvement", "isms_change"],
-                Date::new(2024, 2, 23),
-            ),
+            from_rows("ISMS", "ISO/IEC 27001:2022 clause 9.3", ISO27001_2022, &["improvement", "isms_change"], climate),
         ),
         (
             "iso27001-2013",
-            from_rows("ISO/IEC 27001:2013 clause 9.3", ISO27001_2013, &["improvement", "isms_change"], None),
+            from_rows("ISMS", "ISO/IEC 27001:2013 clause 9.3", ISO27001_2013, &["improvement", "isms_change"], None),
         ),
         (
             "iso9001-2015",
-            from_rows("ISO 9001:2015 clause 9.3", ISO9001_2015, &["improvement", "isms_change", "resources"], None),
+            from_rows(
+                "QMS",
+                "ISO 9001:2015 clause 9.3",
+                ISO9001_2015,
+                &["improvement", "isms_change", "resources"],
+                climate,
+            ),
+        ),
+        (
+            "iso42001-2023",
+            from_rows("AIMS", "ISO/IEC 42001:2023 clause 9.3", ISO42001_2023, &["improvement", "isms_change"], climate),
         ),
     ]
 }
 
+/// ISO/IEC 42001:2023 clause 9.3.2: a) to e), with d) in three parts. There is no separate
+/// feedback, risk or objectives input in this standard.
+const ISO42001_2023: &[Row] = &[
+    (
+        "previous-actions",
+        "Status of actions from previous management reviews",
+        "9.3.2 a",
+        Some("previous-actions"),
+        None,
+    ),
+    ("issues", "Changes in external and internal issues relevant to the AI management system", "9.3.2 b", None, None),
+    (
+        "interested-parties",
+        "Changes in needs and expectations of interested parties relevant to the AI management system",
+        "9.3.2 c",
+        None,
+        None,
+    ),
+    ("performance", "Information on the performance of the AI management system", "9.3.2 d", None, None),
+    (
+        "nonconformities",
+        "Nonconformities and corrective actions",
+        "9.3.2 d 1",
+        Some("nonconformities"),
+        Some("performance"),
+    ),
+    ("monitoring", "Monitoring and measurement results", "9.3.2 d 2", None, Some("performance")),
+    ("audits", "Audit results", "9.3.2 d 3", Some("audits"), Some("performance")),
+    ("improvement", "Opportunities for continual improvement", "9.3.2 e", None, None),
+];
+
 impl Framework {
     pub(crate) fn input(&self, key: &str) -> Option<&Input> {
         self.inputs.iter().find(|i| i.key == key)
+    }
+
+    /// The management system's name for labels: "ISMS", or "management system" when the
+    /// framework names none.
+    pub(crate) fn system_name(&self) -> &str {
+        if self.system.trim().is_empty() { "management system" } else { self.system.trim() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn get(name: &str) -> Framework {
+        builtin().into_iter().find(|(n, _)| *n == name).unwrap().1
+    }
+
+    #[test]
+    fn iso42001_has_the_inputs_and_outputs_of_its_clause_9_3() {
+        let fw = get("iso42001-2023");
+        let rows: Vec<(&str, &str, Option<&str>)> =
+            fw.inputs.iter().map(|i| (i.key.as_str(), i.clause.as_str(), i.parent.as_deref())).collect();
+        assert_eq!(
+            rows,
+            [
+                ("previous-actions", "9.3.2 a", None),
+                ("issues", "9.3.2 b", None),
+                ("interested-parties", "9.3.2 c", None),
+                ("performance", "9.3.2 d", None),
+                ("nonconformities", "9.3.2 d 1", Some("performance")),
+                ("monitoring", "9.3.2 d 2", Some("performance")),
+                ("audits", "9.3.2 d 3", Some("performance")),
+                ("improvement", "9.3.2 e", None),
+            ]
+        );
+        // No feedback, risk or objectives input: the standard has none.
+        assert!(["feedback", "risk", "objectives"].iter().all(|k| fw.input(k).is_none()));
+        assert_eq!(fw.outputs, ["improvement", "isms_change"]);
+        assert_eq!(fw.climate_from, Date::new(2024, 2, 23));
+        assert_eq!(fw.system_name(), "AIMS");
+        assert!(fw.inputs[1].title.ends_with("relevant to the AI management system"));
+    }
+
+    #[test]
+    fn the_amended_standards_ask_about_climate_from_23_february_2024() {
+        for name in ["iso27001-2022", "iso9001-2015", "iso42001-2023"] {
+            assert_eq!(get(name).climate_from, Date::new(2024, 2, 23), "{name}");
+        }
+        assert_eq!(get("iso27001-2013").climate_from, None, "27001:2013 was not amended");
+    }
+
+    #[test]
+    fn each_framework_names_its_system() {
+        let names: Vec<(&str, String)> = builtin().into_iter().map(|(n, f)| (n, f.system_name().to_string())).collect();
+        assert_eq!(
+            names,
+            [
+                ("iso27001-2022", "ISMS".into()),
+                ("iso27001-2013", "ISMS".into()),
+                ("iso9001-2015", "QMS".into()),
+                ("iso42001-2023", "AIMS".into())
+            ]
+        );
+        let custom =
+            Framework { title: "T".into(), inputs: vec![], outputs: vec![], climate_from: None, system: " ".into() };
+        assert_eq!(custom.system_name(), "management system");
     }
 }

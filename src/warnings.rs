@@ -222,7 +222,7 @@ fn minutes(r: &Record<Review>, fw: &Framework, fw_name: &str, a: Date, w: &mut W
                 &r.id,
                 Content,
                 d.hint("record the decision, even if it is that no change is needed"),
-                Some(format!("No decision about {} was recorded.", decision_topic(kind))),
+                Some(format!("No decision about {} was recorded.", decision_topic_in(kind, fw.system_name()))),
             );
         }
     }
@@ -232,11 +232,11 @@ fn minutes(r: &Record<Review>, fw: &Framework, fw_name: &str, a: Date, w: &mut W
         w.add(
             &r.id,
             Content,
-            d.hint("state whether the ISMS is suitable, adequate and effective: [conclusion]"),
-            Some(
-                "The minutes are approved but record no conclusion on whether the ISMS is suitable, adequate and effective."
-                    .to_string(),
-            ),
+            d.hint(format!("state whether the {} is suitable, adequate and effective: [conclusion]", fw.system_name())),
+            Some(format!(
+                "The minutes are approved but record no conclusion on whether the {} is suitable, adequate and effective.",
+                fw.system_name()
+            )),
         );
     }
     if let Some(from) = fw.climate_from
@@ -586,6 +586,11 @@ fn lower_first(title: &str) -> String {
         }
         _ => title.to_string(),
     }
+}
+
+/// [`decision_topic`] for a review of a framework governing `system` ("changes to the AIMS").
+pub(crate) fn decision_topic_in(kind: &str, system: &str) -> String {
+    if kind == "isms_change" { format!("changes to the {system}") } else { decision_topic(kind).to_string() }
 }
 
 /// What a decision of an output kind is about, for "No decision about … was recorded."

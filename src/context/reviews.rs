@@ -130,9 +130,11 @@ fn yes_no(b: Option<bool>) -> &'static str {
     }
 }
 
-pub(crate) fn decision_kind_label(k: record::DecisionKind) -> String {
+/// A decision kind as a reader sees it; `isms_change` names the framework's own system
+/// ("Change to the AIMS" in an ISO/IEC 42001 review). The key stays `isms_change`.
+pub(crate) fn decision_kind_label(k: record::DecisionKind, system: &str) -> String {
     match k {
-        record::DecisionKind::IsmsChange => "Change to the ISMS".into(),
+        record::DecisionKind::IsmsChange => format!("Change to the {system}"),
         record::DecisionKind::RiskAcceptance => "Risk acceptance".into(),
         other => {
             let s = other.as_str();
@@ -154,7 +156,7 @@ fn decisions(
             id: x.id.get_ref().clone(),
             text: x.text.clone(),
             kind: x.kind.as_str(),
-            kind_label: decision_kind_label(x.kind),
+            kind_label: decision_kind_label(x.kind, fw.map_or("ISMS", |f| f.system_name())),
             inputs: (x.inputs.iter())
                 .map(|i| InputRef { key: i.get_ref().clone(), title: input_title(i.get_ref()) })
                 .collect(),

@@ -81,6 +81,8 @@ struct SiteCtx<'a> {
     audience: &'a str,
     redacted: bool,
     generator: &'static str,
+    /// The management system of the site's framework ("ISMS", "AIMS"), for labels.
+    system: String,
     /// The commit this copy was built from, for the footer.
     source: Option<ctx::SourceCtx>,
     /// `[extra]` of site.toml, for site templates.
@@ -198,6 +200,8 @@ impl<'a> Renderer<'a> {
                 audience: &site.audience_name,
                 redacted: site.redacted,
                 generator: concat!("quorum ", env!("CARGO_PKG_VERSION")),
+                system: (site.config.framework(&site.config.framework))
+                    .map_or_else(|| "ISMS".to_string(), |f| f.system_name().to_string()),
                 source: ctx::source(site),
                 extra: (site.config.extra.as_ref())
                     .map_or(serde_json::Value::Null, |t| crate::output::toml_to_json(&toml::Value::Table(t.clone()))),

@@ -13,6 +13,7 @@ mod dashboard;
 mod errors;
 mod escaping;
 mod evidence;
+mod frameworks;
 mod fs_safety;
 mod init;
 mod leaks;
