@@ -177,6 +177,24 @@ pub(crate) fn groups(site: &Published, figures: &Figures, w: &Warnings) -> Vec<G
         None,
     ));
 
+    // Requirements of the enabled crosswalks without evidence within their interval.
+    let mut stale = Vec::new();
+    for ev in &figures.crosswalks {
+        for (req, r) in ev.crosswalk.requirements.iter().zip(&ev.requirements) {
+            if matches!(r.standing, crate::crosswalk::Standing::Current { .. }) {
+                continue;
+            }
+            let reference = format!("{} {}", ev.crosswalk.prefix, req.reference);
+            stale.push(Item {
+                href: format!("{}#{}", super::crosswalks::page_href(&ev.name), super::crosswalks::slug(&reference)),
+                id: reference,
+                title: req.title.clone(),
+                text: format!("{}.", super::crosswalks::standing_text(r.standing).1),
+            });
+        }
+    }
+    out.push(group("attention-crosswalks", "Requirements without recent evidence", stale, None));
+
     // What the content warnings say: records with something missing.
     const INCOMPLETE: &[&str] = &[
         "missing-input",

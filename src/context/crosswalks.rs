@@ -133,7 +133,7 @@ fn withheld(site: &Published, s: &Source) -> bool {
 }
 
 /// `Art. 20(1)` → `art-20-1`.
-fn slug(s: &str) -> String {
+pub(crate) fn slug(s: &str) -> String {
     let mut out = String::new();
     for c in s.chars() {
         if c.is_ascii_alphanumeric() {

@@ -205,6 +205,12 @@ fn pages_and_exports_for_each_enabled_crosswalk() {
     let soc2 = built.read("evidence/soc2/index.html");
     assert!(soc2.contains("href=\"../../reviews/R-1/index.html#D2\""), "a decision links to its anchor");
     assert!(soc2.contains("Stale since 2026-06-12: latest evidence 2025-06-12") && soc2.contains("Never evidenced"));
+    // The dashboard's "Needs attention" lists the seven requirements without recent evidence.
+    let home = built.read("index.html");
+    let group = &home[home.find("id=\"attention-crosswalks\"").expect("the group")..];
+    let group = &group[..group.find("</ul>").unwrap()];
+    assert!(group.contains("Requirements without recent evidence <span class=\"count\">(7)</span>"), "{group}");
+    assert!(group.contains("href=\"evidence/soc2/index.html#soc2-cc3-4\"") && group.contains("Never evidenced."));
     // Without `crosswalks`, nothing of this is built.
     let s = site();
     s.write("site.toml", "title = \"T\"\nas_of = 2026-06-30\n");
