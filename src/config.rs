@@ -158,7 +158,7 @@ fn crosswalks(
     let find = |needle: &str, from: usize| src.text[from..].find(needle).map_or(from, |i| i + from);
     let start = find("crosswalks", 0);
     let bad = |what: String| src.diag("invalid-value", start..start + 1, what);
-    let (names, defined): (Vec<String>, Vec<String>) = match raw {
+    let names: Vec<String> = match raw {
         None => return (Vec::new(), BTreeMap::new()),
         Some(toml::Value::Array(list)) => {
             let mut names = Vec::new();
@@ -168,7 +168,7 @@ fn crosswalks(
                     other => diags.push(bad(format!("`crosswalks` lists names (strings), not {}", other.type_str()))),
                 }
             }
-            (names, Vec::new())
+            names
         }
         Some(toml::Value::Table(table)) => {
             let mut enabled = None;
@@ -184,6 +184,14 @@ fn crosswalks(
                     continue;
                 }
                 let at = find(&format!("crosswalks.{name}"), 0);
+                // The name is a folder of the output (`evidence/NAME/`) and part of a file name.
+                let name_ok = name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+                    && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+                if !name_ok {
+                    let d = src.diag("invalid-id", at..at + 1, format!("crosswalk name `{name}` is not valid"));
+                    diags.push(d.hint("crosswalk names are lower-case letters, digits and `-`: `group-policy`"));
+                    continue;
+                }
                 match v.try_into::<Crosswalk>() {
                     Ok(cw) => {
                         validate_crosswalk(&name, &cw, fw, src, at, diags);
@@ -197,14 +205,13 @@ fn crosswalks(
                     )),
                 }
             }
-            (enabled.unwrap_or_else(|| defined.clone()), defined)
+            enabled.unwrap_or(defined)
         }
         Some(other) => {
             diags.push(bad(format!("`crosswalks` is a list of names or a table, not {}", other.type_str())));
             return (Vec::new(), BTreeMap::new());
         }
     };
-    let _ = defined;
     let mut out = Vec::new();
     let mut at = BTreeMap::new();
     for name in names {

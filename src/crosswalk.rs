@@ -418,7 +418,11 @@ fn implicit(site: &Site, figures: &Figures, rule: &Rule, out: &mut Vec<Item>) {
                         } else {
                             format!(
                                 "the minutes cover {}",
-                                inputs.iter().map(|i| lower(&fw_title(i))).collect::<Vec<_>>().join("; ")
+                                inputs
+                                    .iter()
+                                    .map(|i| crate::warnings::lower_first(&fw_title(i)))
+                                    .collect::<Vec<_>>()
+                                    .join("; ")
                             )
                         },
                         why: why.clone(),
@@ -471,12 +475,8 @@ fn implicit(site: &Site, figures: &Figures, rule: &Rule, out: &mut Vec<Item>) {
                         what: format!(
                             "{}: closed {} after it was raised, with {}",
                             n.fm.title,
-                            if days == 1 { "1 day".to_string() } else { format!("{days} days") },
-                            if n.fm.actions.len() == 1 {
-                                "1 corrective action".to_string()
-                            } else {
-                                format!("{} corrective actions", n.fm.actions.len())
-                            }
+                            crate::context::plural(days, "day"),
+                            crate::context::plural(n.fm.actions.len() as i64, "corrective action")
                         ),
                         why: why.clone(),
                     });
@@ -509,16 +509,6 @@ fn implicit(site: &Site, figures: &Figures, rule: &Rule, out: &mut Vec<Item>) {
                 });
             }
         }
-    }
-}
-
-/// "Changes in external …" → "changes in external …" (a title inside a sentence).
-fn lower(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) if c.clone().next().is_some_and(char::is_lowercase) => f.to_lowercase().chain(c).collect(),
-        Some(f) => std::iter::once(f).chain(c).collect(),
-        None => String::new(),
     }
 }
 

@@ -438,12 +438,11 @@ pub(crate) fn short_period(period: &metrics::Period, as_of: Date) -> Option<i64>
 /// The review's own figures; in a period of `short` days, the rates say how few closures
 /// they rest on.
 pub(crate) fn figure_rows(site: &Published, m: &ReviewMetrics, short: Option<i64>) -> Vec<FigureRow> {
-    let closures = |n: u64| if n == 1 { "1 closure".to_string() } else { format!("{n} closures") };
     let caveat = |v: String| match short {
         Some(d) if v != "–" => format!(
             "{v}, from {} in a period of {} so far",
-            closures(m.actions_closed),
-            if d == 1 { "1 day".to_string() } else { format!("{d} days") }
+            ctx::plural(m.actions_closed as i64, "closure"),
+            ctx::plural(d, "day")
         ),
         _ => v,
     };
@@ -685,7 +684,7 @@ fn follow_up_row(site: &Published, figures: &Figures, c: &Column) -> FollowUpRow
     let r = &c.review.fm;
     let met = *r.date.get_ref();
     let approved = site.facts.reviews[c.index] == record::ReviewStatus::Approved;
-    let days = |n: i64| if n == 1 { "1 day".to_string() } else { format!("{n} days") };
+    let days = |n: i64| ctx::plural(n, "day");
     let approval = match (approved, r.approved_on.as_ref().map(|d| *d.get_ref())) {
         (true, Some(on)) => {
             let by = r.approved_by.as_deref().map_or(String::new(), |b| format!(" by {b}"));

@@ -578,7 +578,7 @@ fn clause(c: &str) -> String {
 
 /// An input's title inside a sentence: "Status of actions" → "status of actions" (an
 /// acronym such as "ISMS" keeps its capitals).
-fn lower_first(title: &str) -> String {
+pub(crate) fn lower_first(title: &str) -> String {
     let mut chars = title.chars();
     match (chars.next(), chars.next()) {
         (Some(a), Some(b)) if a.is_uppercase() && !b.is_uppercase() => {

@@ -180,13 +180,14 @@ pub(crate) fn groups(site: &Published, figures: &Figures, w: &Warnings) -> Vec<G
     // Requirements of the enabled crosswalks without evidence within their interval.
     let mut stale = Vec::new();
     for ev in &figures.crosswalks {
-        for (req, r) in ev.crosswalk.requirements.iter().zip(&ev.requirements) {
+        let anchors = super::crosswalks::anchors(&ev.crosswalk);
+        for ((req, r), anchor) in ev.crosswalk.requirements.iter().zip(&ev.requirements).zip(anchors) {
             if matches!(r.standing, crate::crosswalk::Standing::Current { .. }) {
                 continue;
             }
             let reference = format!("{} {}", ev.crosswalk.prefix, req.reference);
             stale.push(Item {
-                href: format!("{}#{}", super::crosswalks::page_href(&ev.name), super::crosswalks::slug(&reference)),
+                href: format!("{}#{anchor}", super::crosswalks::page_href(&ev.name)),
                 id: reference,
                 title: req.title.clone(),
                 text: format!("{}.", super::crosswalks::standing_text(r.standing).1),

@@ -132,8 +132,27 @@ fn withheld(site: &Published, s: &Source) -> bool {
     false
 }
 
-/// `Art. 20(1)` → `art-20-1`.
-pub(crate) fn slug(s: &str) -> String {
+/// The heading ids of a crosswalk's requirements on its page (`nis2-art-20-1`), unique: a
+/// requirement whose id an earlier one already has gets `-2`, `-3`…
+pub(crate) fn anchors(cw: &crate::crosswalk::Crosswalk) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(cw.requirements.len());
+    for r in &cw.requirements {
+        let base = slug(&format!("{} {}", cw.prefix, r.reference));
+        let mut id = base.clone();
+        let mut n = 1;
+        while out.contains(&id) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        out.push(id);
+    }
+    out
+}
+
+/// `Art. 20(1)` → `art-20-1`. Unlike [`crate::markdown::slugify`], which drops punctuation
+/// (`Art. 20(1)` would read `art-201`, the same as `Art. 201`), every run of punctuation
+/// separates, so references keep their parts apart.
+fn slug(s: &str) -> String {
     let mut out = String::new();
     for c in s.chars() {
         if c.is_ascii_alphanumeric() {
@@ -165,7 +184,8 @@ pub(crate) fn page(site: &Published, ev: &Evaluation) -> CrosswalkPage {
         .requirements
         .iter()
         .zip(&ev.requirements)
-        .map(|(req, r)| {
+        .zip(anchors(cw))
+        .map(|((req, r), anchor)| {
             let (class, standing) = standing_text(r.standing);
             counts[match class {
                 "current" => 0,
@@ -176,12 +196,12 @@ pub(crate) fn page(site: &Published, ev: &Evaluation) -> CrosswalkPage {
             let mut rules: Vec<String> = req.evidence.iter().map(|x| x.describe()).collect();
             rules.push(format!("records, decisions and action updates tagged {reference}"));
             RequirementCtx {
-                anchor: slug(&reference),
+                anchor,
                 reference,
                 title: req.title.clone(),
-                interval: req
-                    .interval_months
-                    .map_or(String::new(), |m| if m == 1 { "every month".into() } else { format!("every {m} months") }),
+                interval: req.interval_months.map_or(String::new(), |m| {
+                    format!("every {}", if m == 1 { "month".into() } else { super::plural(i64::from(m), "month") })
+                }),
                 class,
                 standing,
                 inputs: req
@@ -239,5 +259,24 @@ mod tests {
         assert_eq!(super::slug("NIS2 Art. 20(1)"), "nis2-art-20-1");
         assert_eq!(super::slug("SOC2 CC1.2"), "soc2-cc1-2");
         assert_eq!(super::slug("NIS2 Art. 21(2)(f)"), "nis2-art-21-2-f");
+    }
+
+    #[test]
+    fn anchors_are_unique_on_a_page() {
+        let req = |r: &str| crate::crosswalk::Requirement {
+            reference: r.into(),
+            title: "T".into(),
+            interval_months: None,
+            missing: None,
+            inputs: vec![],
+            evidence: vec![],
+        };
+        let cw = crate::crosswalk::Crosswalk {
+            title: "G".into(),
+            prefix: "GRP".into(),
+            source: String::new(),
+            requirements: vec![req("P.1"), req("P 1"), req("P-1"), req("P.2")],
+        };
+        assert_eq!(super::anchors(&cw), ["grp-p-1", "grp-p-1-2", "grp-p-1-3", "grp-p-2"]);
     }
 }

@@ -10,17 +10,9 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
-
-const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-
-function quorumBinary() {
-  if (process.env.QUORUM_BIN) return process.env.QUORUM_BIN;
-  execFileSync("cargo", ["build", "--quiet", "--bin", "quorum"], { cwd: repo, stdio: "inherit" });
-  return join(repo, "target", "debug", "quorum");
-}
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { quorumBinary, repo, launchChromium } from "./support.mjs";
 
 let dir, example, corpus, browser;
 
@@ -33,10 +25,7 @@ before(async () => {
   execFileSync("python3", [join(repo, "scripts", "gen_corpus.py"), "1200", site], { stdio: "pipe" });
   corpus = join(dir, "corpus");
   execFileSync(bin, ["build", "--root", site, "--output-dir", corpus, "--no-history"], { stdio: "pipe" });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -10,17 +10,9 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-
-const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const chromium = process.env.CHROMIUM ?? "/usr/bin/chromium";
-
-function quorumBinary() {
-  if (process.env.QUORUM_BIN) return process.env.QUORUM_BIN;
-  execFileSync("cargo", ["build", "--quiet", "--bin", "quorum"], { cwd: repo, stdio: "inherit" });
-  return join(repo, "target", "debug", "quorum");
-}
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { quorumBinary, repo, chromiumPath } from "./support.mjs";
 
 let dir, out;
 
@@ -38,7 +30,7 @@ after(() => {
 function printed(id) {
   const pdf = join(dir, `${id}.pdf`);
   execFileSync(
-    chromium,
+    chromiumPath,
     [
       "--headless",
       "--no-sandbox",

@@ -9,10 +9,8 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
-
-const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+import { pathToFileURL } from "node:url";
+import { quorumBinary, repo, launchChromium } from "./support.mjs";
 
 // As of 2026-01-31: A-1 is 30 days overdue, A-2 61 days overdue, A-3 open (due 2026-03-01),
 // A-4 open (due 2026-02-15), A-5 closed 2025-12-01, A-6 closed 2026-01-10.
@@ -32,12 +30,6 @@ const URGENCY = ["A-2", "A-1", "A-4", "A-3", "A-6", "A-5"];
 
 let dir, out, browser;
 
-function quorumBinary() {
-  if (process.env.QUORUM_BIN) return process.env.QUORUM_BIN;
-  execFileSync("cargo", ["build", "--quiet", "--bin", "quorum"], { cwd: repo, stdio: "inherit" });
-  return join(repo, "target", "debug", "quorum");
-}
-
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), "quorum-registers-"));
   const site = join(dir, "site");
@@ -48,10 +40,7 @@ before(async () => {
   mkdirSync(join(site, "content", "reviews"), { recursive: true });
   out = join(dir, "out");
   execFileSync(quorumBinary(), ["build", "--root", site, "--output-dir", out, "--no-history"], { stdio: "pipe" });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

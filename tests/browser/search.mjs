@@ -8,10 +8,8 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
-
-const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+import { pathToFileURL } from "node:url";
+import { quorumBinary, repo, launchChromium } from "./support.mjs";
 
 const FILES = [
   ["site.toml", 'title = "T"\nas_of = 2026-01-31\n'],
@@ -23,12 +21,6 @@ const FILES = [
 
 let dir, out, browser;
 
-function quorumBinary() {
-  if (process.env.QUORUM_BIN) return process.env.QUORUM_BIN;
-  execFileSync("cargo", ["build", "--quiet", "--bin", "quorum"], { cwd: repo, stdio: "inherit" });
-  return join(repo, "target", "debug", "quorum");
-}
-
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), "quorum-search-"));
   const site = join(dir, "site");
@@ -38,10 +30,7 @@ before(async () => {
   }
   out = join(dir, "out");
   execFileSync(quorumBinary(), ["build", "--root", site, "--output-dir", out, "--no-history"], { stdio: "pipe" });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

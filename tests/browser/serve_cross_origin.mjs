@@ -6,26 +6,19 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 
-const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+import { quorumBinary, repo, launchChromium } from "./support.mjs";
+
 const SECRET = "Merger with Initech";
 const CONFIDENTIAL = `+++\ntitle = "${SECRET}"\nowner = "CEO"\nraised = 2025-01-10\ndue = 2026-06-01\nconfidential = true\n+++\nDo not tell anyone.\n`;
 
 let site, server, preview, other, otherPort, browser;
-
-function quorumBinary() {
-  if (process.env.QUORUM_BIN) return process.env.QUORUM_BIN;
-  execFileSync("cargo", ["build", "--quiet", "--bin", "quorum"], { cwd: repo, stdio: "inherit" });
-  return join(repo, "target", "debug", "quorum");
-}
 
 /** Starts `quorum serve --port 0` and resolves with the URL it prints (http://127.0.0.1:PORT/). */
 function startServer(binary, root) {
@@ -76,10 +69,7 @@ before(async () => {
   });
   await new Promise((resolve) => other.listen(0, "127.0.0.1", resolve));
   otherPort = other.address().port;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

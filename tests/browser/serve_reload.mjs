@@ -5,26 +5,20 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 
-const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+import { chromium } from "playwright-core";
+import { quorumBinary, repo, launchChromium } from "./support.mjs";
+
 const SITE_TOML = 'title = "Browser test site"\nas_of = 2025-12-31\n';
 const action = (title) =>
   `+++\ntitle = "${title}"\nowner = "IT"\nraised = 2025-01-10\ndue = 2026-06-01\n+++\nRoll out disk encryption.\n`;
 
 let site, server, url, browser;
-
-function quorumBinary() {
-  if (process.env.QUORUM_BIN) return process.env.QUORUM_BIN;
-  execFileSync("cargo", ["build", "--quiet", "--bin", "quorum"], { cwd: repo, stdio: "inherit" });
-  return join(repo, "target", "debug", "quorum");
-}
 
 /** Starts `quorum serve --port 0` and resolves with the URL it prints. */
 function startServer(binary, root) {
@@ -57,10 +51,7 @@ before(async () => {
   writeFileSync(join(site, "site.toml"), SITE_TOML);
   writeFileSync(join(site, "content", "actions", "A-1.md"), action("Encrypt laptops"));
   url = await startServer(binary, site);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

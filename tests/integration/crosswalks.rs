@@ -137,6 +137,11 @@ fn each_rule_finds_the_evidence_worked_out_by_hand() {
     // The tagged action update counts on its review's date.
     assert_eq!(r("DORA Art. 5(4)"), ("current".into(), Some("2026-01-15".into()), ev(&[("2026-01-15", "R-2")])));
     assert_eq!(r("DORA Art. 6(5)"), ("stale".into(), Some("2025-06-12".into()), ev(&[("2025-06-12", "R-1")])));
+    // The new `requirements` of actions and action updates are in site.json (DESIGN §9).
+    let a1 = json["actions"].as_array().unwrap().iter().find(|a| a["id"] == "A-1").unwrap();
+    assert_eq!(a1["requirements"], serde_json::json!(["NIS2 Art. 20(2)"]));
+    let r2 = json["reviews"].as_array().unwrap().iter().find(|r| r["id"] == "R-2").unwrap();
+    assert_eq!(r2["action_updates"][0]["requirements"], serde_json::json!(["DORA Art. 5(4)"]));
     // NC-1's time to close is stated.
     let page = s.build_ok(&[]).read("evidence/nis2/index.html");
     assert!(page.contains("Leavers: closed 40 days after it was raised, with 1 corrective action"), "{page}");
@@ -283,4 +288,22 @@ fn a_crosswalk_defined_in_site_toml() {
         errors.iter().any(|e| e.message.starts_with("crosswalk `group`: unknown variant `meetings`")),
         "{errors:#?}"
     );
+    // A name is a folder of the output: one that could leave it, or any other odd name, is an
+    // error before anything is built.
+    for name in ["../../escape", "a/b", "Group", ""] {
+        s.write(
+            "site.toml",
+            &format!(
+                "title = \"T\"\n[crosswalks.\"{name}\"]\ntitle = \"G\"\nprefix = \"GRP\"\n\
+                 [[crosswalks.\"{name}\".requirements]]\nref = \"P-1\"\ntitle = \"T\"\n"
+            ),
+        );
+        let errors = s.errors();
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.code == "invalid-id" && e.message == format!("crosswalk name `{name}` is not valid")),
+            "{name}: {errors:#?}"
+        );
+    }
 }
