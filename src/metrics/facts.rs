@@ -198,7 +198,11 @@ pub(super) fn compute(site: &Site, figures: &mut Figures) {
                 .collect()
         })
         .collect();
-    let evidence = (0..site.reviews.len()).map(|i| review(site, figures, i)).collect();
+    let ups = FollowUps::new(site);
+    let evidence = {
+        use rayon::prelude::*;
+        (0..site.reviews.len()).into_par_iter().map(|i| review(site, figures, &ups, i)).collect()
+    };
     figures.evidence = evidence;
     figures.dashboard = Dashboard {
         overdue: (site.actions.iter().enumerate())
@@ -214,7 +218,7 @@ pub(super) fn compute(site: &Site, figures: &mut Figures) {
     };
 }
 
-fn review(site: &Site, figures: &Figures, i: usize) -> ReviewEvidence {
+fn review(site: &Site, figures: &Figures, ups: &FollowUps, i: usize) -> ReviewEvidence {
     let r = &site.reviews[i];
     let p = figures.periods[i];
     let prev = figures.series.iter().copied().rfind(|&k| k < i);
@@ -250,7 +254,7 @@ fn review(site: &Site, figures: &Figures, i: usize) -> ReviewEvidence {
     let decisions = (crate::framework::DECISION_KINDS.iter())
         .map(|kind| r.fm.decisions.iter().filter(|d| d.kind.as_str() == *kind).count() as u64)
         .collect();
-    let (actions_raised, followed_up) = if p.in_series { follow_up(site, figures, i) } else { (0, 0) };
+    let (actions_raised, followed_up) = if p.in_series { follow_up(site, ups, i) } else { (0, 0) };
     let mut e = ReviewEvidence {
         previous_actions,
         previous_review: prev,
@@ -285,37 +289,58 @@ fn quoted(site: &Site, i: usize, e: &ReviewEvidence, d: Date) -> Quotes {
     shown.into_iter().filter_map(|(kind, k)| Some(((kind, k), quote(site, kind, k, d)?))).collect()
 }
 
-/// Actions a review raised (its decisions' actions and actions whose origin is the review or
-/// one of its decisions) and how many were followed up by the site's date.
-fn follow_up(site: &Site, figures: &Figures, k: usize) -> (usize, usize) {
-    let r = &site.reviews[k];
-    let mut ids: Vec<String> =
-        r.fm.decisions.iter().flat_map(|d| d.actions.iter().map(|a| a.get_ref().to_lowercase())).collect();
-    for a in &site.actions {
-        if let Some(o) = &a.fm.origin {
-            let origin = o.get_ref().split('#').next().unwrap_or_default();
-            if origin.eq_ignore_ascii_case(&r.id) {
-                ids.push(a.id.to_lowercase());
+/// What the follow-up of every review needs, computed once: the actions whose `origin` names
+/// each review, and the last held review whose action updates report on each action.
+struct FollowUps {
+    /// Lower-cased review ID → actions whose origin is the review or one of its decisions.
+    by_origin: std::collections::HashMap<String, Vec<usize>>,
+    /// Per action, the highest index of a held (not planned) review that reports on it.
+    last_report: Vec<Option<usize>>,
+}
+
+impl FollowUps {
+    fn new(site: &Site) -> FollowUps {
+        let mut by_origin: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+        for (i, a) in site.actions.iter().enumerate() {
+            if let Some(o) = &a.fm.origin {
+                let origin = o.get_ref().split('#').next().unwrap_or_default().to_lowercase();
+                by_origin.entry(origin).or_default().push(i);
             }
         }
-    }
-    ids.sort();
-    ids.dedup();
-    let later: Vec<&record::Record<record::Review>> =
-        figures.periods.iter().enumerate().filter(|(j, _)| *j > k).map(|(j, _)| &site.reviews[j]).collect();
-    let mut raised = 0;
-    let mut followed = 0;
-    for id in &ids {
-        let Some(a) = site.actions.iter().find(|a| a.id.to_lowercase() == *id) else { continue };
-        raised += 1;
-        let done = !matches!(action_status(&a.fm, site.as_of), ActionStatus::Open | ActionStatus::Overdue);
-        let reported = later.iter().any(|l| {
-            *l.fm.status.get_ref() != ReviewStatus::Planned
-                && l.fm.action_updates.iter().any(|u| u.action.get_ref().eq_ignore_ascii_case(&a.id))
-        });
-        if done || reported {
-            followed += 1;
+        let mut last_report = vec![None; site.actions.len()];
+        for (j, r) in site.reviews.iter().enumerate() {
+            if *r.fm.status.get_ref() == ReviewStatus::Planned {
+                continue;
+            }
+            for u in &r.fm.action_updates {
+                if let Some(&(Kind::Action, a)) = site.index.get(&u.action.get_ref().to_lowercase()) {
+                    last_report[a] = last_report[a].max(Some(j));
+                }
+            }
         }
+        FollowUps { by_origin, last_report }
     }
-    (raised, followed)
+}
+
+/// Actions a review raised (its decisions' actions and actions whose origin is the review or
+/// one of its decisions) and how many were followed up by the site's date: closed,
+/// cancelled, or reported on in a later held review's action updates.
+fn follow_up(site: &Site, ups: &FollowUps, k: usize) -> (usize, usize) {
+    let r = &site.reviews[k];
+    let action = |id: &str| match site.index.get(&id.to_lowercase()) {
+        Some(&(Kind::Action, a)) => Some(a),
+        _ => None,
+    };
+    let mut ids: Vec<usize> =
+        r.fm.decisions.iter().flat_map(|d| d.actions.iter().filter_map(|a| action(a.get_ref()))).collect();
+    ids.extend(ups.by_origin.get(&r.id.to_lowercase()).into_iter().flatten());
+    ids.sort_unstable();
+    ids.dedup();
+    let followed = (ids.iter())
+        .filter(|&&a| {
+            let done = !action_status(&site.actions[a].fm, site.as_of).is_open();
+            done || ups.last_report[a].is_some_and(|j| j > k)
+        })
+        .count();
+    (ids.len(), followed)
 }
