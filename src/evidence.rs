@@ -125,7 +125,9 @@ pub(crate) fn panels(site: &Published, figures: &Figures, i: usize) -> Panels {
     out.nonconformities = severity_rows(site, m, &e.nc_closed);
     // The periods up to this review, at most the last few: a review page's size does not grow
     // with the series (the whole series is on /trends/).
-    let upto: Vec<usize> = figures.series.iter().copied().filter(|&k| k <= i).collect();
+    let system = site.systems.of(Kind::Review, i);
+    let own_series = figures.system_series.get(system).map_or(&[][..], Vec::as_slice);
+    let upto: Vec<usize> = own_series.iter().copied().filter(|&k| k <= i).collect();
     let upto = upto[upto.len().saturating_sub(REVIEW_CHART_PERIODS)..].to_vec();
     if !upto.is_empty() {
         out.nc_chart = Some(nc_chart(site, figures, &upto, &format!("nc-{}", review.id)));
@@ -192,8 +194,8 @@ fn audits_in(site: &Published, e: &metrics::ReviewEvidence, out: &mut Panels) {
 }
 
 fn objectives_at(site: &Published, e: &metrics::ReviewEvidence, d: Date, out: &mut Panels) {
-    for (k, (o, attainment)) in site.objectives.iter().zip(&e.objectives).enumerate() {
-        let o = match o {
+    for &(k, attainment) in &e.objectives {
+        let o = match &site.objectives[k] {
             Entry::Shown(o) => o,
             Entry::Withheld(_, why) => {
                 out.objectives_withheld += 1;
@@ -207,7 +209,7 @@ fn objectives_at(site: &Published, e: &metrics::ReviewEvidence, d: Date, out: &m
             target: ctx::number(o.fm.target, &o.fm.unit),
             value: m.map(|m| ctx::number(m.value, &o.fm.unit)),
             measured: m.map(|m| m.date.get_ref().to_string()),
-            status: ctx::attainment_badge(*attainment),
+            status: ctx::attainment_badge(attainment),
             now: e.quoted.get(&(Kind::Objective, k)).and_then(ctx::now_badge),
         });
     }
@@ -263,7 +265,7 @@ pub(crate) fn nc_chart(site: &Published, figures: &Figures, idx: &[usize], id: &
         values: idx.iter().map(|&k| figures.metrics[k].nc_open.total() as f64).collect(),
         colour: 0,
     };
-    let title = "Nonconformities raised per review period, by severity, and the open backlog";
+    let title = &series_title(site, idx, "Nonconformities raised per review period, by severity, and the open backlog");
     let desc = format!(
         "Stacked bars show nonconformities raised in each review period by severity; the dashed line shows those open or ineffective at each review. {}",
         idx.last().map_or(String::new(), |&k| format!(
@@ -290,6 +292,17 @@ pub(crate) fn nc_chart(site: &Published, figures: &Figures, idx: &[usize], id: &
     Chart { id: id.into(), title: title.into(), desc, svg, table: Table { headers, rows } }
 }
 
+/// A series chart's title; on a site of several management systems it names the system of
+/// the reviews it plots ("AIMS: …"), so two charts on one page never share a name.
+fn series_title(site: &Published, idx: &[usize], title: &str) -> String {
+    match idx.first() {
+        Some(&k) if site.systems.several() => {
+            format!("{}: {title}", site.systems.name(site.systems.of(Kind::Review, k)))
+        }
+        _ => title.to_string(),
+    }
+}
+
 /// Action closure per period (closed, open, overdue) with the on-time closure rate.
 pub(crate) fn action_chart(site: &Published, figures: &Figures, idx: &[usize], id: &str) -> Chart {
     let labels = series_labels(site, idx);
@@ -300,7 +313,7 @@ pub(crate) fn action_chart(site: &Published, figures: &Figures, idx: &[usize], i
         Series { name: "overdue at review".into(), values: get(|m| m.actions_overdue), colour: 0 },
     ];
     let rate: Vec<Option<f64>> = idx.iter().map(|&k| figures.metrics[k].on_time_closure_rate).collect();
-    let title = "Action closure per review period, with the on-time closure rate";
+    let title = &series_title(site, idx, "Action closure per review period, with the on-time closure rate");
     let desc = "Bars show actions closed in each review period and actions open (not overdue) and overdue at each review; the dashed line shows the share of closures made by the original due date.".to_string();
     let svg = chart::grouped_with_rate(id, title, &desc, &labels, "actions", &groups, "on-time closure rate", &rate);
     let headers =
@@ -357,7 +370,7 @@ pub(crate) fn risk_chart(site: &Published, figures: &Figures, idx: &[usize], id:
             }
         })
         .collect();
-    let title = "Risks above appetite and risk treatment progress";
+    let title = &series_title(site, &with, "Risks above appetite and risk treatment progress");
     let desc = "Bars show risks above appetite and overdue treatments at each review; the dashed line shows the share of planned treatments done.".to_string();
     let svg =
         chart::grouped_with_rate(id, title, &desc, &labels, "risks and treatments", &groups, "treatments done", &rate);
@@ -490,6 +503,24 @@ pub(crate) struct Matrix {
     pub(crate) followup: Vec<FollowUpRow>,
     pub(crate) withheld: usize,
     pub(crate) withheld_text: LeftOut,
+    /// On a site of several management systems, each one's matrix, the site's own first (its
+    /// tables and follow-up are the fields above); else empty.
+    pub(crate) systems: Vec<MatrixSystem>,
+}
+
+/// One management system's part of the evidence matrix.
+#[derive(Clone, Serialize)]
+pub(crate) struct MatrixSystem {
+    /// "AIMS".
+    pub(crate) system: String,
+    /// Unique on the page: "aims".
+    pub(crate) anchor: String,
+    /// The title of the framework whose inputs are its rows.
+    pub(crate) framework: String,
+    pub(crate) tables: Vec<MatrixTable>,
+    pub(crate) followup: Vec<FollowUpRow>,
+    pub(crate) withheld: usize,
+    pub(crate) withheld_text: LeftOut,
 }
 
 /// An enabled crosswalk as the evidence page links it.
@@ -502,7 +533,7 @@ pub(crate) struct CrosswalkLink {
 }
 
 /// One table of the matrix: a run of reviews, latest first.
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 pub(crate) struct MatrixTable {
     /// "MR-2026-H2 to MR-2024-H1", for the caption.
     pub(crate) span: String,
@@ -511,7 +542,7 @@ pub(crate) struct MatrixTable {
     pub(crate) decisions: Vec<MatrixRow>,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 pub(crate) struct MatrixColumn {
     pub(crate) review: Ref,
     pub(crate) date: String,
@@ -519,7 +550,7 @@ pub(crate) struct MatrixColumn {
 }
 
 /// An input or a decision kind across the reviews of a table.
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 pub(crate) struct MatrixRow {
     /// The clause ("9.3.2 a") of an input; empty for a decision kind.
     pub(crate) clause: String,
@@ -529,7 +560,7 @@ pub(crate) struct MatrixRow {
     pub(crate) cells: Vec<MatrixCell>,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 pub(crate) struct MatrixCell {
     /// `covered`, `empty`, `missing`, `na`; for decisions `count`, `none` or `expected`
     /// (none of a kind the review's framework expects as an output).
@@ -538,7 +569,7 @@ pub(crate) struct MatrixCell {
 }
 
 /// A review's approval and the follow-up of the actions it raised.
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 pub(crate) struct FollowUpRow {
     pub(crate) review: Ref,
     pub(crate) date: String,
@@ -568,22 +599,39 @@ struct Column<'a> {
 /// framework and every decision kind, then approvals and follow-up.
 pub(crate) fn matrix(site: &Published, figures: &Figures) -> Matrix {
     let fw_name = site.config.framework.clone();
-    let fw = site.config.framework(&fw_name).cloned().unwrap_or_else(|| crate::framework::builtin().remove(0).1);
-    let mut withheld = LeftOut::default();
+    let mut withheld = vec![LeftOut::default(); site.systems.names.len().max(1)];
     // Held and approved reviews, latest first (by date, then ID).
     let mut held: Vec<Column> = Vec::new();
     for (k, entry) in site.reviews.iter().enumerate() {
         if site.facts.reviews[k] == record::ReviewStatus::Planned {
             continue;
         }
+        let s = site.systems.of(Kind::Review, k).min(withheld.len() - 1);
         match entry {
             Entry::Shown(r) => held.push(Column { review: r, index: k }),
-            Entry::Withheld(_, why) => withheld.record(Kind::Review, *why),
+            Entry::Withheld(_, why) => withheld[s].record(Kind::Review, *why),
         }
     }
     held.sort_by(|a, b| (b.review.fm.date.get_ref(), &b.review.id).cmp(&(a.review.fm.date.get_ref(), &a.review.id)));
-    let tables = held.chunks(MATRIX_COLUMNS).map(|cols| matrix_table(site, figures, &fw, &fw_name, cols)).collect();
-    let followup = held.iter().map(|c| follow_up_row(site, figures, c)).collect();
+    // Each management system has a matrix of its own, its rows the inputs of its framework:
+    // the site's framework for the site's own system, else that of its latest held review.
+    let mut systems: Vec<MatrixSystem> = (0..withheld.len())
+        .map(|s| {
+            let cols: Vec<&Column> = held.iter().filter(|c| site.systems.of(Kind::Review, c.index) == s).collect();
+            let name = site.systems.framework(s).unwrap_or(fw_name.as_str());
+            let fw = site.config.framework(name).cloned().unwrap_or_else(|| crate::framework::builtin().remove(0).1);
+            let own: Vec<Column> = cols.iter().map(|c| Column { review: c.review, index: c.index }).collect();
+            MatrixSystem {
+                system: site.systems.name(s).to_string(),
+                anchor: site.systems.anchor(s),
+                framework: fw.title.clone(),
+                tables: own.chunks(MATRIX_COLUMNS).map(|cols| matrix_table(site, figures, &fw, name, cols)).collect(),
+                followup: own.iter().map(|c| follow_up_row(site, figures, c)).collect(),
+                withheld: withheld[s].count(),
+                withheld_text: withheld[s].clone(),
+            }
+        })
+        .collect();
     let crosswalks = (figures.crosswalks.iter())
         .map(|ev| CrosswalkLink {
             href: ctx::crosswalks::page_href(&ev.name),
@@ -594,13 +642,15 @@ pub(crate) fn matrix(site: &Published, figures: &Figures) -> Matrix {
             total: ev.requirements.len(),
         })
         .collect();
+    let first = if site.systems.several() { systems[0].clone() } else { systems.remove(0) };
     Matrix {
-        framework: fw.title.clone(),
+        framework: first.framework,
         crosswalks,
-        tables,
-        followup,
-        withheld: withheld.count(),
-        withheld_text: withheld,
+        tables: first.tables,
+        followup: first.followup,
+        withheld: first.withheld,
+        withheld_text: first.withheld_text,
+        systems,
     }
 }
 

@@ -229,6 +229,9 @@ pub(crate) struct Action {
     pub(crate) origin: Option<Sp<String>>,
     #[serde(default)]
     pub(crate) kind: ActionKind,
+    /// The framework whose management system the record belongs to (DESIGN §9); when absent,
+    /// inherited (see `model::systems`).
+    pub(crate) framework: Option<Sp<String>>,
     pub(crate) closed: Option<Sp<Date>>,
     pub(crate) cancelled: Option<Sp<Date>>,
     pub(crate) cancel_reason: Option<Sp<String>>,
@@ -256,6 +259,9 @@ pub(crate) struct Nonconformity {
     #[serde(default)]
     pub(crate) requirements: Vec<Sp<String>>,
     pub(crate) owner: Option<String>,
+    /// The framework whose management system the record belongs to (DESIGN §9); when absent,
+    /// inherited (see `model::systems`).
+    pub(crate) framework: Option<Sp<String>>,
     pub(crate) due: Option<Sp<Date>>,
     pub(crate) correction: Option<String>,
     pub(crate) root_cause: Option<String>,
@@ -289,6 +295,9 @@ pub(crate) struct Objective {
     pub(crate) target: f64,
     pub(crate) direction: Direction,
     pub(crate) amber: Option<Sp<f64>>,
+    /// The framework whose management system the record belongs to (DESIGN §9); when absent,
+    /// inherited (see `model::systems`).
+    pub(crate) framework: Option<Sp<String>>,
     #[serde(default)]
     pub(crate) measurements: Vec<Measurement>,
     #[serde(default)]
@@ -307,6 +316,9 @@ pub(crate) struct Audit {
     pub(crate) auditor: Option<String>,
     pub(crate) scope: Option<String>,
     pub(crate) result: Option<String>,
+    /// The framework whose management system the record belongs to (DESIGN §9); when absent,
+    /// inherited (see `model::systems`).
+    pub(crate) framework: Option<Sp<String>>,
     #[serde(default)]
     pub(crate) requirements: Vec<Sp<String>>,
     #[serde(default)]

@@ -283,7 +283,6 @@ fn not_approved(r: &Record<Review>, a: Date, w: &mut Warnings) {
 }
 
 fn series_gaps(site: &Site, figures: &Figures, w: &mut Warnings) {
-    let months = site.config.review_interval_months as i32;
     if figures.series.is_empty() {
         let d = Diagnostic::file(
             "no-review",
@@ -293,37 +292,53 @@ fn series_gaps(site: &Site, figures: &Figures, w: &mut Warnings) {
         w.diagnostics.push(d.hint("record the first review in content/reviews/").warning(WarningClass::Status));
         return;
     }
-    for pair in figures.series.windows(2) {
+    // Each management system keeps its own series; the messages name it only when the site
+    // has several.
+    for (s, series) in figures.system_series.iter().enumerate() {
+        let system = if site.systems.several() { format!("{} ", site.systems.name(s)) } else { String::new() };
+        system_gaps(site, series, &system, w);
+    }
+}
+
+/// The gaps of one series: `system` is "AIMS " on a site of several systems, else empty.
+fn system_gaps(site: &Site, series: &[usize], system: &str, w: &mut Warnings) {
+    let months = site.config.review_interval_months as i32;
+    let Some(&last) = series.last() else { return };
+    for pair in series.windows(2) {
         let (prev, next) = (&site.reviews[pair[0]], &site.reviews[pair[1]]);
         let (pd, nd) = (*prev.fm.date.get_ref(), *next.fm.date.get_ref());
         if nd > pd.add_months(months) {
             let d = next.diag_at(
                 "review-gap",
                 &next.fm.date,
-                format!("{nd} is more than {months} months after the previous review ({pd}, {})", prev.id),
+                format!("{nd} is more than {months} months after the previous {system}review ({pd}, {})", prev.id),
             );
             w.add(
                 &next.id,
                 WarningClass::Status,
                 d.hint("review_interval_months in site.toml sets the planned interval"),
-                Some(format!("Held more than {} after the previous review, {} on {pd}.", months_text(months), prev.id)),
+                Some(format!(
+                    "Held more than {} after the previous {system}review, {} on {pd}.",
+                    months_text(months),
+                    prev.id
+                )),
             );
         }
     }
-    let last = &site.reviews[*figures.series.last().expect("non-empty")];
+    let last = &site.reviews[last];
     let ld = *last.fm.date.get_ref();
     if site.as_of > ld.add_months(months) {
         let d = last.diag_at(
             "review-gap",
             &last.fm.date,
-            format!("no management review since {ld}: more than {months} months before {}", site.as_of),
+            format!("no {system}management review since {ld}: more than {months} months before {}", site.as_of),
         );
         w.add(
             &last.id,
             WarningClass::Status,
             d.hint("hold the next review"),
             Some(format!(
-                "No management review has been held since this one: more than {} before the as-of date.",
+                "No {system}management review has been held since this one: more than {} before the as-of date.",
                 months_text(months)
             )),
         );

@@ -303,3 +303,8 @@ where
 {
     d.as_ref().map(|x| x.get_ref().to_string())
 }
+
+/// Record `i`'s management system by name, on a site of several; else `None`.
+pub(crate) fn system_of(site: &Published, kind: Kind, i: usize) -> Option<String> {
+    site.systems.several().then(|| site.systems.name(site.systems.of(kind, i)).to_string())
+}

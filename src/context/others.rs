@@ -13,6 +13,8 @@ pub(crate) struct MeasurementCtx {
 
 #[derive(Serialize)]
 pub(crate) struct ObjectiveRow {
+    /// Its management system, on a site of several (a register column); else `None`.
+    pub(crate) system: Option<String>,
     pub(crate) id: String,
     pub(crate) href: String,
     pub(crate) title: String,
@@ -51,6 +53,7 @@ pub(crate) fn unit_for(v: f64, unit: &str) -> &str {
 pub(crate) fn objective_row(site: &Published, r: &Shown<record::Objective>) -> ObjectiveRow {
     let o = &r.fm;
     ObjectiveRow {
+        system: super::system_of(site, Kind::Objective, r.at),
         id: r.id.clone(),
         href: href(Kind::Objective, &r.id),
         title: o.title.clone(),
@@ -74,6 +77,8 @@ pub(crate) fn objective_row(site: &Published, r: &Shown<record::Objective>) -> O
 
 #[derive(Serialize)]
 pub(crate) struct ObjectivePage {
+    /// Its management system, on a site of several; else `None`.
+    pub(crate) system: Option<String>,
     #[serde(flatten)]
     pub(crate) row: ObjectiveRow,
     pub(crate) measurements: Vec<MeasurementCtx>,
@@ -88,6 +93,7 @@ pub(crate) fn objective_page(site: &Published, r: &Shown<record::Objective>, bod
     let mut ms: Vec<(usize, &record::Measurement)> = o.measurements.iter().enumerate().collect();
     ms.sort_by_key(|(i, m)| (*m.date.get_ref(), *i));
     ObjectivePage {
+        system: super::system_of(site, Kind::Objective, r.at),
         row: objective_row(site, r),
         measurements: ms
             .into_iter()
@@ -107,6 +113,8 @@ pub(crate) fn objective_page(site: &Published, r: &Shown<record::Objective>, bod
 
 #[derive(Serialize)]
 pub(crate) struct AuditRow {
+    /// Its management system, on a site of several (a register column); else `None`.
+    pub(crate) system: Option<String>,
     pub(crate) id: String,
     pub(crate) href: String,
     pub(crate) title: String,
@@ -137,6 +145,7 @@ fn findings<'a>(site: &'a Published, id: &str) -> &'a [usize] {
 pub(crate) fn audit_row(site: &Published, r: &Shown<record::Audit>) -> AuditRow {
     let a = &r.fm;
     AuditRow {
+        system: super::system_of(site, Kind::Audit, r.at),
         id: r.id.clone(),
         href: href(Kind::Audit, &r.id),
         title: a.title.clone(),
@@ -151,6 +160,8 @@ pub(crate) fn audit_row(site: &Published, r: &Shown<record::Audit>) -> AuditRow 
 
 #[derive(Serialize)]
 pub(crate) struct AuditPage {
+    /// Its management system, on a site of several; else `None`.
+    pub(crate) system: Option<String>,
     #[serde(flatten)]
     pub(crate) row: AuditRow,
     pub(crate) scope: Option<String>,
@@ -172,6 +183,7 @@ pub(crate) fn audit_page(
     quotes: &crate::metrics::Quotes,
 ) -> AuditPage {
     AuditPage {
+        system: super::system_of(site, Kind::Audit, r.at),
         row: audit_row(site, r),
         scope: r.fm.scope.clone(),
         requirements: crate::record::texts(&r.fm.requirements),

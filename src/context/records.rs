@@ -4,6 +4,8 @@ use super::*;
 
 #[derive(Serialize)]
 pub(crate) struct ActionRow {
+    /// Its management system, on a site of several (a register column); else `None`.
+    pub(crate) system: Option<String>,
     pub(crate) id: String,
     pub(crate) href: String,
     pub(crate) title: String,
@@ -55,6 +57,7 @@ pub(crate) fn action_row(site: &Published, r: &Shown<record::Action>) -> ActionR
     let facts = &site.facts.actions[r.at];
     let due = facts.due;
     ActionRow {
+        system: super::system_of(site, Kind::Action, r.at),
         id: r.id.clone(),
         href: href(Kind::Action, &r.id),
         title: a.title.clone(),
@@ -87,6 +90,8 @@ pub(crate) struct UpdateCtx {
 
 #[derive(Serialize)]
 pub(crate) struct ActionPage {
+    /// Its management system, on a site of several; else `None`.
+    pub(crate) system: Option<String>,
     #[serde(flatten)]
     pub(crate) row: ActionRow,
     pub(crate) origin: Option<Ref>,
@@ -109,6 +114,7 @@ pub(crate) fn action_page(site: &Published, r: &Shown<record::Action>, body: Str
         a.updates.iter().enumerate().map(|(i, u)| (*u.date.get_ref(), i, u)).collect();
     updates.sort_by_key(|(date, i, _)| (*date, *i));
     ActionPage {
+        system: super::system_of(site, Kind::Action, r.at),
         row: action_row(site, r),
         origin: a.origin.as_ref().map(|o| reference(site, o.get_ref())),
         cancelled: opt_date(&a.cancelled),
@@ -144,6 +150,8 @@ pub(crate) fn source_label(s: record::NcSource) -> &'static str {
 
 #[derive(Serialize)]
 pub(crate) struct NcRow {
+    /// Its management system, on a site of several (a register column); else `None`.
+    pub(crate) system: Option<String>,
     pub(crate) id: String,
     pub(crate) href: String,
     pub(crate) title: String,
@@ -198,6 +206,7 @@ pub(crate) fn effectiveness(n: &record::Nonconformity, status: NcStatus, a: Date
 pub(crate) fn nc_row(site: &Published, r: &Shown<record::Nonconformity>) -> NcRow {
     let n = &r.fm;
     NcRow {
+        system: super::system_of(site, Kind::Nonconformity, r.at),
         id: r.id.clone(),
         href: href(Kind::Nonconformity, &r.id),
         title: n.title.clone(),
@@ -246,6 +255,8 @@ fn nc_state(status: NcStatus, kpi: bool) -> (&'static str, &'static str) {
 
 #[derive(Serialize)]
 pub(crate) struct NcPage {
+    /// Its management system, on a site of several; else `None`.
+    pub(crate) system: Option<String>,
     #[serde(flatten)]
     pub(crate) row: NcRow,
     pub(crate) audit: Option<Ref>,
@@ -268,6 +279,7 @@ pub(crate) fn nc_page(site: &Published, r: &Shown<record::Nonconformity>, body: 
     let n = &r.fm;
     let verified_by_date = n.verified.is_some();
     NcPage {
+        system: super::system_of(site, Kind::Nonconformity, r.at),
         row: nc_row(site, r),
         audit: n.audit.as_ref().map(|a| reference(site, a.get_ref())),
         requirements: crate::record::texts(&n.requirements),

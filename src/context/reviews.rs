@@ -4,6 +4,8 @@ use super::*;
 
 #[derive(Serialize)]
 pub(crate) struct ReviewRow {
+    /// Its management system, on a site of several (a register column); else `None`.
+    pub(crate) system: Option<String>,
     pub(crate) id: String,
     pub(crate) href: String,
     pub(crate) title: String,
@@ -17,6 +19,7 @@ pub(crate) struct ReviewRow {
 pub(crate) fn review_row(site: &Published, r: &Shown<record::Review>) -> ReviewRow {
     let f = &r.fm;
     ReviewRow {
+        system: super::system_of(site, Kind::Review, r.at),
         id: r.id.clone(),
         href: href(Kind::Review, &r.id),
         title: f.title.clone(),

@@ -96,6 +96,9 @@ struct ReviewJson<'a> {
     sealed_content_matches: Option<bool>,
     next_review: Option<String>,
     framework: &'a str,
+    /// The management system it belongs to, on a site of several (docs/content-format.md §9).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    system: Option<&'a str>,
     climate_relevant: Option<bool>,
     confidential: bool,
     attendees: Vec<AttendeeJson<'a>>,
@@ -163,6 +166,12 @@ struct ActionJson<'a> {
     requirements: Vec<String>,
     confidential: bool,
     updates: Vec<UpdateJson<'a>>,
+    /// Its own `framework`, when it names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    framework: Option<&'a str>,
+    /// The management system it belongs to, on a site of several (docs/content-format.md §9).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    system: Option<&'a str>,
     extra: Value,
 }
 
@@ -194,6 +203,12 @@ struct NcJson<'a> {
     repeat_of: Vec<&'a str>,
     status: NcStatus,
     confidential: bool,
+    /// Its own `framework`, when it names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    framework: Option<&'a str>,
+    /// The management system it belongs to, on a site of several (docs/content-format.md §9).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    system: Option<&'a str>,
     extra: Value,
 }
 
@@ -210,6 +225,12 @@ struct ObjectiveJson<'a> {
     attainment: Attainment,
     measurements: Vec<MeasurementJson<'a>>,
     confidential: bool,
+    /// Its own `framework`, when it names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    framework: Option<&'a str>,
+    /// The management system it belongs to, on a site of several (docs/content-format.md §9).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    system: Option<&'a str>,
     extra: Value,
 }
 
@@ -233,6 +254,12 @@ struct AuditJson<'a> {
     result: Option<&'a str>,
     requirements: Vec<String>,
     confidential: bool,
+    /// Its own `framework`, when it names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    framework: Option<&'a str>,
+    /// The management system it belongs to, on a site of several (docs/content-format.md §9).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    system: Option<&'a str>,
     extra: Value,
 }
 
@@ -271,12 +298,16 @@ pub(crate) fn site_json(site: &Published, figures: &Figures) -> String {
             audience: &site.audience_name,
         },
         reviews: shown_at(&site.reviews).map(|(i, r)| review(site, figures, i, r)).collect(),
-        actions: shown(&site.actions).map(|r| action(r, &site.facts.actions[r.at])).collect(),
-        nonconformities: shown(&site.nonconformities)
-            .map(|r| nonconformity(r, site.facts.nonconformities[r.at]))
+        actions: shown(&site.actions)
+            .map(|r| action(r, &site.facts.actions[r.at], system(site, Kind::Action, r.at)))
             .collect(),
-        objectives: shown(&site.objectives).map(|r| objective(r, site.facts.objectives[r.at])).collect(),
-        audits: shown(&site.audits).map(audit).collect(),
+        nonconformities: shown(&site.nonconformities)
+            .map(|r| nonconformity(r, site.facts.nonconformities[r.at], system(site, Kind::Nonconformity, r.at)))
+            .collect(),
+        objectives: shown(&site.objectives)
+            .map(|r| objective(r, site.facts.objectives[r.at], system(site, Kind::Objective, r.at)))
+            .collect(),
+        audits: shown(&site.audits).map(|r| audit(r, system(site, Kind::Audit, r.at))).collect(),
         pages: shown(&site.pages)
             .map(|r| PageJson {
                 id: &r.id,
@@ -292,6 +323,16 @@ pub(crate) fn site_json(site: &Published, figures: &Figures) -> String {
     let mut s = serde_json::to_string_pretty(&doc).expect("site.json serializes");
     s.push('\n');
     s
+}
+
+/// Record `i`'s management system, on a site of several; `None` keeps a one-system site's
+/// site.json as it was.
+fn system(site: &Published, kind: Kind, i: usize) -> Option<&str> {
+    site.systems.several().then(|| site.systems.name(site.systems.of(kind, i)))
+}
+
+fn own_framework(f: &Option<record::Sp<String>>) -> Option<&str> {
+    f.as_ref().map(|x| x.get_ref().as_str())
 }
 
 fn review<'a>(site: &'a Published, figures: &'a Figures, i: usize, r: &'a Shown<record::Review>) -> ReviewJson<'a> {
@@ -317,6 +358,7 @@ fn review<'a>(site: &'a Published, figures: &'a Figures, i: usize, r: &'a Shown<
         },
         next_review: date(&f.next_review),
         framework: f.framework.as_ref().map_or(site.config.framework.as_str(), |x| x.get_ref().as_str()),
+        system: system(site, Kind::Review, r.at),
         climate_relevant: f.climate_relevant,
         confidential: f.confidential,
         attendees: (f.attendees.iter())
@@ -356,7 +398,7 @@ fn review<'a>(site: &'a Published, figures: &'a Figures, i: usize, r: &'a Shown<
     }
 }
 
-fn action<'a>(r: &'a Shown<record::Action>, facts: &ActionFacts) -> ActionJson<'a> {
+fn action<'a>(r: &'a Shown<record::Action>, facts: &ActionFacts, system: Option<&'a str>) -> ActionJson<'a> {
     let f = &r.fm;
     let mut updates: Vec<(usize, &record::Update)> = f.updates.iter().enumerate().collect();
     updates.sort_by_key(|(i, u)| (*u.date.get_ref(), *i));
@@ -381,11 +423,13 @@ fn action<'a>(r: &'a Shown<record::Action>, facts: &ActionFacts) -> ActionJson<'
         updates: (updates.into_iter())
             .map(|(_, u)| UpdateJson { date: u.date.get_ref().to_string(), note: &u.note, due: date(&u.due) })
             .collect(),
+        framework: own_framework(&f.framework),
+        system,
         extra: extra(&f.extra),
     }
 }
 
-fn nonconformity(r: &Shown<record::Nonconformity>, status: NcStatus) -> NcJson<'_> {
+fn nonconformity<'a>(r: &'a Shown<record::Nonconformity>, status: NcStatus, system: Option<&'a str>) -> NcJson<'a> {
     let f = &r.fm;
     NcJson {
         id: &r.id,
@@ -407,11 +451,17 @@ fn nonconformity(r: &Shown<record::Nonconformity>, status: NcStatus) -> NcJson<'
         repeat_of: ids(&f.repeat_of),
         status,
         confidential: f.confidential,
+        framework: own_framework(&f.framework),
+        system,
         extra: extra(&f.extra),
     }
 }
 
-fn objective(r: &Shown<record::Objective>, attainment: Attainment) -> ObjectiveJson<'_> {
+fn objective<'a>(
+    r: &'a Shown<record::Objective>,
+    attainment: Attainment,
+    system: Option<&'a str>,
+) -> ObjectiveJson<'a> {
     let f = &r.fm;
     let mut ms: Vec<(usize, &record::Measurement)> = f.measurements.iter().enumerate().collect();
     ms.sort_by_key(|(i, m)| (*m.date.get_ref(), *i));
@@ -433,11 +483,13 @@ fn objective(r: &Shown<record::Objective>, attainment: Attainment) -> ObjectiveJ
             })
             .collect(),
         confidential: f.confidential,
+        framework: own_framework(&f.framework),
+        system,
         extra: extra(&f.extra),
     }
 }
 
-fn audit(r: &Shown<record::Audit>) -> AuditJson<'_> {
+fn audit<'a>(r: &'a Shown<record::Audit>, system: Option<&'a str>) -> AuditJson<'a> {
     let f = &r.fm;
     AuditJson {
         id: &r.id,
@@ -451,6 +503,8 @@ fn audit(r: &Shown<record::Audit>) -> AuditJson<'_> {
         result: f.result.as_deref(),
         requirements: record::texts(&f.requirements),
         confidential: f.confidential,
+        framework: own_framework(&f.framework),
+        system,
         extra: extra(&f.extra),
     }
 }

@@ -150,8 +150,9 @@ pub(crate) struct ReviewEvidence {
     /// Audits started in the period, each with the nonconformities raised against it by the
     /// review's figures date and their status then.
     pub(crate) audits: Vec<(usize, Vec<(usize, NcStatus)>)>,
-    /// Every objective's attainment as of the review, in `site.objectives` order.
-    pub(crate) objectives: Vec<Attainment>,
+    /// The attainment as of the review of every objective of its system, by index into
+    /// `site.objectives`, in that order.
+    pub(crate) objectives: Vec<(usize, Attainment)>,
     /// Decisions per kind of [`crate::framework::DECISION_KINDS`], confidential ones counted.
     pub(crate) decisions: Vec<u64>,
     /// Actions the review raised (series reviews only), and how many were followed up by the
@@ -221,21 +222,28 @@ pub(super) fn compute(site: &Site, figures: &mut Figures) {
 fn review(site: &Site, figures: &Figures, ups: &FollowUps, i: usize) -> ReviewEvidence {
     let r = &site.reviews[i];
     let p = figures.periods[i];
-    let prev = figures.series.iter().copied().rfind(|&k| k < i);
+    // A review's evidence is its own system's: the series review before it, and the actions,
+    // nonconformities, audits and objectives of that system (model::systems).
+    let system = site.systems.of(Kind::Review, i);
+    let mine = |kind: Kind, k: usize| site.systems.of(kind, k) == system;
+    let prev = (figures.system_series.get(system).into_iter().flatten()).copied().rfind(|&k| k < i);
     let prev_date = prev.map(|k| *site.reviews[k].fm.date.get_ref());
     let review_date = *r.fm.date.get_ref();
     let previous_actions = (site.actions.iter().enumerate())
-        .filter(|(_, a)| {
-            *a.fm.raised.get_ref() < review_date && prev_date.is_none_or(|pd| action_status(&a.fm, pd).is_open())
+        .filter(|(k, a)| {
+            mine(Kind::Action, *k)
+                && *a.fm.raised.get_ref() < review_date
+                && prev_date.is_none_or(|pd| action_status(&a.fm, pd).is_open())
         })
         .map(|(k, a)| (k, action_facts(&a.fm, p.as_of)))
         .collect();
     let nc_closed = SeverityCounts(
         (site.config.severities.iter())
             .map(|s| {
-                let n = (site.nonconformities.iter())
-                    .filter(|n| {
-                        n.fm.severity.get_ref() == s
+                let n = (site.nonconformities.iter().enumerate())
+                    .filter(|(k, n)| {
+                        mine(Kind::Nonconformity, *k)
+                            && n.fm.severity.get_ref() == s
                             && n.fm.closed.as_ref().is_some_and(|c| p.period.contains(*c.get_ref()))
                     })
                     .count();
@@ -244,7 +252,7 @@ fn review(site: &Site, figures: &Figures, ups: &FollowUps, i: usize) -> ReviewEv
             .collect(),
     );
     let audits = (site.audits.iter().enumerate())
-        .filter(|(_, a)| p.period.contains(*a.fm.start.get_ref()))
+        .filter(|(k, a)| mine(Kind::Audit, *k) && p.period.contains(*a.fm.start.get_ref()))
         .map(|(k, _)| {
             let raised = |n: &usize| *site.nonconformities[*n].fm.raised.get_ref() <= p.as_of;
             let status = |n: usize| (n, nc_status(&site.nonconformities[n].fm, p.as_of));
@@ -260,7 +268,10 @@ fn review(site: &Site, figures: &Figures, ups: &FollowUps, i: usize) -> ReviewEv
         previous_review: prev,
         nc_closed,
         audits,
-        objectives: site.objectives.iter().map(|o| attainment(&o.fm, p.as_of)).collect(),
+        objectives: (site.objectives.iter().enumerate())
+            .filter(|(k, _)| mine(Kind::Objective, *k))
+            .map(|(k, o)| (k, attainment(&o.fm, p.as_of)))
+            .collect(),
         decisions,
         actions_raised,
         followed_up,
@@ -285,7 +296,7 @@ fn quoted(site: &Site, i: usize, e: &ReviewEvidence, d: Date) -> Quotes {
     shown.extend(r.fm.action_updates.iter().filter_map(|u| by_id(u.action.get_ref())));
     shown.extend(e.previous_actions.iter().map(|&(k, _)| (Kind::Action, k)));
     shown.extend(e.audits.iter().flat_map(|(_, f)| f.iter().map(|&(n, _)| (Kind::Nonconformity, n))));
-    shown.extend((0..site.objectives.len()).map(|k| (Kind::Objective, k)));
+    shown.extend(e.objectives.iter().map(|&(k, _)| (Kind::Objective, k)));
     shown.into_iter().filter_map(|(kind, k)| Some(((kind, k), quote(site, kind, k, d)?))).collect()
 }
 

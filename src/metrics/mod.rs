@@ -8,7 +8,7 @@ mod facts;
 pub(crate) use facts::{ActionFacts, Dashboard, Quote, Quotes, RecordFacts, ReviewEvidence, Status};
 
 use crate::date::Date;
-use crate::record::{Action, Direction, Nonconformity, Objective, ReviewStatus};
+use crate::record::{Action, Direction, Kind, Nonconformity, Objective, ReviewStatus};
 
 /// An action's status as of a date (first match wins, DESIGN §3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -210,6 +210,8 @@ pub(crate) struct ReviewFacts {
     pub(crate) planned: bool,
     pub(crate) scheduled: bool,
     pub(crate) period_start: Option<Date>,
+    /// The management system it reviews (`model::Systems`): each system has its own series.
+    pub(crate) system: usize,
 }
 
 /// Where a review stands: in the series or not, the period its figures cover, and the date
@@ -226,20 +228,23 @@ pub(crate) struct ReviewPeriod {
 /// `(previous series date, date]`; the others show figures as of `min(date, a)` for
 /// `(last series review before it, that date]`.
 pub(crate) fn periods(reviews: &[ReviewFacts], a: Date) -> Vec<ReviewPeriod> {
-    let mut last_series: Option<Date> = None;
+    // The date of the latest series review so far, per system: a review of one system never
+    // ends a period of another.
+    let mut last_series: std::collections::HashMap<usize, Date> = std::collections::HashMap::new();
     reviews
         .iter()
         .map(|r| {
+            let after = last_series.get(&r.system).copied();
             if r.scheduled && !r.planned {
                 let period = match r.period_start {
                     Some(s) => Period { start: Some(s), after: None, end: r.date },
-                    None => Period { start: None, after: last_series, end: r.date },
+                    None => Period { start: None, after, end: r.date },
                 };
-                last_series = Some(r.date);
+                last_series.insert(r.system, r.date);
                 ReviewPeriod { in_series: true, period, as_of: r.date }
             } else {
                 let d = r.date.min(a);
-                ReviewPeriod { in_series: false, period: Period { start: None, after: last_series, end: d }, as_of: d }
+                ReviewPeriod { in_series: false, period: Period { start: None, after, end: d }, as_of: d }
             }
         })
         .collect()
@@ -401,8 +406,11 @@ pub(crate) struct Figures {
     /// Per review in `site.reviews` order.
     pub(crate) periods: Vec<ReviewPeriod>,
     pub(crate) metrics: Vec<ReviewMetrics>,
-    /// Indices into `site.reviews` of the series, in order.
+    /// Indices into `site.reviews` of the series reviews of every system, in order.
     pub(crate) series: Vec<usize>,
+    /// Per management system (`site.systems`), indices into `site.reviews` of its series, in
+    /// order: with one system, the same as `series`.
+    pub(crate) system_series: Vec<Vec<usize>>,
     /// Carry-over at the as-of date, by lower-cased action ID.
     pub(crate) carry_over: std::collections::HashMap<String, usize>,
     /// Per review in `site.reviews` order: what its evidence panels and matrix row count.
@@ -422,29 +430,48 @@ pub(crate) struct Figures {
 /// The metrics stage: figures for every review, from every record present as of the site's
 /// date (whatever the audience).
 pub(crate) fn compute(site: &crate::model::Site) -> Figures {
-    let facts: Vec<ReviewFacts> = site
-        .reviews
-        .iter()
-        .map(|r| ReviewFacts {
+    let systems = &site.systems;
+    let facts: Vec<ReviewFacts> = (site.reviews.iter().enumerate())
+        .map(|(i, r)| ReviewFacts {
             date: *r.fm.date.get_ref(),
             planned: *r.fm.status.get_ref() == ReviewStatus::Planned,
             scheduled: r.fm.kind == crate::record::ReviewKind::Scheduled,
             period_start: r.fm.period_start.as_ref().map(|p| *p.get_ref()),
+            system: systems.of(Kind::Review, i),
         })
         .collect();
     let periods = periods(&facts, site.as_of);
-    let records = Records {
-        actions: site.actions.iter().map(|a| &a.fm).collect(),
-        nonconformities: site.nonconformities.iter().map(|n| &n.fm).collect(),
-        severities: &site.config.severities,
-        kpi_severities: &site.config.kpi_severities,
-    };
-    let metrics = periods.iter().map(|p| review_metrics(&records, &p.period, p.as_of)).collect();
+    // A review's figures count the records of its own system.
+    let records: Vec<Records> = (0..systems.names.len().max(1))
+        .map(|s| Records {
+            actions: (site.actions.iter().enumerate())
+                .filter(|(i, _)| systems.of(Kind::Action, *i) == s)
+                .map(|(_, a)| &a.fm)
+                .collect(),
+            nonconformities: (site.nonconformities.iter().enumerate())
+                .filter(|(i, _)| systems.of(Kind::Nonconformity, *i) == s)
+                .map(|(_, n)| &n.fm)
+                .collect(),
+            severities: &site.config.severities,
+            kpi_severities: &site.config.kpi_severities,
+        })
+        .collect();
+    let metrics = (periods.iter().zip(&facts))
+        .map(|(p, f)| review_metrics(&records[f.system.min(records.len() - 1)], &p.period, p.as_of))
+        .collect();
     let series: Vec<usize> = periods.iter().enumerate().filter(|(_, p)| p.in_series).map(|(i, _)| i).collect();
-    let dates: Vec<Date> = series.iter().map(|&i| periods[i].period.end).collect();
-    let carry_over =
-        site.actions.iter().map(|a| (a.id.to_lowercase(), carry_over(&a.fm, &dates, site.as_of))).collect();
-    let mut figures = Figures { periods, metrics, series, carry_over, ..Figures::default() };
+    let system_series: Vec<Vec<usize>> = (0..systems.names.len().max(1))
+        .map(|s| series.iter().copied().filter(|&i| facts[i].system == s).collect())
+        .collect();
+    let dates: Vec<Vec<Date>> =
+        system_series.iter().map(|ss| ss.iter().map(|&i| periods[i].period.end).collect()).collect();
+    let carry_over = (site.actions.iter().enumerate())
+        .map(|(i, a)| {
+            let own = &dates[systems.of(Kind::Action, i).min(dates.len() - 1)];
+            (a.id.to_lowercase(), carry_over(&a.fm, own, site.as_of))
+        })
+        .collect();
+    let mut figures = Figures { periods, metrics, series, system_series, carry_over, ..Figures::default() };
     facts::compute(site, &mut figures);
     figures.crosswalks = crate::crosswalk::evaluate(site, &figures);
     figures

@@ -110,6 +110,7 @@ mod series {
             planned,
             scheduled,
             period_start: ps.map(d),
+            system: 0,
         };
         vec![
             r("R1", "2025-01-31", false, true, None),

@@ -37,11 +37,13 @@ impl LeftOut {
         }
     }
 
-    /// One confidential decision of `kind` left out: "risk-acceptance decision".
-    pub(crate) fn decision(&mut self, kind: DecisionKind) {
+    /// One confidential decision of `kind` left out: "risk-acceptance decision"; a change to
+    /// the management system names the review's `system` ("AIMS-change decision").
+    pub(crate) fn decision(&mut self, kind: DecisionKind, system: &str) {
+        let change = format!("{}-change decision", system.replace(' ', "-"));
         let what = match kind {
             DecisionKind::Improvement => "improvement decision",
-            DecisionKind::IsmsChange => "ISMS-change decision",
+            DecisionKind::IsmsChange => change.as_str(),
             DecisionKind::Resources => "resources decision",
             DecisionKind::RiskAcceptance => "risk-acceptance decision",
             DecisionKind::Policy => "policy decision",
@@ -110,12 +112,13 @@ mod tests {
         l.record(Kind::Nonconformity, Why::Confidential);
         l.record(Kind::Review, Why::Planned);
         l.record(Kind::Nonconformity, Why::Confidential);
-        l.decision(DecisionKind::RiskAcceptance);
+        l.decision(DecisionKind::RiskAcceptance, "ISMS");
+        l.decision(DecisionKind::IsmsChange, "AIMS");
         l.add_n("confidential action update", 0);
-        assert_eq!(l.count(), 4);
+        assert_eq!(l.count(), 5);
         assert_eq!(
             l.text(),
-            "1 planned review not included; 2 confidential nonconformities withheld; 1 risk-acceptance decision withheld"
+            "1 planned review not included; 1 AIMS-change decision withheld; 2 confidential nonconformities withheld; 1 risk-acceptance decision withheld"
         );
         assert_eq!(serde_json::to_string(&l).unwrap(), format!("\"{}\"", l.text()));
     }

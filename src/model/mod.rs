@@ -20,11 +20,13 @@ mod left_out;
 mod links;
 mod publish;
 mod rules;
+mod systems;
 
 pub(crate) use left_out::{LeftOut, Why};
 pub(crate) use links::normalize_local;
 pub(crate) use publish::{Entry, Owner, Published, Shown, left_out, owner_key, owner_name, publish, shown, shown_at};
 use rules::Checker;
+pub(crate) use systems::Systems;
 
 /// How one record mentions another.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -57,6 +59,8 @@ pub(crate) struct Site {
     pub(crate) seals: Vec<crate::seal::Seal>,
     /// IDs of the records dated after the as-of date and so left out, in ID order.
     pub(crate) later: Vec<String>,
+    /// The management system of every review and record.
+    pub(crate) systems: Systems,
 }
 
 /// Builds the site model. Errors in `diags` mean no site.
@@ -106,10 +110,20 @@ fn assemble(config: Config, p: Parsed, as_of: Date, audience_name: &str, audienc
         withheld: HashMap::new(),
         seals: Vec::new(),
         later: Vec::new(),
+        systems: Systems::default(),
     };
     site.keep_until(as_of);
     site.sort();
     site.index_ids();
+    site.systems = systems::attribute(
+        &site.config,
+        &site.index,
+        &site.reviews,
+        &site.actions,
+        &site.nonconformities,
+        &site.objectives,
+        &site.audits,
+    );
     site
 }
 

@@ -129,6 +129,8 @@ pub(crate) struct Published {
     pub(crate) provenance: crate::provenance::Provenance,
     /// Every owner the shown actions, nonconformities and objectives name, by key.
     pub(crate) owners: BTreeMap<String, Owner>,
+    /// The management system of every review and record (indices as in the lists above).
+    pub(crate) systems: super::Systems,
 }
 
 /// One person who owns records ([`owner_key`] groups the ways of writing them).
@@ -217,6 +219,7 @@ pub(crate) fn publish(site: &Site, loaded: &Loaded, figures: &crate::metrics::Fi
     let assets = publish_assets(site, loaded);
     let (backlinks, backlinks_withheld) = backlinks(site);
     Published {
+        systems: site.systems.clone(),
         config: site.config.clone(),
         as_of: a,
         audience_name: site.audience_name.clone(),
@@ -225,7 +228,10 @@ pub(crate) fn publish(site: &Site, loaded: &Loaded, figures: &crate::metrics::Fi
             .reviews
             .iter()
             .enumerate()
-            .map(|(at, r)| entry(site, at, r, |fm| review_fm(fm, a, redact)))
+            .map(|(at, r)| {
+                let system = site.systems.name(site.systems.of(Kind::Review, at));
+                entry(site, at, r, |fm| review_fm(fm, a, redact, system))
+            })
             .collect(),
         actions: site
             .actions
@@ -430,7 +436,7 @@ fn until(d: &Option<record::Sp<Date>>, a: Date) -> Option<record::Sp<Date>> {
     d.as_ref().filter(|x| *x.get_ref() <= a).cloned()
 }
 
-fn review_fm(f: &record::Review, a: Date, redact: bool) -> (record::Review, LeftOut, LeftOut) {
+fn review_fm(f: &record::Review, a: Date, redact: bool, system: &str) -> (record::Review, LeftOut, LeftOut) {
     let mut fm = f.clone();
     fm.decisions.retain(|d| !(d.confidential && redact));
     fm.action_updates.retain(|u| !(u.confidential && redact));
@@ -440,7 +446,7 @@ fn review_fm(f: &record::Review, a: Date, redact: bool) -> (record::Review, Left
     }
     let mut decisions = LeftOut::default();
     for d in f.decisions.iter().filter(|d| d.confidential && redact) {
-        decisions.decision(d.kind);
+        decisions.decision(d.kind, system);
     }
     let mut updates = LeftOut::default();
     updates.add_n("confidential action update", f.action_updates.len() - fm.action_updates.len());

@@ -279,6 +279,19 @@ impl<'a> Checker<'a> {
         (framework_name, framework)
     }
 
+    /// A record's own `framework`, when it has one, names a framework of the site.
+    fn record_framework<T>(&mut self, r: &Record<T>, framework: Option<&Sp<String>>) {
+        if let Some(f) = framework
+            && self.config.framework(f.get_ref()).is_none()
+        {
+            let names: Vec<&str> = self.config.frameworks.keys().map(String::as_str).collect();
+            self.diags.push(
+                r.diag_at("unknown-value", f, format!("unknown framework `{}`", f.get_ref()))
+                    .hint(format!("frameworks: {}", names.join(", "))),
+            );
+        }
+    }
+
     /// A decision's ID is valid, not a heading id of the review, and not used twice in it
     /// (`seen` holds the lower-cased IDs of the decisions before it).
     fn decision_id(&mut self, r: &Record<record::Review>, d: &record::Decision, seen: &mut HashSet<String>) {
@@ -351,6 +364,7 @@ impl<'a> Checker<'a> {
     fn action(&mut self, r: &Record<record::Action>) {
         let fm = &r.fm;
         self.requirements(r, &fm.requirements);
+        self.record_framework(r, fm.framework.as_ref());
         let raised = *fm.raised.get_ref();
         self.order(r, &fm.due, raised, &format!("`due` ({}) is before `raised` ({raised})", fm.due.get_ref()));
         if let Some(c) = &fm.closed {
@@ -434,6 +448,7 @@ impl<'a> Checker<'a> {
     fn nonconformity(&mut self, r: &Record<record::Nonconformity>) {
         let fm = &r.fm;
         self.requirements(r, &fm.requirements);
+        self.record_framework(r, fm.framework.as_ref());
         let raised = *fm.raised.get_ref();
         if !self.config.severities.contains(fm.severity.get_ref()) {
             let sev = &self.config.severities;
@@ -495,6 +510,7 @@ impl<'a> Checker<'a> {
 
     fn objective(&mut self, r: &Record<record::Objective>) {
         let fm = &r.fm;
+        self.record_framework(r, fm.framework.as_ref());
         if let Some(a) = &fm.amber {
             let worse = match fm.direction {
                 record::Direction::HigherBetter => *a.get_ref() <= fm.target,
@@ -521,6 +537,7 @@ impl<'a> Checker<'a> {
 
     fn audit(&mut self, r: &Record<record::Audit>) {
         self.requirements(r, &r.fm.requirements);
+        self.record_framework(r, r.fm.framework.as_ref());
         if let Some(e) = &r.fm.end {
             let start = *r.fm.start.get_ref();
             self.order(r, e, start, &format!("`end` ({}) is before `start` ({start})", e.get_ref()));

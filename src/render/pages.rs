@@ -122,18 +122,45 @@ impl Renderer<'_> {
 
     pub(super) fn trends(&self) -> TrendsCtx {
         let site = self.site;
+        let several = site.systems.several();
+        let systems = if several {
+            (0..site.systems.names.len())
+                .map(|s| self.system_trends(s, &format!("-{}", site.systems.anchor(s))))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        TrendsCtx { primary: self.system_trends(0, ""), systems }
+    }
+
+    /// One system's trends; `suffix` keeps chart ids unique on a page of several systems.
+    fn system_trends(&self, s: usize, suffix: &str) -> SystemTrends {
+        let site = self.site;
         let f = self.figures;
-        let idx: &[usize] = &f.series;
-        TrendsCtx {
+        let idx: &[usize] = f.system_series.get(s).map_or(&[], Vec::as_slice);
+        let of_system = |k: usize| site.systems.of(Kind::Objective, k) == s;
+        let framework = site.systems.framework(s).unwrap_or(&site.config.framework);
+        SystemTrends {
+            system: site.systems.name(s).to_string(),
+            framework: site.config.framework(framework).map_or_else(|| framework.to_string(), |f| f.title.clone()),
+            anchor: site.systems.anchor(s),
             reviews: idx.len(),
-            nc: (!idx.is_empty()).then(|| crate::evidence::nc_chart(site, f, idx, "trend-nc")),
-            actions: (!idx.is_empty()).then(|| crate::evidence::action_chart(site, f, idx, "trend-actions")),
-            risk: crate::evidence::risk_chart(site, f, idx, "trend-risk"),
-            objectives: shown(&site.objectives)
-                .map(|o| crate::evidence::objective_chart(o, &format!("obj-{}", o.id)))
+            nc: (!idx.is_empty()).then(|| crate::evidence::nc_chart(site, f, idx, &format!("trend-nc{suffix}"))),
+            actions: (!idx.is_empty())
+                .then(|| crate::evidence::action_chart(site, f, idx, &format!("trend-actions{suffix}"))),
+            risk: crate::evidence::risk_chart(site, f, idx, &format!("trend-risk{suffix}")),
+            objectives: (crate::model::shown_at(&site.objectives).filter(|(k, _)| of_system(*k)))
+                .map(|(_, o)| crate::evidence::objective_chart(o, &format!("obj-{}", o.id)))
                 .collect(),
-            objectives_withheld: left_out(Kind::Objective, &site.objectives).count(),
-            objectives_withheld_text: left_out(Kind::Objective, &site.objectives),
+            objectives_withheld: left_out(
+                Kind::Objective,
+                site.objectives.iter().enumerate().filter(|(k, _)| of_system(*k)).map(|(_, o)| o),
+            )
+            .count(),
+            objectives_withheld_text: left_out(
+                Kind::Objective,
+                site.objectives.iter().enumerate().filter(|(k, _)| of_system(*k)).map(|(_, o)| o),
+            ),
         }
     }
 
@@ -191,7 +218,8 @@ impl Renderer<'_> {
                 $order(&mut shown);
                 let rows: Vec<_> = shown.into_iter().map(|r| $row(site, r)).collect();
                 let left = left_out($kind, &$list);
-                Box::new(ListCtx { rows, withheld: left.count(), withheld_text: left }) as Box<dyn Part>
+                Box::new(ListCtx { rows, systems: site.systems.several(), withheld: left.count(), withheld_text: left })
+                    as Box<dyn Part>
             }};
         }
         match kind {
@@ -218,12 +246,23 @@ impl Renderer<'_> {
             };
             markdown::render(&h.body, &links)
         });
-        let series: Vec<&Shown<crate::record::Review>> =
-            shown(&site.reviews).filter(|r| *r.fm.status.get_ref() != crate::record::ReviewStatus::Planned).collect();
-        let latest = series.last().map(|r| ctx::review_row(site, r));
         let dash = &self.figures.dashboard;
-        let next = dash.planned.iter().find_map(|&k| site.reviews[k].shown()).map(|r| ctx::review_row(site, r));
-        let next_due = series.last().and_then(|r| r.fm.next_review.as_ref().map(|n| n.get_ref().to_string()));
+        // The latest held review and the next one, of one system or (`None`) of all.
+        let latest_and_next = |system: Option<usize>| {
+            let of = |k: usize| system.is_none_or(|s| site.systems.of(Kind::Review, k) == s);
+            let held: Vec<&Shown<crate::record::Review>> = (crate::model::shown_at(&site.reviews))
+                .filter(|(k, r)| of(*k) && *r.fm.status.get_ref() != crate::record::ReviewStatus::Planned)
+                .map(|(_, r)| r)
+                .collect();
+            let latest = held.last().map(|r| ctx::review_row(site, r));
+            let next = (dash.planned.iter())
+                .filter(|&&k| of(k))
+                .find_map(|&k| site.reviews[k].shown())
+                .map(|r| ctx::review_row(site, r));
+            let next_due = held.last().and_then(|r| r.fm.next_review.as_ref().map(|n| n.get_ref().to_string()));
+            (latest, next, next_due)
+        };
+        let (latest, next, next_due) = latest_and_next(None);
         // Headline figures count every record present, whatever the audience (DESIGN §3);
         // only the lists leave withheld records out, and say how many.
         // The ten most overdue; the register, filtered to overdue, has the rest.
@@ -234,11 +273,45 @@ impl Renderer<'_> {
         let overdue_withheld = left_out(Kind::Action, dash.overdue.iter().map(|&k| &site.actions[k]));
         let pages: Vec<Ref> = shown(&site.pages).map(|p| ctx::reference(site, &p.id)).collect();
         let title = site.home.as_ref().and_then(|h| h.fm.title.clone());
-        let recent: Vec<usize> = self.figures.series.iter().rev().take(6).rev().copied().collect();
+        let recent = |s: usize| -> Vec<usize> {
+            let own = self.figures.system_series.get(s).map_or(&[][..], Vec::as_slice);
+            own[own.len().saturating_sub(6)..].to_vec()
+        };
+        let charts = |s: usize, suffix: &str| {
+            let idx = recent(s);
+            (!idx.is_empty()).then(|| {
+                (
+                    crate::evidence::nc_chart(site, self.figures, &idx, &format!("home-nc{suffix}")),
+                    crate::evidence::action_chart(site, self.figures, &idx, &format!("home-actions{suffix}")),
+                )
+            })
+        };
+        let systems = if site.systems.several() {
+            (0..site.systems.names.len())
+                .map(|s| {
+                    let anchor = site.systems.anchor(s);
+                    let (nc_chart, action_chart) = charts(s, &format!("-{anchor}")).unzip();
+                    let (latest, next, next_due) = latest_and_next(Some(s));
+                    HomeSystem {
+                        latest,
+                        next,
+                        next_due,
+                        system: site.systems.name(s).to_string(),
+                        reviews: self.figures.system_series.get(s).map_or(0, Vec::len),
+                        anchor,
+                        nc_chart,
+                        action_chart,
+                    }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let (nc_chart, action_chart) = charts(0, "").unzip();
         HomeCtx {
-            nc_chart: (!recent.is_empty()).then(|| crate::evidence::nc_chart(site, self.figures, &recent, "home-nc")),
-            action_chart: (!recent.is_empty())
-                .then(|| crate::evidence::action_chart(site, self.figures, &recent, "home-actions")),
+            systems,
+            nc_chart,
+            action_chart,
             title,
             intro,
             latest,
@@ -267,8 +340,11 @@ impl Renderer<'_> {
 /// The dashboard (`index.html`): a contract with site templates, extended only.
 #[derive(Serialize)]
 pub(super) struct HomeCtx {
+    /// The recent trends of the site's own system.
     nc_chart: Option<crate::chart::Chart>,
     action_chart: Option<crate::chart::Chart>,
+    /// On a site of several management systems, each one's recent trends; else empty.
+    systems: Vec<HomeSystem>,
     title: Option<String>,
     intro: Option<String>,
     latest: Option<ctx::ReviewRow>,
@@ -297,9 +373,40 @@ pub(super) struct HomeCtx {
     extra: Vec<ctx::ExtraField>,
 }
 
-/// The trends page: the whole series.
+/// One management system's recent trends on the dashboard.
+#[derive(Serialize)]
+pub(super) struct HomeSystem {
+    system: String,
+    anchor: String,
+    /// Its series reviews held.
+    reviews: usize,
+    /// Its latest held review, its next planned one, and the `next_review` date of the latest.
+    latest: Option<ctx::ReviewRow>,
+    next: Option<ctx::ReviewRow>,
+    next_due: Option<String>,
+    nc_chart: Option<crate::chart::Chart>,
+    action_chart: Option<crate::chart::Chart>,
+}
+
+/// The trends page: the whole series of the site's own system (the fields every site
+/// template knows), and on a site of several systems, each system's on its own.
 #[derive(Serialize)]
 pub(super) struct TrendsCtx {
+    #[serde(flatten)]
+    primary: SystemTrends,
+    /// Every system, the site's own first, when there are several; else empty.
+    systems: Vec<SystemTrends>,
+}
+
+/// One management system's series on the trends page.
+#[derive(Serialize)]
+pub(super) struct SystemTrends {
+    /// "ISMS".
+    system: String,
+    /// Unique on the page: "aims".
+    anchor: String,
+    /// The title of its framework ("ISO/IEC 42001:2023 clause 9.3").
+    framework: String,
     reviews: usize,
     nc: Option<crate::chart::Chart>,
     actions: Option<crate::chart::Chart>,
@@ -317,6 +424,8 @@ pub(super) struct Empty {}
 #[derive(Serialize)]
 pub(super) struct ListCtx<T: Serialize> {
     rows: Vec<T>,
+    /// The site reviews several management systems: the register has a System column.
+    systems: bool,
     withheld: usize,
     withheld_text: LeftOut,
 }

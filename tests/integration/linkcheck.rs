@@ -56,6 +56,9 @@ fn fixture_sites_have_no_broken_links() {
         }
     }
     assert_no_problems(&repo("tests/fixtures/empty"), "internal", None);
+    for audience in ["internal", "auditor"] {
+        assert_no_problems(&repo("tests/fixtures/two-systems"), audience, None);
+    }
 }
 
 #[test]

@@ -30,5 +30,6 @@ mod sanitize;
 mod serve;
 mod signing;
 mod support;
+mod systems;
 mod templates;
 mod warnings;

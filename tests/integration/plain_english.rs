@@ -1,6 +1,7 @@
 //! What a reader sees is English: no diagnostic code, backtick, TOML field name or framework
-//! key in the visible text of any page of the example site or the features fixture, in
-//! either edition (codes stay in `quorum check`). Author text in `<code>` is the author's.
+//! key in the visible text of any page of the example site, the features fixture or the
+//! two-systems fixture, in either edition (codes stay in `quorum check`). Author text in
+//! `<code>` is the author's.
 
 use std::path::Path;
 
@@ -89,7 +90,7 @@ fn problems_in(site: &Path, out: &Path, problems: &mut Vec<String>) {
 fn pages_show_no_codes_field_names_or_keys() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut problems = Vec::new();
-    for site in [root.to_path_buf(), root.join("tests/fixtures/features")] {
+    for site in [root.to_path_buf(), root.join("tests/fixtures/features"), root.join("tests/fixtures/two-systems")] {
         for audience in ["internal", "auditor"] {
             let dir = tempfile::tempdir().unwrap();
             let out = dir.path().join("public");
