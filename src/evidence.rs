@@ -398,6 +398,53 @@ pub(crate) fn objective_chart(o: &Shown<record::Objective>, id: &str) -> Chart {
     let mut ms: Vec<(usize, &record::Measurement)> = o.fm.measurements.iter().enumerate().collect();
     ms.sort_by_key(|(i, m)| (*m.date.get_ref(), *i));
     let points: Vec<(Date, f64)> = ms.iter().map(|(_, m)| (*m.date.get_ref(), m.value)).collect();
+    // The same objective is drawn on its page and on /trends/, and again by every rebuild of
+    // `serve`: a chart is a pure function of these inputs, so it is drawn once per inputs.
+    let key = ChartKey {
+        id: id.to_string(),
+        record: o.id.clone(),
+        title: o.fm.title.clone(),
+        unit: o.fm.unit.clone(),
+        target: o.fm.target.to_bits(),
+        amber: o.fm.amber.as_ref().map(|a| a.get_ref().to_bits()),
+        higher_better: o.fm.direction == record::Direction::HigherBetter,
+        points: points.iter().map(|(d, v)| (*d, v.to_bits())).collect(),
+    };
+    let memo = OBJECTIVE_CHARTS.get_or_init(Default::default);
+    if let Some(chart) = memo.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return chart;
+    }
+    let chart = draw_objective_chart(o, id, &points);
+    if let Ok(mut m) = memo.lock() {
+        // Bounded: a long preview session edits objectives over and over.
+        if m.len() >= OBJECTIVE_CHART_MEMO {
+            m.clear();
+        }
+        m.insert(key, chart.clone());
+    }
+    chart
+}
+
+/// Everything an objective's chart is drawn from, compared exactly (no hash stands in for it).
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct ChartKey {
+    id: String,
+    record: String,
+    title: String,
+    unit: Option<String>,
+    target: u64,
+    amber: Option<u64>,
+    higher_better: bool,
+    points: Vec<(Date, u64)>,
+}
+
+/// How many objective charts the memo keeps before it starts again.
+const OBJECTIVE_CHART_MEMO: usize = 4096;
+
+static OBJECTIVE_CHARTS: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<ChartKey, Chart>>> =
+    std::sync::OnceLock::new();
+
+fn draw_objective_chart(o: &Shown<record::Objective>, id: &str, points: &[(Date, f64)]) -> Chart {
     let unit = o.fm.unit.clone().unwrap_or_default();
     let title = format!("{} {}: measurements against target", o.id, o.fm.title);
     let direction = match o.fm.direction {
@@ -413,7 +460,7 @@ pub(crate) fn objective_chart(o: &Shown<record::Objective>, id: &str) -> Chart {
             .map_or("No measurement yet.".into(), |(d, v)| format!("Latest: {} on {d}.", ctx::number(*v, &o.fm.unit)))
     );
     let svg =
-        chart::objective(id, &title, &desc, &points, o.fm.target, o.fm.amber.as_ref().map(|a| *a.get_ref()), &unit);
+        chart::objective(id, &title, &desc, points, o.fm.target, o.fm.amber.as_ref().map(|a| *a.get_ref()), &unit);
     let rows = points
         .iter()
         .map(|(d, v)| {

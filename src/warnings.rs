@@ -412,7 +412,8 @@ fn nonconformities(site: &Site, w: &mut Warnings) {
             );
         }
         for act in &f.actions {
-            if let Some(action) = site.actions.iter().find(|x| x.id.eq_ignore_ascii_case(act.get_ref()))
+            if let Some(&(Kind::Action, k)) = site.index.get(&act.get_ref().to_lowercase())
+                && let action = &site.actions[k]
                 && metrics::action_status(&action.fm, a).is_open()
             {
                 let d = r.diag_at(

@@ -62,3 +62,30 @@ fn cached_builds_equal_fresh_builds_after_edits() {
     );
     same(&build(site, Some(&cache)), &build(site, None));
 }
+
+/// Objective charts are drawn once per set of inputs and reused (on the objective's page, on
+/// /trends/, and by every rebuild of `serve`): an edited measurement must still be drawn anew.
+#[test]
+fn an_edited_measurement_is_drawn_anew() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    assert!(quorum(&["init", "--example", root.to_str().unwrap()]).status.success());
+    let page = |files: &[OutputFile]| {
+        let f = files.iter().find(|f| f.path == "objectives/OBJ-01/index.html").expect("the objective's page");
+        String::from_utf8_lossy(&f.bytes).into_owned()
+    };
+    let trends = |files: &[OutputFile]| {
+        let f = files.iter().find(|f| f.path == "trends/index.html").expect("trends");
+        String::from_utf8_lossy(&f.bytes).into_owned()
+    };
+    let before = build(&root, None);
+    assert!(page(&before).contains(">51 %<"), "the latest measurement is labelled in the chart");
+    let path = root.join("content/objectives/OBJ-01.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text.matches("value = 51\n").count(), 1);
+    std::fs::write(&path, text.replace("value = 51\n", "value = 57\n")).unwrap();
+    let after = build(&root, None);
+    for html in [page(&after), trends(&after)] {
+        assert!(html.contains(">57 %<") && !html.contains(">51 %<"), "the chart shows the edited value");
+    }
+}
