@@ -74,7 +74,7 @@ type AssetPaths = std::collections::BTreeMap<String, PathBuf>;
 /// The review record `id` (any case) and the site's attachment paths.
 fn find(root: &Path, id: &str) -> Result<(Record<Review>, AssetPaths), Failure> {
     let (loaded, _) = crate::load::load(root).map_err(|e| Failure::Fatal(e.to_string()))?;
-    let (parsed, diags) = crate::parse::parse(&loaded);
+    let (parsed, diags) = crate::parse::parse(&loaded, None);
     if let Some(i) = parsed.reviews.iter().position(|r| r.id.eq_ignore_ascii_case(id)) {
         let review = parsed.reviews.into_iter().nth(i).expect("found above");
         return Ok((review, loaded.asset_paths));

@@ -180,6 +180,11 @@ impl Checked {
 
 /// load → parse → model: every check, no output.
 pub fn check(opts: &Options) -> Result<Checked, Failure> {
+    check_with(opts, None)
+}
+
+/// [`check`], reusing the parse of files unchanged since the build that filled `memo`.
+fn check_with(opts: &Options, memo: Option<&parse::Memo>) -> Result<Checked, Failure> {
     let t = Instant::now();
     let config = match config::load(&opts.root) {
         Ok(c) => c,
@@ -200,7 +205,7 @@ pub fn check(opts: &Options) -> Result<Checked, Failure> {
     log_stage("load", t);
     progress::stage(&format!("parsing {}", count(loaded.sources.len(), "file")));
     let t = Instant::now();
-    let (parsed, parse_diags) = parse::parse(&loaded);
+    let (parsed, parse_diags) = parse::parse(&loaded, memo);
     diags.extend(parse_diags.0);
     log_stage("parse", t);
     let t = Instant::now();
@@ -231,7 +236,7 @@ pub fn build(opts: &Options, render_opts: &render::RenderOptions) -> Result<(Che
     // git history is read on a thread of its own while the checks run: it needs nothing
     // from them until the approval commits are looked up.
     let pending = render_opts.provenance.then(|| history::start(&opts.root, render_opts.history));
-    let mut checked = check(opts)?;
+    let mut checked = check_with(opts, render_opts.cache.as_ref().map(|c| &c.parsed))?;
     if let Some(pending) = pending {
         let t = Instant::now();
         checked.published.provenance =

@@ -28,6 +28,29 @@ pub(crate) struct Parsed {
 /// A parsed file, or its errors; plus warnings either way.
 type Outcome = (Result<Any, Vec<Diagnostic>>, Vec<Diagnostic>);
 
+/// Parse outcomes of earlier builds, by file, for `serve`: a file whose kind, ID, folder,
+/// attachments and text are exactly what they were is not parsed again (parsing is a pure
+/// function of them). Compared in full, never by a hash.
+#[derive(Default)]
+pub(crate) struct Memo {
+    files: std::sync::Mutex<std::collections::HashMap<String, (Source, Outcome)>>,
+}
+
+impl Memo {
+    fn get(&self, source: &Source) -> Option<Outcome> {
+        let files = self.files.lock().ok()?;
+        let (old, outcome) = files.get(&source.text.file)?;
+        let same = old.kind == source.kind
+            && old.id == source.id
+            && old.dir == source.dir
+            && old.text.text == source.text.text
+            && old.attachments.len() == source.attachments.len()
+            && old.attachments.iter().zip(&source.attachments).all(|(a, b)| a.name == b.name);
+        same.then(|| outcome.clone())
+    }
+}
+
+#[derive(Clone)]
 enum Any {
     Review(Record<record::Review>),
     Action(Record<record::Action>),
@@ -39,8 +62,27 @@ enum Any {
 }
 
 /// Parses every loaded source; a file with errors contributes diagnostics instead of a record.
-pub(crate) fn parse(loaded: &Loaded) -> (Parsed, Diagnostics) {
-    let results: Vec<Outcome> = loaded.sources.par_iter().map(parse_source).collect();
+pub(crate) fn parse(loaded: &Loaded, memo: Option<&Memo>) -> (Parsed, Diagnostics) {
+    let results: Vec<Outcome> = match memo {
+        None => loaded.sources.par_iter().map(parse_source).collect(),
+        Some(memo) => {
+            // (outcome, parsed now): only what was parsed now is stored again.
+            let results: Vec<(Outcome, bool)> = (loaded.sources.par_iter())
+                .map(|s| memo.get(s).map_or_else(|| (parse_source(s), true), |o| (o, false)))
+                .collect();
+            if let Ok(mut files) = memo.files.lock() {
+                let present: std::collections::HashSet<&str> =
+                    loaded.sources.iter().map(|s| s.text.file.as_str()).collect();
+                files.retain(|file, _| present.contains(file.as_str()));
+                for (source, (outcome, fresh)) in loaded.sources.iter().zip(&results) {
+                    if *fresh {
+                        files.insert(source.text.file.clone(), (source.clone(), outcome.clone()));
+                    }
+                }
+            }
+            results.into_iter().map(|(o, _)| o).collect()
+        }
+    };
     let mut parsed = Parsed::default();
     let mut diags = Diagnostics::default();
     for ((result, warnings), source) in results.into_iter().zip(&loaded.sources) {

@@ -9,6 +9,9 @@ use std::collections::HashMap;
 #[derive(Default)]
 pub struct PageCache {
     pages: std::sync::Mutex<HashMap<String, (u64, Vec<u8>)>>,
+    /// The parse of every source file of the last build, reused for files whose text and
+    /// place are unchanged.
+    pub(crate) parsed: crate::parse::Memo,
     hits: std::sync::atomic::AtomicUsize,
 }
 
