@@ -311,7 +311,7 @@ mod tests {
     use super::*;
 
     fn file(path: &str, text: &str) -> OutputFile {
-        OutputFile { path: path.into(), bytes: text.as_bytes().to_vec() }
+        OutputFile { path: path.into(), bytes: text.as_bytes().to_vec().into() }
     }
 
     #[test]

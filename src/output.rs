@@ -11,8 +11,9 @@ use sha2::{Digest, Sha256};
 pub struct OutputFile {
     /// Output-relative path with `/` separators.
     pub path: String,
-    /// The file's contents.
-    pub bytes: Vec<u8>,
+    /// The file's contents, shared rather than copied: `serve` keeps a page's bytes once for
+    /// its page cache and its snapshot.
+    pub bytes: bytes::Bytes,
 }
 
 /// TOML → JSON, dates as `YYYY-MM-DD` strings.
@@ -45,5 +46,5 @@ pub(crate) fn sha256sums(files: &[OutputFile]) -> OutputFile {
     for (path, hex) in lines {
         text.push_str(&format!("{hex}  {path}\n"));
     }
-    OutputFile { path: crate::site_map::CHECKSUMS.into(), bytes: text.into_bytes() }
+    OutputFile { path: crate::site_map::CHECKSUMS.into(), bytes: text.into_bytes().into() }
 }

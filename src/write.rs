@@ -458,7 +458,7 @@ mod tests {
     use super::*;
 
     fn file(path: &str) -> OutputFile {
-        OutputFile { path: path.into(), bytes: b"x".to_vec() }
+        OutputFile { path: path.into(), bytes: b"x".to_vec().into() }
     }
 
     #[test]

@@ -32,7 +32,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     for raw_html in [RawHtml::Sanitize, RawHtml::Trusted] {
         let html = render(text, &Any(raw_html));
-        let files = [OutputFile { path: "a/index.html".into(), bytes: html.into_bytes() }];
+        let files = [OutputFile { path: "a/index.html".into(), bytes: html.into_bytes().into() }];
         let _ = quorum::check_links(&files);
     }
 });

@@ -70,7 +70,7 @@ pub fn run(args: BuildArgs) -> Result<(), super::Error> {
         Some(key) => {
             let sums = files.iter().find(|f| f.path == "SHA256SUMS").map(|f| f.bytes.clone()).unwrap_or_default();
             let signed = key.sign(&sums).map_err(super::fatal)?;
-            files.push(quorum::OutputFile { path: "SHA256SUMS.sig".into(), bytes: signed.signature.clone() });
+            files.push(quorum::OutputFile { path: "SHA256SUMS.sig".into(), bytes: signed.signature.clone().into() });
             Some(signed)
         }
         None => None,

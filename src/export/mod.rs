@@ -24,18 +24,18 @@ fn extra(t: &Option<toml::Table>) -> Value {
 pub(crate) fn exports(site: &Published, figures: &Figures, base_url: Option<&str>) -> Vec<OutputFile> {
     let base = base_url.or(site.config.base_url.as_deref());
     let mut files = vec![
-        OutputFile { path: site_map::SITE_JSON.into(), bytes: site_json(site, figures).into_bytes() },
-        OutputFile { path: site_map::ACTIONS_CSV.into(), bytes: actions_csv(site).into_bytes() },
-        OutputFile { path: site_map::NONCONFORMITIES_CSV.into(), bytes: nonconformities_csv(site).into_bytes() },
-        OutputFile { path: site_map::ACTIONS_ICS.into(), bytes: actions_ics(site, base).into_bytes() },
-        OutputFile { path: site_map::FEED.into(), bytes: atom(site, base).into_bytes() },
+        OutputFile { path: site_map::SITE_JSON.into(), bytes: site_json(site, figures).into_bytes().into() },
+        OutputFile { path: site_map::ACTIONS_CSV.into(), bytes: actions_csv(site).into_bytes().into() },
+        OutputFile { path: site_map::NONCONFORMITIES_CSV.into(), bytes: nonconformities_csv(site).into_bytes().into() },
+        OutputFile { path: site_map::ACTIONS_ICS.into(), bytes: actions_ics(site, base).into_bytes().into() },
+        OutputFile { path: site_map::FEED.into(), bytes: atom(site, base).into_bytes().into() },
     ];
     // One CSV per enabled crosswalk, for the auditor's workpapers.
     for ev in &figures.crosswalks {
         let rows = crate::context::crosswalks::csv_rows(site, ev);
         files.push(OutputFile {
             path: crate::context::crosswalks::csv_href(&ev.name),
-            bytes: csv(crate::context::crosswalks::CSV_HEADER, rows).into_bytes(),
+            bytes: csv(crate::context::crosswalks::CSV_HEADER, rows).into_bytes().into(),
         });
     }
     files

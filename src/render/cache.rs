@@ -8,7 +8,7 @@ use std::collections::HashMap;
 /// themselves) are byte-for-byte what they were.
 #[derive(Default)]
 pub struct PageCache {
-    pages: std::sync::Mutex<HashMap<String, (u64, Vec<u8>)>>,
+    pages: std::sync::Mutex<HashMap<String, (u64, bytes::Bytes)>>,
     /// The parse of every source file of the last build, reused for files whose text and
     /// place are unchanged.
     pub(crate) parsed: crate::parse::Memo,
@@ -23,7 +23,7 @@ impl std::fmt::Debug for PageCache {
 }
 
 impl PageCache {
-    pub(super) fn get(&self, path: &str, key: u64) -> Option<Vec<u8>> {
+    pub(super) fn get(&self, path: &str, key: u64) -> Option<bytes::Bytes> {
         let pages = self.pages.lock().ok()?;
         let html = pages.get(path).filter(|(k, _)| *k == key).map(|(_, html)| html.clone())?;
         self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -35,9 +35,10 @@ impl PageCache {
         self.hits.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    pub(super) fn put(&self, path: &str, key: u64, html: &[u8]) {
+    /// Keeps a page's bytes (shared, not copied) under its fingerprint.
+    pub(super) fn put(&self, path: &str, key: u64, html: &bytes::Bytes) {
         if let Ok(mut pages) = self.pages.lock() {
-            pages.insert(path.to_string(), (key, html.to_vec()));
+            pages.insert(path.to_string(), (key, html.clone()));
         }
     }
 

@@ -90,7 +90,7 @@ pub(super) fn static_files(root: &Path, theme: &str) -> Result<Vec<OutputFile>, 
             out.insert(format!("{prefix}{}", crate::fs::rel_path(&dir, entry.path())), bytes);
         }
     }
-    Ok(out.into_iter().map(|(path, bytes)| OutputFile { path, bytes }).collect())
+    Ok(out.into_iter().map(|(path, bytes)| OutputFile { path, bytes: bytes.into() }).collect())
 }
 
 pub(super) fn assets(site: &Published) -> Result<Vec<OutputFile>, RenderError> {
@@ -101,7 +101,7 @@ pub(super) fn assets(site: &Published) -> Result<Vec<OutputFile>, RenderError> {
             // Load refused FIFOs, devices and oversize files; this holds if one was swapped in since.
             let bytes = crate::fs::read_file(path, crate::fs::MAX_ATTACHMENT_BYTES)
                 .map_err(|e| RenderError(format!("cannot read {}: {e}", path.display())))?;
-            Ok(OutputFile { path: out.clone(), bytes })
+            Ok(OutputFile { path: out.clone(), bytes: bytes.into() })
         })
         .collect()
 }
@@ -192,5 +192,8 @@ pub(super) fn search_index(site: &Published) -> OutputFile {
     }
     // Safe to inline in a page as well: no `<`, `>`, `&`, U+2028 or U+2029 left raw.
     let json = crate::escape::json_for_script(&serde_json::to_string(&entries).expect("index serializes"));
-    OutputFile { path: site_map::SEARCH_INDEX.into(), bytes: format!("window.QUORUM_SEARCH = {json};\n").into_bytes() }
+    OutputFile {
+        path: site_map::SEARCH_INDEX.into(),
+        bytes: format!("window.QUORUM_SEARCH = {json};\n").into_bytes().into(),
+    }
 }

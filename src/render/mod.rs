@@ -256,10 +256,11 @@ impl Renderer<'_> {
             .tera
             .render(template, &self.context(&spec))
             .map_err(|e| RenderError(format!("cannot render {path} with template {template}: {}", error_chain(&e))))?;
+        let bytes = bytes::Bytes::from(html.into_bytes());
         if let (Some(cache), Some(key)) = (&self.opts.cache, key) {
-            cache.put(path, key, html.as_bytes());
+            cache.put(path, key, &bytes);
         }
-        Ok(OutputFile { path: spec.path, bytes: html.into_bytes() })
+        Ok(OutputFile { path: spec.path, bytes })
     }
 
     /// What a page is: its path, template, navigation section, title, crumbs and data.

@@ -129,7 +129,7 @@ impl Builder {
                 let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
                 self.builds += 1;
                 let snapshot = Snapshot {
-                    files: Arc::new(files.into_iter().map(|f| (f.path, Bytes::from(f.bytes))).collect()),
+                    files: Arc::new(files.into_iter().map(|f| (f.path, f.bytes)).collect()),
                     generation: format!("{:x}-{}", self.instance, self.builds),
                     error: None,
                 };

@@ -1117,7 +1117,7 @@ fn check_plan(plan: &Plan) -> Result<(), TestCaseError> {
     }
 
     // (4) "Referenced by" names only records that refer to the page from shown material.
-    let pages: BTreeMap<&str, &[u8]> = auditor.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())).collect();
+    let pages: BTreeMap<&str, &[u8]> = auditor.iter().map(|f| (f.path.as_str(), &f.bytes[..])).collect();
     for (id, page, withheld) in &g.pages {
         if *withheld {
             prop_assert!(!pages.contains_key(page.as_str()), "withheld {} has an auditor page {}", id, page);
