@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Measures `quorum serve` edit-to-page latency on a generated site.
 
-Usage: scripts/bench_serve.py [--records 1000] [--edits 30] [--atomic] [--binary PATH] [--no-build]
+Usage: scripts/bench_serve.py [--records 1000] [--mode stress|realistic] [--edits 30] [--atomic]
+                              [--binary PATH] [--no-build] [--memory]
 
 Generates a site of about N records with scripts/gen_corpus.py, starts `quorum serve --port 0`
 on it (release build unless --binary), then edits one action's title EDITS times. For each
@@ -105,7 +106,10 @@ def edit(path, text, atomic):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--records", type=int, default=1000)
+    ap.add_argument("--mode", choices=["stress", "realistic"], default="stress",
+                    help="the corpus generator's mode (scripts/gen_corpus.py)")
     ap.add_argument("--edits", type=int, default=30)
+    ap.add_argument("--memory", action="store_true", help="also print the server's peak resident memory")
     ap.add_argument("--atomic", action="store_true", help="save by writing a temporary file and renaming it")
     ap.add_argument("--binary", help="quorum binary (default: target/release/quorum, built first)")
     ap.add_argument("--no-build", action="store_true")
@@ -122,8 +126,8 @@ def main():
     server = None
     try:
         root = os.path.join(work, "site")
-        subprocess.run([sys.executable, os.path.join(REPO, "scripts", "gen_corpus.py"), str(args.records), root],
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([sys.executable, os.path.join(REPO, "scripts", "gen_corpus.py"), "--mode", args.mode,
+                        str(args.records), root], check=True, stdout=subprocess.DEVNULL)
         record = next(os.path.join(d, f) for d, _, fs in sorted(os.walk(os.path.join(root, "content", "actions")))
                       for f in sorted(fs) if f.endswith(".md"))
         rid = os.path.basename(record)[:-3]
@@ -169,7 +173,7 @@ def main():
             time.sleep(0.3)  # let the watcher go quiet: one edit, one rebuild
 
         mode = "atomic rename" if args.atomic else "plain write"
-        print(f"quorum serve, {args.records} records, {args.edits} edits of {rid} ({mode}):")
+        print(f"quorum serve, {args.records} records ({args.mode}), {args.edits} edits of {rid} ({mode}):")
         print(f"  edit -> page AND register updated: p50 {statistics.median(latencies):.0f} ms, "
               f"p95 {percentile(latencies, 95):.0f} ms, min {min(latencies):.0f} ms, max {max(latencies):.0f} ms")
         print(f"  record page alone: p50 {statistics.median(page_lat):.0f} ms; "
@@ -180,6 +184,14 @@ def main():
         stages = ", ".join(f"{k} {statistics.median(v):.1f}" for k, v in server.stages.items() if v)
         if stages:
             print(f"  stage medians (ms): {stages}")
+        if args.memory:
+            # VmHWM: the peak resident set of the server process over its whole life so far.
+            try:
+                with open(f"/proc/{server.proc.pid}/status", encoding="utf-8") as f:
+                    hwm = next((int(l.split()[1]) for l in f if l.startswith("VmHWM:")), None)
+            except OSError:
+                hwm = None
+            print(f"  server peak memory: {hwm / 1024:.0f} MiB" if hwm else "  server peak memory: unknown")
     finally:
         if server:
             server.stop()
