@@ -10,10 +10,15 @@ and registers all do real work. The output is deterministic for a given N and mo
 Modes:
   stress     (the default) about one old action in eight stays open for ever, so the open
              backlog, and every page that lists it, grows without bound; objectives are
-             measured every quarter of the whole history.
+             measured every quarter of the whole history. It keeps one review per 60 records
+             and one objective per 100, so a bigger site has more reviews (166 over 83 years
+             at 10,000 records) and every review page lists more objectives: pages that grow
+             with the site, the worst case.
   realistic  every action and nonconformity raised more than about 18 months before the
              as-of date is closed or cancelled, and objectives are measured over the last
-             three years only: what a site looks like when its owners keep it up.
+             three years only: what a site looks like when its owners keep it up. Its
+             calendar is an organisation's: half-yearly reviews over at most 20 years (40)
+             and at most 40 objectives, so a bigger site has more records per period.
 """
 import os
 import random
@@ -25,6 +30,11 @@ def write(path, text):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
+
+
+# The realistic mode's calendar: 20 years of half-yearly reviews, and at most this many objectives.
+MAX_REVIEWS = 40
+MAX_OBJECTIVES = 40
 
 
 def main():
@@ -42,6 +52,12 @@ def main():
     reviews = max(2, n // 60)
     audits = max(1, n // 100)
     objectives = max(1, n // 100)
+    if realistic:
+        # An organisation reviews twice a year and keeps a few dozen objectives, however many
+        # records it holds: a bigger site has more records per period, not centuries of
+        # reviews (at most 20 years) nor thousands of objectives.
+        reviews = min(reviews, MAX_REVIEWS)
+        objectives = min(objectives, MAX_OBJECTIVES)
     ncs = max(1, (n - reviews - audits - objectives) // 4)
     actions = max(1, n - reviews - audits - objectives - ncs)
     start = date(2018, 1, 15)
