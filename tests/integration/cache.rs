@@ -89,3 +89,81 @@ fn an_edited_measurement_is_drawn_anew() {
         assert!(html.contains(">57 %<") && !html.contains(">51 %<"), "the chart shows the edited value");
     }
 }
+
+/// Every `.md` record file under `content/`, site-relative, sorted.
+fn record_files(root: &std::path::Path) -> Vec<String> {
+    fn walk(dir: &std::path::Path, root: &std::path::Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, root, out);
+            } else if p.extension().is_some_and(|x| x == "md") && !p.ends_with("_index.md") {
+                out.push(p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&root.join("content"), root, &mut out);
+    out.sort();
+    out
+}
+
+/// A random sequence of edits of the kinds people make (titles, body text with new links,
+/// measurements, confidentiality, new records), each followed by a cached build and a fresh
+/// one that must be equal byte for byte. An edit that makes the site invalid is undone.
+#[test]
+fn random_edit_sequences_keep_cached_builds_equal_to_fresh_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    assert!(quorum(&["init", "--example", root.to_str().unwrap()]).status.success());
+    let cache = Arc::new(PageCache::default());
+    let files = record_files(&root);
+    let ids: Vec<String> =
+        files.iter().map(|f| f.rsplit('/').next().unwrap().trim_end_matches(".md").to_string()).collect();
+    let mut seed: u64 = 0x5eed_1234;
+    let mut next = |n: usize| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n
+    };
+    let _ = build(&root, Some(&cache));
+    let mut applied = 0;
+    for step in 0..30 {
+        let file = &files[next(files.len())];
+        let path = root.join(file);
+        let before = std::fs::read_to_string(&path).unwrap();
+        let after = match next(5) {
+            0 => before.replacen("title = \"", &format!("title = \"Edit {step}: "), 1),
+            1 => format!("{before}\nAlso see [[{}]].\n", ids[next(ids.len())]),
+            2 => before.replacen("value = ", "value = 1", 1),
+            3 => before.replacen("\n+++\n", "\nconfidential = true\n+++\n", 1),
+            _ => {
+                let new = root.join(format!("content/actions/A-RANDOM-{step}.md"));
+                std::fs::write(
+                    &new,
+                    format!(
+                        "+++\ntitle = \"New action {step}\"\nowner = \"Sam Reid\"\nraised = 2026-10-01\ndue = 2026-12-31\n+++\nFollows [[{}]].\n",
+                        ids[next(ids.len())]
+                    ),
+                )
+                .unwrap();
+                before.clone()
+            }
+        };
+        std::fs::write(&path, &after).unwrap();
+        let opts = ::quorum::Options::new(&root);
+        let render = RenderOptions { serve: true, cache: Some(cache.clone()), ..RenderOptions::default() };
+        match ::quorum::build(&opts, &render) {
+            Ok((_, cached)) => {
+                same(&cached, &build(&root, None));
+                applied += 1;
+            }
+            Err(_) => {
+                // Not every random edit makes a valid site (a confidential record linked from
+                // a public one is fine, a `value = 1…` on a non-number is not): undo it.
+                std::fs::write(&path, &before).unwrap();
+                let _ = std::fs::remove_file(root.join(format!("content/actions/A-RANDOM-{step}.md")));
+            }
+        }
+    }
+    assert!(applied >= 20, "only {applied} of 30 random edits made a valid site");
+}
