@@ -41,7 +41,16 @@ pub(crate) fn hex(digest: &[u8]) -> String {
 
 /// `SHA256SUMS` over every file, sorted by path bytes, in `sha256sum -c` format.
 pub(crate) fn sha256sums(files: &[OutputFile]) -> OutputFile {
-    let lines: Vec<(String, String)> = files.par_iter().map(|f| (f.path.clone(), sha256_hex(&f.bytes))).collect();
+    sha256sums_with(files, |_| None)
+}
+
+/// [`sha256sums`], taking a file's digest from `known` when it has it.
+pub(crate) fn sha256sums_with(
+    files: &[OutputFile],
+    known: impl Fn(&OutputFile) -> Option<String> + Sync,
+) -> OutputFile {
+    let lines: Vec<(String, String)> =
+        (files.par_iter()).map(|f| (f.path.clone(), known(f).unwrap_or_else(|| sha256_hex(&f.bytes)))).collect();
     let mut text = String::new();
     for (path, hex) in lines {
         text.push_str(&format!("{hex}  {path}\n"));

@@ -131,6 +131,9 @@ pub(crate) struct Published {
     pub(crate) owners: BTreeMap<String, Owner>,
     /// The management system of every review and record (indices as in the lists above).
     pub(crate) systems: super::Systems,
+    /// Lower-cased ID → the text of the record's file, shown or withheld: what `serve`
+    /// fingerprints to tell which record pages can be reused without computing them.
+    pub(crate) sources: HashMap<String, std::sync::Arc<crate::diagnostics::SourceText>>,
 }
 
 /// One person who owns records ([`owner_key`] groups the ways of writing them).
@@ -218,7 +221,18 @@ pub(crate) fn publish(site: &Site, loaded: &Loaded, figures: &crate::metrics::Fi
     entries(Kind::Page, ids(site.pages.iter().map(|r| r.id.as_str()).collect()));
     let assets = publish_assets(site, loaded);
     let (backlinks, backlinks_withheld) = backlinks(site);
+    let mut sources = HashMap::new();
+    for (id, src) in (site.reviews.iter().map(|r| (&r.id, &r.src)))
+        .chain(site.actions.iter().map(|r| (&r.id, &r.src)))
+        .chain(site.nonconformities.iter().map(|r| (&r.id, &r.src)))
+        .chain(site.objectives.iter().map(|r| (&r.id, &r.src)))
+        .chain(site.audits.iter().map(|r| (&r.id, &r.src)))
+        .chain(site.pages.iter().map(|r| (&r.id, &r.src)))
+    {
+        sources.insert(id.to_lowercase(), src.clone());
+    }
     Published {
+        sources,
         systems: site.systems.clone(),
         config: site.config.clone(),
         as_of: a,

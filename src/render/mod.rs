@@ -89,6 +89,106 @@ struct SiteCtx<'a> {
     extra: serde_json::Value,
 }
 
+/// What a record page (not a review's) is made from, fingerprinted without computing it:
+/// every value and template shared by all pages, the record's own file, the files of every
+/// record it links or names and of every record that mentions it, its checks, its history,
+/// its system. The record pages are what a 10,000-record site is mostly made of, and most
+/// are untouched by one edit. Reviews, registers and the other pages read figures of the
+/// whole site, so they are always computed (and only their template run is skipped).
+/// tests/integration/cache.rs compares cached builds with fresh ones after random edits.
+struct Quick {
+    /// The shared seed, the whole configuration, the files the site copies, the record
+    /// files' names and the owners: what any record page may read.
+    global: u64,
+    /// Lower-cased ID → fingerprint of the record's file text.
+    texts: HashMap<String, u64>,
+}
+
+impl Quick {
+    fn new(site: &Published, seed: u64) -> Quick {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        seed.hash(&mut h);
+        format!("{:?}", site.config).hash(&mut h);
+        site.redacted.hash(&mut h);
+        site.assets.hash(&mut h);
+        let mut files: Vec<(&String, &String)> = site.record_files.iter().collect();
+        files.sort();
+        files.hash(&mut h);
+        for (key, owner) in &site.owners {
+            (key, &owner.name).hash(&mut h);
+        }
+        let texts = (site.sources.par_iter())
+            .map(|(id, src)| {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                src.file.hash(&mut h);
+                src.text.hash(&mut h);
+                (id.clone(), h.finish())
+            })
+            .collect();
+        Quick { global: h.finish(), texts }
+    }
+
+    /// The page path and its key, for a record page that is not a review's.
+    fn key(&self, r: &Renderer, job: Job) -> Option<(String, u64)> {
+        use std::hash::{Hash, Hasher};
+        let Job::Record(kind, i) = job else { return None };
+        let site = r.site;
+        let mut named: Vec<String> = Vec::new();
+        let name = |v: &toml::Spanned<String>| v.get_ref().split('#').next().unwrap_or_default().to_lowercase();
+        let (id, scan, files) = match kind {
+            Kind::Review | Kind::Home => return None,
+            Kind::Action => {
+                let x = site.actions.get(i)?.shown()?;
+                named.extend(x.fm.origin.iter().map(name));
+                (&x.id, &x.scan, site.files_of(kind, i))
+            }
+            Kind::Nonconformity => {
+                let x = site.nonconformities.get(i)?.shown()?;
+                named.extend(x.fm.actions.iter().chain(&x.fm.repeat_of).chain(&x.fm.audit).map(name));
+                (&x.id, &x.scan, site.files_of(kind, i))
+            }
+            Kind::Objective => {
+                let x = site.objectives.get(i)?.shown()?;
+                (&x.id, &x.scan, site.files_of(kind, i))
+            }
+            Kind::Audit => {
+                let x = site.audits.get(i)?.shown()?;
+                named.extend(site.findings.get(i)?.iter().map(|&n| site.nonconformities[n].id().to_lowercase()));
+                (&x.id, &x.scan, site.files_of(kind, i))
+            }
+            Kind::Page => {
+                let x = site.pages.get(i)?.shown()?;
+                (&x.id, &x.scan, site.files_of(kind, i))
+            }
+        };
+        let own = id.to_lowercase();
+        named.extend(scan.wikilinks.iter().map(|w| w.target.split('#').next().unwrap_or_default().to_lowercase()));
+        let backlinks = site.backlinks.get(&own);
+        named.extend(backlinks.into_iter().flatten().map(|b| b.from.to_lowercase()));
+        named.sort();
+        named.dedup();
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.global.hash(&mut h);
+        (kind.label(), i, id).hash(&mut h);
+        self.texts.get(&own).hash(&mut h);
+        for n in &named {
+            (n, self.texts.get(n)).hash(&mut h);
+        }
+        format!("{backlinks:?}").hash(&mut h);
+        format!("{:?}", site.backlinks_withheld.get(&own)).hash(&mut h);
+        format!("{:?}", r.warnings.of(id)).hash(&mut h);
+        site.systems.name(site.systems.of(kind, i)).hash(&mut h);
+        files.hash(&mut h);
+        let history = ctx::history_of(site, &files.iter().map(String::as_str).collect::<Vec<_>>());
+        h.write_u64(fingerprint(0, &[&history]));
+        if kind == Kind::Audit {
+            format!("{:?}", r.figures.audit_quotes.get(i)).hash(&mut h);
+        }
+        Some((site_map::href(kind, id), h.finish()))
+    }
+}
+
 /// Every page the site has, before rendering.
 #[derive(Clone, Copy)]
 enum Job {
@@ -111,6 +211,8 @@ struct Shared {
 
 struct Renderer<'a> {
     shared: Shared,
+    /// With a page cache: what tells, before a record page is computed, that it is the same.
+    quick: Option<Quick>,
     site: &'a Published,
     figures: &'a Figures,
     warnings: &'a Warnings,
@@ -143,7 +245,15 @@ pub(crate) fn render(
     files.push(search_index(site));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.dedup_by(|later, earlier| later.path == earlier.path);
-    files.push(sha256sums(&files));
+    let sums = match &opts.cache {
+        Some(cache) => {
+            let sums = crate::output::sha256sums_with(&files, |f| cache.digest(f));
+            cache.keep_digests(&files, &sums.bytes);
+            sums
+        }
+        None => sha256sums(&files),
+    };
+    files.push(sums);
     Ok(files)
 }
 
@@ -188,6 +298,7 @@ impl<'a> Renderer<'a> {
     ) -> Renderer<'a> {
         let mut r = Renderer {
             shared: Shared { seed: 0, site: tera::Value::none(), nav: HashMap::new(), nav_pages: tera::Value::none() },
+            quick: None,
             site,
             figures,
             warnings,
@@ -221,6 +332,9 @@ impl<'a> Renderer<'a> {
         let mut navs: Vec<(&&str, &tera::Value)> = r.shared.nav.iter().collect();
         navs.sort_by_key(|(k, _)| **k);
         r.shared.seed = fingerprint(templates_fp, &[&r.shared.site, &navs, &r.shared.nav_pages, &opts.serve]);
+        if opts.cache.is_some() {
+            r.quick = Some(Quick::new(site, r.shared.seed));
+        }
         r
     }
 }
@@ -228,6 +342,22 @@ impl<'a> Renderer<'a> {
 impl Renderer<'_> {
     /// One page: its data, then the template (or the page cache, when nothing it sees changed).
     fn page(&self, job: Job) -> Result<OutputFile, RenderError> {
+        // A record page whose inputs are all unchanged is reused before its data is computed.
+        let quick = self.quick.as_ref().and_then(|q| q.key(self, job));
+        if let (Some(cache), Some((path, key))) = (&self.opts.cache, &quick)
+            && let Some(bytes) = cache.get_quick(path, *key)
+        {
+            return Ok(OutputFile { path: path.clone(), bytes });
+        }
+        let file = self.page_from_spec(job)?;
+        if let (Some(cache), Some((path, key))) = (&self.opts.cache, &quick) {
+            cache.put_quick(path, *key, &file.bytes);
+        }
+        Ok(file)
+    }
+
+    /// One page from its data, through the template or the page cache.
+    fn page_from_spec(&self, job: Job) -> Result<OutputFile, RenderError> {
         let spec = self.spec(job)?;
         let key = self.opts.cache.as_ref().map(|_| {
             let canonical = self.canonical(&spec.path);

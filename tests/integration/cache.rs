@@ -109,8 +109,9 @@ fn record_files(root: &std::path::Path) -> Vec<String> {
 }
 
 /// A random sequence of edits of the kinds people make (titles, body text with new links,
-/// measurements, confidentiality, new records), each followed by a cached build and a fresh
-/// one that must be equal byte for byte. An edit that makes the site invalid is undone.
+/// measurements, confidentiality, closing an action, new actions and new reviews, which move
+/// the series under records nobody touched), each followed by a cached build and a fresh one
+/// that must be equal byte for byte. An edit that makes the site invalid is undone.
 #[test]
 fn random_edit_sequences_keep_cached_builds_equal_to_fresh_ones() {
     let dir = tempfile::tempdir().unwrap();
@@ -127,11 +128,31 @@ fn random_edit_sequences_keep_cached_builds_equal_to_fresh_ones() {
     };
     let _ = build(&root, Some(&cache));
     let mut applied = 0;
-    for step in 0..30 {
+    for step in 0..40 {
         let file = &files[next(files.len())];
         let path = root.join(file);
         let before = std::fs::read_to_string(&path).unwrap();
-        let after = match next(5) {
+        let after = match next(7) {
+            5 => {
+                // A new review moves the series: carry-over and gaps of untouched records.
+                let new = root.join(format!("content/reviews/MR-RANDOM-{step}.md"));
+                std::fs::write(
+                    &new,
+                    format!(
+                        "+++\ntitle = \"Extra review {step}\"\ndate = 2026-11-{:02}\nstatus = \"held\"\nchair = \"Ruth Okafor\"\n\n[[attendees]]\nname = \"Ruth Okafor\"\ntop_management = true\n+++\nDiscussed [[{}]].\n",
+                        1 + step % 18,
+                        ids[next(ids.len())]
+                    ),
+                )
+                .unwrap();
+                before.clone()
+            }
+            6 if file.starts_with("content/actions/")
+                && !before.contains("\nclosed =")
+                && !before.contains("\ncancelled =") =>
+            {
+                before.replacen("\n+++\n", "\nclosed = 2026-11-19\n+++\n", 1)
+            }
             0 => before.replacen("title = \"", &format!("title = \"Edit {step}: "), 1),
             1 => format!("{before}\nAlso see [[{}]].\n", ids[next(ids.len())]),
             2 => before.replacen("value = ", "value = 1", 1),
@@ -162,8 +183,48 @@ fn random_edit_sequences_keep_cached_builds_equal_to_fresh_ones() {
                 // a public one is fine, a `value = 1…` on a non-number is not): undo it.
                 std::fs::write(&path, &before).unwrap();
                 let _ = std::fs::remove_file(root.join(format!("content/actions/A-RANDOM-{step}.md")));
+                let _ = std::fs::remove_file(root.join(format!("content/reviews/MR-RANDOM-{step}.md")));
             }
         }
     }
-    assert!(applied >= 20, "only {applied} of 30 random edits made a valid site");
+    assert!(applied >= 25, "only {applied} of 40 random edits made a valid site");
+}
+
+/// A review that names an action nowhere still moves the series under it: made
+/// extraordinary, it leaves the series, and the action's carry-over (a check shown on the
+/// action's page) drops. The page must follow, though neither its file nor anything it names
+/// changed.
+#[test]
+fn a_page_follows_figures_its_record_does_not_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    let write = |rel: &str, text: &str| {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write("site.toml", "title = \"T\"\nas_of = 2026-06-30\ncarry_over_limit = 2\n");
+    write(
+        "content/actions/A-1.md",
+        "+++\ntitle = \"Long job\"\nowner = \"Sam\"\nraised = 2024-01-10\ndue = 2024-03-31\n+++\nStill going.\n",
+    );
+    let review = |date: &str, kind: &str| {
+        format!(
+            "+++\ntitle = \"Review\"\ndate = {date}\nstatus = \"held\"\nkind = \"{kind}\"\nchair = \"C\"\n\n[[attendees]]\nname = \"C\"\ntop_management = true\n+++\nMet.\n"
+        )
+    };
+    for (id, date) in [("R-1", "2024-06-30"), ("R-2", "2024-12-31"), ("R-3", "2025-06-30"), ("R-4", "2025-12-31")] {
+        write(&format!("content/reviews/{id}.md"), &review(date, "scheduled"));
+    }
+    let page = |files: &[OutputFile]| {
+        let f = files.iter().find(|f| f.path == "actions/A-1/index.html").expect("the action's page");
+        String::from_utf8_lossy(&f.bytes).into_owned()
+    };
+    let cache = Arc::new(PageCache::default());
+    let first = build(&root, Some(&cache));
+    assert!(page(&first).contains("Still open after 4 management reviews"), "{}", page(&first));
+    write("content/reviews/R-2.md", &review("2024-12-31", "extraordinary"));
+    let moved = build(&root, Some(&cache));
+    same(&moved, &build(&root, None));
+    assert!(page(&moved).contains("Still open after 3 management reviews"));
 }
