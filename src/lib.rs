@@ -183,8 +183,9 @@ pub fn check(opts: &Options) -> Result<Checked, Failure> {
     check_with(opts, None)
 }
 
-/// [`check`], reusing the parse of files unchanged since the build that filled `memo`.
-fn check_with(opts: &Options, memo: Option<&parse::Memo>) -> Result<Checked, Failure> {
+/// [`check`], reusing the reads and the parse of files unchanged since the build that filled
+/// `cache`.
+fn check_with(opts: &Options, cache: Option<&PageCache>) -> Result<Checked, Failure> {
     let t = Instant::now();
     let config = match config::load(&opts.root) {
         Ok(c) => c,
@@ -201,11 +202,12 @@ fn check_with(opts: &Options, memo: Option<&parse::Memo>) -> Result<Checked, Fai
         )));
     }
     progress::stage("reading the files");
-    let (loaded, mut diags) = load::load(&opts.root).map_err(|e| Failure::Fatal(e.to_string()))?;
+    let (loaded, mut diags) =
+        load::load_with(&opts.root, cache.map(|c| &c.read)).map_err(|e| Failure::Fatal(e.to_string()))?;
     log_stage("load", t);
     progress::stage(&format!("parsing {}", count(loaded.sources.len(), "file")));
     let t = Instant::now();
-    let (parsed, parse_diags) = parse::parse(&loaded, memo);
+    let (parsed, parse_diags) = parse::parse(&loaded, cache.map(|c| &c.parsed));
     diags.extend(parse_diags.0);
     log_stage("parse", t);
     let t = Instant::now();
@@ -236,7 +238,7 @@ pub fn build(opts: &Options, render_opts: &render::RenderOptions) -> Result<(Che
     // git history is read on a thread of its own while the checks run: it needs nothing
     // from them until the approval commits are looked up.
     let pending = render_opts.provenance.then(|| history::start(&opts.root, render_opts.history));
-    let mut checked = check_with(opts, render_opts.cache.as_ref().map(|c| &c.parsed))?;
+    let mut checked = check_with(opts, render_opts.cache.as_deref())?;
     if let Some(pending) = pending {
         let t = Instant::now();
         checked.published.provenance =

@@ -114,6 +114,93 @@ struct Walk<'a> {
 
 /// Walks `ROOT/content` and reads every record.
 pub(crate) fn load(root: &Path) -> Result<(Loaded, Diagnostics), LoadError> {
+    load_with(root, None)
+}
+
+/// Record files read by earlier loads, for `serve`: a file whose device, inode, size,
+/// modification and status-change times are what they were is not read again. The status
+/// change time (ctime) moves on every write and cannot be set back by tools that restore
+/// modification times; as in git's index, a file changed less than [`RACY`] before it was
+/// read is read again, in case a second write fell in the same timestamp tick.
+#[derive(Default)]
+pub(crate) struct Memo {
+    files: std::sync::Mutex<std::collections::HashMap<PathBuf, (Stamp, std::time::SystemTime, Source)>>,
+    /// How many files were not read again, over the memo's life.
+    hits: std::sync::atomic::AtomicUsize,
+    /// [`RACY`] unless a test sets it.
+    racy: Option<std::time::Duration>,
+}
+
+/// How recent a change must be for its file to be read again whatever its stamp says.
+const RACY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// What tells that a file's content is unchanged without reading it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Stamp {
+    dev: u64,
+    ino: u64,
+    len: u64,
+    mtime: (i64, i64),
+    ctime: (i64, i64),
+}
+
+impl Stamp {
+    #[cfg(unix)]
+    fn of(path: &Path) -> Option<(Stamp, std::time::SystemTime)> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(path).ok()?;
+        let changed = std::time::UNIX_EPOCH
+            + std::time::Duration::new(u64::try_from(m.ctime()).ok()?, u32::try_from(m.ctime_nsec()).ok()?);
+        let stamp = Stamp {
+            dev: m.dev(),
+            ino: m.ino(),
+            len: m.len(),
+            mtime: (m.mtime(), m.mtime_nsec()),
+            ctime: (m.ctime(), m.ctime_nsec()),
+        };
+        Some((stamp, changed))
+    }
+
+    #[cfg(not(unix))]
+    fn of(_path: &Path) -> Option<(Stamp, std::time::SystemTime)> {
+        None
+    }
+}
+
+impl Memo {
+    /// The source read earlier from `path`, when the file is certainly unchanged since.
+    fn get(&self, path: &Path, kind: Kind, id: &str, attachments: &[Attachment]) -> Option<Source> {
+        let (stamp, changed) = Stamp::of(path)?;
+        let files = self.files.lock().ok()?;
+        let (old, read_at, source) = files.get(path)?;
+        let settled = read_at.duration_since(changed).is_ok_and(|d| d >= self.racy.unwrap_or(RACY));
+        let same = *old == stamp
+            && settled
+            && source.kind == kind
+            && source.id == id
+            && source.attachments.len() == attachments.len()
+            && source.attachments.iter().zip(attachments).all(|(a, b)| a.name == b.name);
+        if same {
+            self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        same.then(|| Source { attachments: attachments.to_vec(), ..source.clone() })
+    }
+
+    fn put(
+        &self,
+        path: &Path,
+        stamp: Option<(Stamp, std::time::SystemTime)>,
+        read_at: std::time::SystemTime,
+        source: &Source,
+    ) {
+        if let (Some((stamp, _)), Ok(mut files)) = (stamp, self.files.lock()) {
+            files.insert(path.to_path_buf(), (stamp, read_at, source.clone()));
+        }
+    }
+}
+
+/// [`load`], not reading again the record files `memo` holds unchanged.
+pub(crate) fn load_with(root: &Path, memo: Option<&Memo>) -> Result<(Loaded, Diagnostics), LoadError> {
     let content = root.join("content");
     if !content.is_dir() {
         return Err(LoadError::NotASite(root.to_path_buf()));
@@ -124,10 +211,30 @@ pub(crate) fn load(root: &Path) -> Result<(Loaded, Diagnostics), LoadError> {
         walk.top_level(&entry)?;
     }
     let Walk { files, assets, mut diags, .. } = walk;
+    let read_paths: Vec<PathBuf> =
+        if memo.is_some() { files.iter().map(|f| f.2.clone()).collect() } else { Vec::new() };
     let read: Vec<Result<Source, Diagnostic>> = files
         .into_par_iter()
-        .map(|(kind, id, path, attachments)| read_source(root, kind, id, &path, attachments))
+        .map(|(kind, id, path, attachments)| {
+            let Some(memo) = memo else { return read_source(root, kind, id, &path, attachments) };
+            if let Some(source) = memo.get(&path, kind, &id, &attachments) {
+                return Ok(Ok(source));
+            }
+            // The stamp is taken before the read: a write during the read makes it stale.
+            let (stamp, read_at) = (Stamp::of(&path), std::time::SystemTime::now());
+            let read = read_source(root, kind, id, &path, attachments)?;
+            if let Ok(source) = &read {
+                memo.put(&path, stamp, read_at, source);
+            }
+            Ok(read)
+        })
         .collect::<Result<_, LoadError>>()?;
+    if let Some(memo) = memo
+        && let Ok(mut files) = memo.files.lock()
+    {
+        let present: std::collections::HashSet<&Path> = read_paths.iter().map(PathBuf::as_path).collect();
+        files.retain(|p, _| present.contains(p.as_path()));
+    }
     let mut loaded = Loaded::default();
     for r in read {
         match r {
@@ -369,6 +476,30 @@ mod tests {
         assert_eq!(decode("f", b"\xEF\xBB\xBFa\r\nb".to_vec()).unwrap(), "a\nb");
         let e = decode("f", b"ok\nbad \xFF here".to_vec()).unwrap_err();
         assert_eq!((e.line, e.column), (2, 5));
+    }
+
+    /// serve's memo of reads: an unchanged file is not read again, and a file rewritten with
+    /// the same length (so only its times tell) is read again.
+    #[test]
+    #[cfg(unix)]
+    fn the_read_memo_rereads_a_rewritten_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("content/actions/A-1.md");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, "+++\ntitle = \"One\"\n+++\n").unwrap();
+        let memo = Memo { racy: Some(std::time::Duration::ZERO), ..Memo::default() };
+        let text = |memo: &Memo| load_with(dir.path(), Some(memo)).unwrap().0.sources[0].text.text.clone();
+        assert!(text(&memo).contains("One"));
+        assert!(text(&memo).contains("One"));
+        assert_eq!(memo.hits.load(std::sync::atomic::Ordering::Relaxed), 1, "the second load reused the read");
+        std::fs::write(&file, "+++\ntitle = \"Two\"\n+++\n").unwrap();
+        assert!(text(&memo).contains("Two"), "a same-length rewrite is read again");
+        assert_eq!(memo.hits.load(std::sync::atomic::Ordering::Relaxed), 1);
+        // With the default two seconds, a file changed just now is never trusted.
+        let careful = Memo::default();
+        text(&careful);
+        text(&careful);
+        assert_eq!(careful.hits.load(std::sync::atomic::Ordering::Relaxed), 0);
     }
 
     #[test]

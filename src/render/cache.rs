@@ -19,6 +19,8 @@ pub struct PageCache {
     /// The parse of every source file of the last build, reused for files whose text and
     /// place are unchanged.
     pub(crate) parsed: crate::parse::Memo,
+    /// The record files of the last build, not read again while their stamps are unchanged.
+    pub(crate) read: crate::load::Memo,
     hits: std::sync::atomic::AtomicUsize,
 }
 
