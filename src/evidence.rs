@@ -295,11 +295,9 @@ pub(crate) fn nc_chart(site: &Published, figures: &Figures, idx: &[usize], id: &
 /// A series chart's title; on a site of several management systems it names the system of
 /// the reviews it plots ("AIMS: …"), so two charts on one page never share a name.
 fn series_title(site: &Published, idx: &[usize], title: &str) -> String {
-    match idx.first() {
-        Some(&k) if site.systems.several() => {
-            format!("{}: {title}", site.systems.name(site.systems.of(Kind::Review, k)))
-        }
-        _ => title.to_string(),
+    match idx.first().and_then(|&k| site.systems.label(Kind::Review, k)) {
+        Some(system) => format!("{system}: {title}"),
+        None => title.to_string(),
     }
 }
 

@@ -306,5 +306,5 @@ where
 
 /// Record `i`'s management system by name, on a site of several; else `None`.
 pub(crate) fn system_of(site: &Published, kind: Kind, i: usize) -> Option<String> {
-    site.systems.several().then(|| site.systems.name(site.systems.of(kind, i)).to_string())
+    site.systems.label(kind, i).map(str::to_string)
 }

@@ -328,7 +328,7 @@ pub(crate) fn site_json(site: &Published, figures: &Figures) -> String {
 /// Record `i`'s management system, on a site of several; `None` keeps a one-system site's
 /// site.json as it was.
 fn system(site: &Published, kind: Kind, i: usize) -> Option<&str> {
-    site.systems.several().then(|| site.systems.name(site.systems.of(kind, i)))
+    site.systems.label(kind, i)
 }
 
 fn own_framework(f: &Option<record::Sp<String>>) -> Option<&str> {

@@ -66,6 +66,12 @@ impl Systems {
         self.frameworks.get(s).map(String::as_str)
     }
 
+    /// The name of record `i`'s system, on a site of several; `None` on a site of one, whose
+    /// pages and exports name no system.
+    pub(crate) fn label(&self, kind: Kind, i: usize) -> Option<&str> {
+        self.several().then(|| self.name(self.of(kind, i)))
+    }
+
     /// The name pages show for system `s` ("ISMS").
     pub(crate) fn name(&self, s: usize) -> &str {
         self.names.get(s).map_or("ISMS", |(_, n)| n.as_str())

@@ -237,3 +237,30 @@ fn a_site_of_one_system_shows_no_system_anywhere() {
     let actions = std::fs::read_to_string(out.path().join("actions/index.html")).unwrap();
     assert!(!actions.contains("data-col=\"system\""), "no System column");
 }
+
+#[test]
+fn a_hostile_system_name_is_text_on_every_page_and_no_anchor() {
+    // A pull request can name a custom framework's system anything: it reaches headings,
+    // chart titles, register cells, ids and site.json, always as text.
+    let name = "<img src=x onerror=alert(1)> \\\" Q";
+    let s = fixture(&[
+        (
+            "site.toml",
+            "as_of = 2026-06-30\n",
+            "as_of = 2026-06-30\n\n[frameworks.evil]\ntitle = \"Evil\"\nsystem = \"<img src=x onerror=alert(1)> \\\\\\\" Q\"\ninputs = [{ key = \"previous-actions\", title = \"Earlier\", clause = \"1\", panel = \"previous-actions\" }]\noutputs = []\n",
+        ),
+        ("content/reviews/MR-AIMS-2026.md", "framework = \"iso42001-2023\"", "framework = \"evil\""),
+    ]);
+    let b = s.build_ok(&[]);
+    for page in ["trends/index.html", "evidence/index.html", "index.html", "reviews/index.html"] {
+        let html = b.read(page);
+        assert!(!html.contains("<img src=x"), "{page} carries the system name as markup");
+        assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"), "{page} shows the name as text");
+    }
+    let trends = b.read("trends/index.html");
+    assert!(trends.contains("id=\"q-img-src-x-onerror-alert-1"), "the anchor is a slug");
+    let json = site_json(&b);
+    assert!(
+        json["reviews"].as_array().unwrap().iter().any(|r| r["system"].as_str() == Some(&name.replace("\\\\", "\\")))
+    );
+}
