@@ -61,11 +61,21 @@ pub fn write(out: &Path, site_root: &Path, files: &[OutputFile], force: bool) ->
     let _lock = Lock::acquire(&parent.join(format!(".{name}.quorum-lock")), &target)?;
     let staging = parent.join(format!(".{name}.quorum-staging"));
     let old = parent.join(format!(".{name}.quorum-old"));
+    let cache = parent.join(format!(".{name}.quorum-cache"));
+    let spare = cache.join(SPARE);
     clear_leftovers(&target, &staging, &old)?;
     // A previous output of quorum's (its marker is there) lends the files that did not change.
     let previous = target.join(MARKER).is_file().then_some(target.as_path());
     let t = std::time::Instant::now();
-    let written = match stage(&staging, files, previous) {
+    // The output before the previous one, kept by the last rebuild, is brought up to date in
+    // place of staging afresh: only the files that differ are written, and no folder is made
+    // or removed that both outputs have.
+    let staged = if is_spare(&cache, &spare) && std::fs::rename(&spare, &staging).is_ok() {
+        sync(&staging, files, previous)
+    } else {
+        stage(&staging, files, previous)
+    };
+    let written = match staged {
         Ok(w) => w,
         Err(e) => {
             let _ = remove_any(&staging);
@@ -74,9 +84,24 @@ pub fn write(out: &Path, site_root: &Path, files: &[OutputFile], force: bool) ->
     };
     crate::log_stage("write: staging", t);
     let t = std::time::Instant::now();
-    swap(&target, &staging, &old)?;
-    crate::log_stage("write: swap and removal of the previous output", t);
+    swap(&target, &staging, &old, previous.map(|_| (cache.as_path(), spare.as_path())))?;
+    crate::log_stage("write: swap", t);
     Ok(written)
+}
+
+/// The previous output's place in the cache folder beside the output: the spare that the
+/// next build brings up to date instead of staging every file and folder afresh.
+const SPARE: &str = "spare";
+
+/// What the marker file says.
+const MARKER_TEXT: &[u8] = b"This folder was written by quorum; `quorum build` replaces it whole.\n";
+
+/// Whether `spare` is an output of quorum's kept in the cache folder: both real folders (not
+/// links, which could lead anywhere), the spare with quorum's marker. Anything else there is
+/// is not used (and is replaced by the next spare).
+fn is_spare(cache: &Path, spare: &Path) -> bool {
+    let dir = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
+    dir(cache) && dir(spare) && std::fs::symlink_metadata(spare.join(MARKER)).is_ok_and(|m| m.is_file())
 }
 
 /// What a build wrote: files written anew (and their bytes) and files whose bytes were
@@ -258,12 +283,7 @@ fn remove_any(path: &Path) -> std::io::Result<()> {
 fn stage(staging: &Path, files: &[OutputFile], previous: Option<&Path>) -> Result<Written, WriteError> {
     use rayon::prelude::*;
     std::fs::create_dir_all(staging).map_err(io("cannot create", staging))?;
-    let dirs: std::collections::BTreeSet<&str> =
-        files.iter().filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d)).collect();
-    for dir in dirs {
-        let path = staging.join(dir);
-        std::fs::create_dir_all(&path).map_err(io("cannot create", &path))?;
-    }
+    make_dirs(staging, &folders(files), &std::collections::HashSet::new())?;
     // Thousands of small files: the writes overlap well on any disk.
     let linked: Vec<bool> = files
         .par_iter()
@@ -273,19 +293,173 @@ fn stage(staging: &Path, files: &[OutputFile], previous: Option<&Path>) -> Resul
         })
         .collect::<Result<_, _>>()?;
     let marker = staging.join(MARKER);
-    std::fs::write(&marker, "This folder was written by quorum; `quorum build` replaces it whole.\n")
-        .map_err(io("cannot write", &marker))?;
+    std::fs::write(&marker, MARKER_TEXT).map_err(io("cannot write", &marker))?;
     let unchanged = linked.iter().filter(|l| **l).count();
     let bytes = files.iter().zip(&linked).filter(|(_, l)| !**l).map(|(f, _)| f.bytes.len() as u64).sum();
     Ok(Written { files: files.len() - unchanged, bytes, unchanged })
 }
 
+/// Every folder the files need, parents before children.
+fn folders(files: &[OutputFile]) -> Vec<&str> {
+    let mut dirs = std::collections::HashSet::new();
+    for f in files {
+        let mut path = f.path.as_str();
+        while let Some((dir, _)) = path.rsplit_once('/') {
+            if !dirs.insert(dir) {
+                break;
+            }
+            path = dir;
+        }
+    }
+    let mut dirs: Vec<&str> = dirs.into_iter().collect();
+    dirs.sort_by_key(|d| (d.matches('/').count(), *d));
+    dirs
+}
+
+/// Makes the folders under `root` that `have` lacks, one depth at a time and each depth in
+/// parallel: on some filesystems making a folder costs far more than writing a small file.
+fn make_dirs(root: &Path, dirs: &[&str], have: &std::collections::HashSet<String>) -> Result<(), WriteError> {
+    use rayon::prelude::*;
+    let mut rest = dirs;
+    while let Some(first) = rest.first() {
+        let depth = first.matches('/').count();
+        let n = rest.iter().take_while(|d| d.matches('/').count() == depth).count();
+        let (level, next) = rest.split_at(n);
+        level.par_iter().filter(|d| !have.contains(**d)).try_for_each(|d| {
+            let path = root.join(d);
+            std::fs::create_dir(&path).map_err(io("cannot create", &path))
+        })?;
+        rest = next;
+    }
+    Ok(())
+}
+
+/// Brings `dir`, an earlier output, to exactly `files` and the marker: removes whatever it
+/// holds that is not among them (and anything that is not a regular file or a folder, links
+/// included, never followed), keeps each file whose bytes, read now, are the new bytes, and
+/// puts the others in as new files (never writing into an existing file, which may be linked
+/// from the live output): linked from the live output `previous` where that file holds the
+/// new bytes, else written.
+fn sync(dir: &Path, files: &[OutputFile], previous: Option<&Path>) -> Result<Written, WriteError> {
+    use rayon::prelude::*;
+    let mut want: std::collections::HashMap<&str, &[u8]> =
+        files.iter().map(|f| (f.path.as_str(), &f.bytes[..])).collect();
+    want.insert(MARKER, MARKER_TEXT);
+    let dirs = folders(files);
+    let want_dirs: std::collections::HashSet<&str> = dirs.iter().copied().collect();
+    let found = prune(dir, "", &want, &want_dirs)?;
+    let have_dirs: std::collections::HashSet<String> =
+        found.iter().filter(|(_, is_dir)| *is_dir).map(|(p, _)| p.clone()).collect();
+    let have_files: std::collections::HashSet<&str> =
+        found.iter().filter(|(_, is_dir)| !*is_dir).map(|(p, _)| p.as_str()).collect();
+    make_dirs(dir, &dirs, &have_dirs)?;
+    let same = |path: &Path, bytes: &[u8]| {
+        std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file() && m.len() == bytes.len() as u64)
+            && std::fs::read(path).is_ok_and(|b| b == bytes)
+    };
+    // Whether each file is unchanged from the live output: what the summary counts.
+    let unchanged: Vec<bool> = files
+        .par_iter()
+        .map(|f| {
+            let (rel, bytes) = (f.path.as_str(), &f.bytes[..]);
+            let path = dir.join(rel);
+            if have_files.contains(rel) {
+                if same(&path, bytes) {
+                    // The spare's file is right. The live output's is too when it is the very
+                    // same file, or when it holds the same bytes, read now.
+                    let live = previous.map(|p| p.join(rel));
+                    return Ok(live.is_some_and(|l| same_file(&path, &l) || same(&l, bytes)));
+                }
+                std::fs::remove_file(&path).map_err(io("cannot replace", &path))?;
+            }
+            // A new file, or a link to the live output's when that holds these bytes.
+            place(&path, bytes, previous, rel).map_err(io("cannot write", &path))
+        })
+        .collect::<Result<_, WriteError>>()?;
+    let marker = dir.join(MARKER);
+    if !(have_files.contains(MARKER) && same(&marker, MARKER_TEXT)) {
+        let _ = std::fs::remove_file(&marker);
+        std::fs::write(&marker, MARKER_TEXT).map_err(io("cannot write", &marker))?;
+    }
+    let kept = unchanged.iter().filter(|u| **u).count();
+    let bytes = files.iter().zip(&unchanged).filter(|(_, u)| !**u).map(|(f, _)| f.bytes.len() as u64).sum();
+    Ok(Written { files: files.len() - kept, bytes, unchanged: kept })
+}
+
+/// Whether two paths name the same file (so hold the same bytes).
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(a), Ok(b)) = (std::fs::symlink_metadata(a), std::fs::symlink_metadata(b)) {
+            return a.is_file() && a.dev() == b.dev() && a.ino() == b.ino();
+        }
+    }
+    let _ = (a, b);
+    false
+}
+
+/// Removes from `dir/rel` what is not wanted; the files and folders that stay, as paths
+/// relative to `dir` with whether each is a folder. Folders are read in parallel.
+fn prune(
+    dir: &Path,
+    rel: &str,
+    want: &std::collections::HashMap<&str, &[u8]>,
+    want_dirs: &std::collections::HashSet<&str>,
+) -> Result<Vec<(String, bool)>, WriteError> {
+    use rayon::prelude::*;
+    let here = if rel.is_empty() { dir.to_path_buf() } else { dir.join(rel) };
+    let mut found = Vec::new();
+    let mut subdirs = Vec::new();
+    for entry in std::fs::read_dir(&here).map_err(io("cannot read", &here))? {
+        let entry = entry.map_err(io("cannot read", &here))?;
+        let path = entry.path();
+        let name = entry.file_name();
+        let child = match (name.to_str(), rel.is_empty()) {
+            (Some(n), true) => Some(n.to_string()),
+            (Some(n), false) => Some(format!("{rel}/{n}")),
+            (None, _) => None,
+        };
+        let ft = entry.file_type().map_err(io("cannot read", &path))?;
+        match child {
+            Some(c) if ft.is_dir() && want_dirs.contains(c.as_str()) => subdirs.push(c),
+            Some(c) if ft.is_file() && want.contains_key(c.as_str()) => found.push((c, false)),
+            _ if ft.is_dir() => std::fs::remove_dir_all(&path).map_err(io("cannot remove", &path))?,
+            _ => std::fs::remove_file(&path).map_err(io("cannot remove", &path))?,
+        }
+    }
+    let below: Vec<Vec<(String, bool)>> =
+        subdirs.par_iter().map(|c| prune(dir, c, want, want_dirs)).collect::<Result<_, _>>()?;
+    found.extend(subdirs.into_iter().map(|c| (c, true)));
+    found.extend(below.into_iter().flatten());
+    Ok(found)
+}
+
 /// Puts `staging` in place of `out`. An existing output is exchanged with the staging folder
 /// in one step (`renameat2(RENAME_EXCHANGE)`), so there is no moment without an output folder;
 /// where the filesystem cannot exchange, two renames, putting the old output back if the second
-/// fails. Either way no staging or old folder is left behind.
-fn swap(out: &Path, staging: &Path, old: &Path) -> Result<(), WriteError> {
-    swap_with(out, staging, old, exchange)
+/// fails. Either way no staging or old folder is left behind: with `keep` (the cache folder
+/// and the spare's path in it), the previous output becomes the spare for the next build;
+/// without, it is removed.
+fn swap(out: &Path, staging: &Path, old: &Path, keep: Option<(&Path, &Path)>) -> Result<(), WriteError> {
+    swap_with(out, staging, old, keep, exchange)
+}
+
+/// Keeps the previous output, now at `from`, as the spare (or removes it where it cannot be kept).
+fn retire(from: &Path, keep: Option<(&Path, &Path)>) -> Result<(), WriteError> {
+    if let Some((cache, spare)) = keep {
+        let made = match std::fs::create_dir(cache) {
+            Ok(()) => true,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                std::fs::symlink_metadata(cache).is_ok_and(|m| m.is_dir())
+            }
+            Err(_) => false,
+        };
+        if made && remove_any(spare).is_ok() && std::fs::rename(from, spare).is_ok() {
+            return Ok(());
+        }
+    }
+    remove_any(from).map_err(io("cannot remove the previous output", from))
 }
 
 /// [`swap`] with the exchange as a parameter, so tests can take the fallback.
@@ -293,6 +467,7 @@ fn swap_with(
     out: &Path,
     staging: &Path,
     old: &Path,
+    keep: Option<(&Path, &Path)>,
     exchange: fn(&Path, &Path) -> std::io::Result<()>,
 ) -> Result<(), WriteError> {
     let fail = |context, source| {
@@ -307,7 +482,7 @@ fn swap_with(
     }
     match exchange(staging, out) {
         // The previous output is now at the staging path.
-        Ok(()) => return remove_any(staging).map_err(io("cannot remove the previous output", staging)),
+        Ok(()) => return retire(staging, keep),
         Err(e) if !exchange_unsupported(&e) => return fail("cannot swap into place", e),
         Err(_) => {}
     }
@@ -325,7 +500,7 @@ fn swap_with(
         }
         return fail("cannot move into place", e);
     }
-    remove_any(old).map_err(io("cannot remove the previous output", old))
+    retire(old, keep)
 }
 
 /// Atomically exchanges two paths.
@@ -506,7 +681,8 @@ mod tests {
     #[test]
     fn swap_falls_back_to_two_renames_where_exchange_is_unsupported() {
         let (parent, out, staging, old) = outputs();
-        swap_with(&out, &staging, &old, |_, _| Err(std::io::Error::from_raw_os_error(libc::EINVAL))).expect("fallback");
+        swap_with(&out, &staging, &old, None, |_, _| Err(std::io::Error::from_raw_os_error(libc::EINVAL)))
+            .expect("fallback");
         assert_eq!(listing(&out), ["new.html"]);
         assert_eq!(listing(parent.path()), ["public"], "no staging or old folder left");
     }
@@ -514,7 +690,7 @@ mod tests {
     #[test]
     fn a_failed_swap_leaves_the_previous_output_and_no_leftovers() {
         let (parent, out, staging, old) = outputs();
-        let e = swap_with(&out, &staging, &old, |_, _| Err(std::io::Error::from_raw_os_error(libc::EACCES)));
+        let e = swap_with(&out, &staging, &old, None, |_, _| Err(std::io::Error::from_raw_os_error(libc::EACCES)));
         assert!(matches!(e, Err(WriteError::Io { context: "cannot swap into place", .. })), "{e:?}");
         assert_eq!(listing(&out), ["old.html"]);
         assert_eq!(listing(parent.path()), ["public"], "the staging folder is removed");
@@ -523,7 +699,7 @@ mod tests {
     #[test]
     fn swap_exchanges_in_one_step() {
         let (parent, out, staging, old) = outputs();
-        swap(&out, &staging, &old).expect("swap");
+        swap(&out, &staging, &old, None).expect("swap");
         assert_eq!(listing(&out), ["new.html"]);
         assert_eq!(listing(parent.path()), ["public"]);
     }

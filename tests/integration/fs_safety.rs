@@ -237,7 +237,11 @@ fn symlinked_output_dir_keeps_the_link_and_updates_its_target() {
     assert!(std::fs::symlink_metadata(&link).expect("link").file_type().is_symlink(), "the link is still a link");
     assert_eq!(std::fs::read_link(&link).expect("read_link"), real);
     assert!(real.join("index.html").is_file() && !real.join("stale.html").exists(), "the target was rebuilt");
-    assert_eq!(names(parent.path()), ["link", "real"], "no staging, old or lock file left behind");
+    assert_eq!(
+        names(parent.path()),
+        [".real.quorum-cache", "link", "real"],
+        "no staging, old or lock file left behind; the previous output is kept as the spare beside its folder"
+    );
 }
 
 #[test]
@@ -344,7 +348,7 @@ fn a_second_build_into_the_same_output_is_refused_while_one_is_writing() {
 
     assert_success(&site.build(&out, &[]), "build once the lock is free");
     assert!(out.join("actions/A-2/index.html").is_file());
-    assert_eq!(names(parent.path()), ["public"], "the lock file is removed");
+    assert_eq!(names(parent.path()), [".public.quorum-cache", "public"], "the lock file is removed");
 }
 
 // ---- verify ----

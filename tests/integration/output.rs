@@ -62,7 +62,12 @@ fn rebuild_replaces_the_previous_output_whole() {
     assert!(!out.join("stale.html").exists(), "files of the previous build are gone");
     assert!(!out.join("notes/index.html").exists(), "pages of removed records are gone");
     assert!(out.join("actions/A-1/index.html").is_file());
-    assert_eq!(names(parent.path()), ["public"], "no staging or old folder is left behind");
+    assert_eq!(names(parent.path()), [".public.quorum-cache", "public"], "no staging or old folder is left behind");
+    // The third build starts from the spare, the first output, which still has both.
+    assert!(parent.path().join(".public.quorum-cache/spare/stale.html").is_file());
+    assert_success(&site.build(&out, &[]), "third build");
+    assert!(!out.join("stale.html").exists() && !out.join("notes").exists(), "nor are they back");
+    assert_eq!(names(parent.path()), [".public.quorum-cache", "public"]);
 }
 
 #[test]
@@ -148,7 +153,80 @@ fn a_rebuild_writes_only_what_changed_and_equals_a_cold_build() {
     let cold = parent.path().join("cold");
     assert_success(&site.build(&cold, &[]), "cold build");
     assert_same_tree(&tree(&cold), &tree(&out));
-    assert_eq!(names(parent.path()), ["cold", "public"], "no staging or old folder is left behind");
+    assert_eq!(
+        names(parent.path()),
+        [".public.quorum-cache", "cold", "public"],
+        "no staging or old folder is left behind; the previous output is kept as the spare"
+    );
+    assert_eq!(names(&parent.path().join(".public.quorum-cache")), ["spare"]);
+    // A cold build keeps nothing beside its output.
+    assert_eq!(names(parent.path()).iter().filter(|n| n.starts_with(".cold")).count(), 0);
+}
+
+/// The third build brings the spare (the output before the previous one) up to date instead
+/// of staging every file afresh: an unchanged page keeps its file, and whatever was done to
+/// the spare or the live output meanwhile (edits in place, replaced files, links out of the
+/// folder, extra files and folders) is undone, never followed.
+#[test]
+fn later_rebuilds_bring_the_spare_up_to_date_and_trust_nothing_in_it() {
+    let site = site();
+    let parent = tempfile::tempdir().expect("tempdir");
+    let out = parent.path().join("public");
+    let spare = parent.path().join(".public.quorum-cache/spare");
+    assert_success(&site.build(&out, &[]), "first build");
+    let page = out.join("notes/index.html");
+    let kept = inode(&page);
+    site.write("content/actions/A-1.md", &ACTION.replace("Roll out disk encryption.", "Encrypt disks."));
+    assert_success(&site.build(&out, &[]), "second build");
+    assert_eq!(inode(&page), kept, "an unchanged page is linked");
+    assert!(spare.join("notes/index.html").is_file(), "the first output is the spare");
+
+    // Tamper with both. The live page shares its file with the spare's copy: edit it in place.
+    let good = std::fs::read(&page).expect("read");
+    let mut bad = good.clone();
+    let at = bad.iter().position(|b| *b == b'A').expect("an A");
+    bad[at] = b'B';
+    std::fs::write(&page, &bad).expect("tamper");
+    let outside = parent.path().join("outside");
+    std::fs::create_dir(&outside).expect("mkdir");
+    std::fs::write(outside.join("index.html"), "keep me").expect("write");
+    // In the spare: a page folder turned into a link out of the folder, a page turned into a
+    // link to a file outside, an extra file and an extra folder.
+    let owners = spare.join("owners");
+    std::fs::remove_dir_all(&owners).expect("remove");
+    std::os::unix::fs::symlink(&outside, &owners).expect("symlink");
+    let action = spare.join("actions/A-1/index.html");
+    std::fs::remove_file(&action).expect("remove");
+    std::os::unix::fs::symlink(outside.join("index.html"), &action).expect("symlink");
+    std::fs::write(spare.join("extra.html"), "extra").expect("write");
+    std::fs::create_dir_all(spare.join("extra/deeper")).expect("mkdir");
+
+    site.write("content/actions/A-1.md", &ACTION.replace("Roll out disk encryption.", "Encrypt every disk."));
+    let o = site.build(&out, &[]);
+    assert_success(&o, "third build");
+    assert!(lossy(&o.stdout).contains(" unchanged"), "{}", lossy(&o.stdout));
+    assert_eq!(std::fs::read(&page).expect("read"), good, "the tampered page is written afresh");
+    assert_eq!(std::fs::read_to_string(outside.join("index.html")).expect("read"), "keep me", "links are not followed");
+    assert_eq!(names(&outside), ["index.html"]);
+    let cold = parent.path().join("cold");
+    assert_success(&site.build(&cold, &[]), "cold build");
+    assert_same_tree(&tree(&cold), &tree(&out));
+
+    // A fourth build, untampered: the page that never changed is still the first build's file.
+    site.write("content/actions/A-1.md", ACTION);
+    assert_success(&site.build(&out, &[]), "fourth build");
+    let fifth = site.build(&out, &[]);
+    assert_success(&fifth, "fifth build");
+    assert!(lossy(&fifth.stdout).contains("wrote 0 files"), "{}", lossy(&fifth.stdout));
+    assert_ne!(inode(&page), kept, "the tampered page was replaced by a new file");
+    let untouched = out.join("objectives/index.html");
+    let first = inode(&untouched);
+    site.write("content/actions/A-1.md", &ACTION.replace("Roll out disk encryption.", "Encrypt disks."));
+    assert_success(&site.build(&out, &[]), "sixth build");
+    assert_eq!(inode(&untouched), first, "a page no build changed keeps its file");
+    let cold = parent.path().join("cold2");
+    assert_success(&site.build(&cold, &[]), "cold build");
+    assert_same_tree(&tree(&cold), &tree(&out));
 }
 
 #[test]
