@@ -34,6 +34,33 @@ pub(crate) fn fingerprint(seed: u64, parts: &[&dyn Part]) -> u64 {
     h.finish()
 }
 
+/// A key that outlives the process (the build's page cache on disk): 32 bytes of SHA-256.
+pub(crate) type Key = [u8; 32];
+
+/// SHA-256 behind `std::hash::Hasher`, for keys kept between builds: a 64-bit hash could be
+/// made to collide by someone who writes two versions of a record, and a page of the first
+/// would then be published for the second.
+#[derive(Clone, Default)]
+pub(crate) struct Strong(sha2::Sha256);
+
+impl Hasher for Strong {
+    fn write(&mut self, bytes: &[u8]) {
+        sha2::Digest::update(&mut self.0, bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        let d = self.clone().key();
+        u64::from_le_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]])
+    }
+}
+
+impl Strong {
+    /// The whole digest.
+    pub(crate) fn key(self) -> Key {
+        sha2::Digest::finalize(self.0).into()
+    }
+}
+
 /// Never produced: hashing cannot fail.
 #[derive(Debug)]
 pub(crate) struct Never;

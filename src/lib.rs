@@ -58,11 +58,11 @@ pub use markdown::{Resolver, WikiTarget, render as render_markdown};
 pub use output::{OutputFile, sha256_hex};
 pub use parse::parse_one;
 pub use record::{Heading, Kind};
-pub use render::{PageCache, RenderError, RenderOptions};
+pub use render::{PageCache, Previous, RenderError, RenderOptions};
 pub use scaffold::{Created, Request as NewRecord, create as new_record};
 pub use serve::{Config as ServeConfig, ServeError, run as serve};
 pub use sign::{Signed, Signer, SigningKey, signing_key, verify as verify_signature};
-pub use write::{WriteError, Written, verify, write};
+pub use write::{WriteError, Written, cache_folder, verify, write, write_with};
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -126,6 +126,8 @@ pub struct Checked {
     pub diagnostics: Diagnostics,
     /// How many record files the site has.
     pub records: usize,
+    /// SHA-256 of each record file as read, by site-relative path (for the source digest).
+    pub(crate) read_digests: std::collections::HashMap<String, [u8; 32]>,
 }
 
 impl Checked {
@@ -230,7 +232,8 @@ fn check_with(opts: &Options, cache: Option<&PageCache>) -> Result<Checked, Fail
     let t = Instant::now();
     let published = model::publish(&site, &loaded, &figures);
     log_stage("publish", t);
-    Ok(Checked { site, published, figures, warnings, diagnostics: diags.sorted(), records })
+    let read_digests = loaded.digests;
+    Ok(Checked { site, published, figures, warnings, diagnostics: diags.sorted(), records, read_digests })
 }
 
 /// check → render: the whole site in memory.
@@ -242,7 +245,7 @@ pub fn build(opts: &Options, render_opts: &render::RenderOptions) -> Result<(Che
     if let Some(pending) = pending {
         let t = Instant::now();
         checked.published.provenance =
-            provenance::finish(pending, &opts.root, &checked.site).map_err(Failure::Fatal)?;
+            provenance::finish(pending, &opts.root, &checked.site, &checked.read_digests).map_err(Failure::Fatal)?;
         log_stage("provenance (after the checks)", t);
     }
     let t = Instant::now();
@@ -292,6 +295,13 @@ fn verify_links(mut checked: Checked, files: &[OutputFile]) -> Result<Checked, F
 pub fn log_stage(stage: &str, t: Instant) {
     if std::env::var_os("QUORUM_LOG").is_some_and(|v| v == "debug") {
         eprintln!("debug: {stage} took {:.1} ms", t.elapsed().as_secs_f64() * 1000.0);
+    }
+}
+
+/// Prints a line when `QUORUM_LOG=debug`.
+pub fn debug(line: &str) {
+    if std::env::var_os("QUORUM_LOG").is_some_and(|v| v == "debug") {
+        eprintln!("debug: {line}");
     }
 }
 

@@ -31,6 +31,8 @@ pub(crate) struct Source {
     /// Site-relative folder of the file (`content/actions`), for relative links.
     pub(crate) dir: String,
     pub(crate) attachments: Vec<Attachment>,
+    /// SHA-256 of the file's bytes as read (before decoding), for the source digest.
+    pub(crate) digest: Option<[u8; 32]>,
 }
 
 /// Everything read from `content/`.
@@ -45,6 +47,9 @@ pub(crate) struct Loaded {
     pub(crate) record_files: std::collections::HashSet<String>,
     /// Site-relative folders of folder records (their other files are attachments).
     pub(crate) record_folders: std::collections::HashSet<String>,
+    /// SHA-256 of each record file's bytes as read, by site-relative path: the source digest
+    /// (provenance) takes them instead of reading the files again.
+    pub(crate) digests: std::collections::HashMap<String, [u8; 32]>,
 }
 
 /// Whether an ID is well formed: `[A-Za-z0-9][A-Za-z0-9._-]*`.
@@ -240,6 +245,9 @@ pub(crate) fn load_with(root: &Path, memo: Option<&Memo>) -> Result<(Loaded, Dia
         match r {
             Ok(s) => {
                 loaded.record_files.insert(s.text.file.clone());
+                if let Some(d) = s.digest {
+                    loaded.digests.insert(s.text.file.clone(), d);
+                }
                 if !s.attachments.is_empty() || s.text.file.ends_with("/index.md") {
                     loaded.record_folders.insert(s.dir.clone());
                 }
@@ -314,12 +322,13 @@ fn read_source(
             return Ok(Err(d));
         }
     };
+    let digest = Some(sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(&bytes)).into());
     let text = match decode(&rel, bytes) {
         Ok(text) => text,
         Err(d) => return Ok(Err(d)),
     };
     let dir = rel.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_string());
-    Ok(Ok(Source { kind, id, text: Arc::new(SourceText { file: rel, text }), dir, attachments }))
+    Ok(Ok(Source { kind, id, text: Arc::new(SourceText { file: rel, text }), dir, attachments, digest }))
 }
 
 impl Walk<'_> {

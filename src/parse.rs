@@ -117,7 +117,7 @@ pub fn parse_one(kind: Kind, file_name: &str, bytes: Vec<u8>) -> Result<(), Vec<
     let text = crate::load::decode(&file, bytes).map_err(|d| vec![d])?;
     let id = file_name.trim_end_matches(".md").to_string();
     let text = std::sync::Arc::new(SourceText { file, text });
-    let source = Source { kind, id, text, dir, attachments: Vec::new() };
+    let source = Source { kind, id, text, dir, attachments: Vec::new(), digest: None };
     let (result, mut diags) = parse_source(&source);
     if let Err(errors) = result {
         diags.extend(errors);

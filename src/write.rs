@@ -49,6 +49,30 @@ fn io(context: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> Writ
 /// Writes `files` to `out`, replacing what was there. When `out` is a symbolic link, the
 /// folder it points to is replaced and the link stays as it is.
 pub fn write(out: &Path, site_root: &Path, files: &[OutputFile], force: bool) -> Result<Written, WriteError> {
+    write_with(out, site_root, files, force, true, &|_| false)
+}
+
+/// The folder a build into `out` replaces (`out`, or the folder a link `out` points to),
+/// when it is an output of quorum's; and its cache folder beside it, `.NAME.quorum-cache`.
+pub fn cache_folder(out: &Path) -> Option<(PathBuf, PathBuf)> {
+    let target = resolve(out).ok()?;
+    let name = target.file_name()?.to_string_lossy().into_owned();
+    let cache = target.parent()?.join(format!(".{name}.quorum-cache"));
+    std::fs::symlink_metadata(target.join(MARKER)).is_ok_and(|m| m.is_file()).then_some((target, cache))
+}
+
+/// [`write`]; with `spare_too` false, neither using nor keeping the spare (`--no-cache`).
+/// `read_from_output` tells the files whose bytes this build read from the output folder's
+/// file of the same path (`Previous`): where the spare's file is that very file, it holds
+/// those bytes, and it is not read again.
+pub fn write_with(
+    out: &Path,
+    site_root: &Path,
+    files: &[OutputFile],
+    force: bool,
+    spare_too: bool,
+    read_from_output: &(dyn Fn(&OutputFile) -> bool + Sync),
+) -> Result<Written, WriteError> {
     if let Some(f) = files.iter().find(|f| !valid_output_path(&f.path)) {
         return Err(WriteError::BadPath(crate::fs::shown(&f.path)));
     }
@@ -70,8 +94,8 @@ pub fn write(out: &Path, site_root: &Path, files: &[OutputFile], force: bool) ->
     // The output before the previous one, kept by the last rebuild, is brought up to date in
     // place of staging afresh: only the files that differ are written, and no folder is made
     // or removed that both outputs have.
-    let staged = if is_spare(&cache, &spare) && std::fs::rename(&spare, &staging).is_ok() {
-        sync(&staging, files, previous)
+    let staged = if spare_too && is_spare(&cache, &spare) && std::fs::rename(&spare, &staging).is_ok() {
+        sync(&staging, files, previous, read_from_output)
     } else {
         stage(&staging, files, previous)
     };
@@ -84,7 +108,7 @@ pub fn write(out: &Path, site_root: &Path, files: &[OutputFile], force: bool) ->
     };
     crate::log_stage("write: staging", t);
     let t = std::time::Instant::now();
-    swap(&target, &staging, &old, previous.map(|_| (cache.as_path(), spare.as_path())))?;
+    swap(&target, &staging, &old, previous.filter(|_| spare_too).map(|_| (cache.as_path(), spare.as_path())))?;
     crate::log_stage("write: swap", t);
     Ok(written)
 }
@@ -340,14 +364,21 @@ fn make_dirs(root: &Path, dirs: &[&str], have: &std::collections::HashSet<String
 /// puts the others in as new files (never writing into an existing file, which may be linked
 /// from the live output): linked from the live output `previous` where that file holds the
 /// new bytes, else written.
-fn sync(dir: &Path, files: &[OutputFile], previous: Option<&Path>) -> Result<Written, WriteError> {
+fn sync(
+    dir: &Path,
+    files: &[OutputFile],
+    previous: Option<&Path>,
+    read_from_output: &(dyn Fn(&OutputFile) -> bool + Sync),
+) -> Result<Written, WriteError> {
     use rayon::prelude::*;
     let mut want: std::collections::HashMap<&str, &[u8]> =
         files.iter().map(|f| (f.path.as_str(), &f.bytes[..])).collect();
     want.insert(MARKER, MARKER_TEXT);
     let dirs = folders(files);
     let want_dirs: std::collections::HashSet<&str> = dirs.iter().copied().collect();
+    let t = std::time::Instant::now();
     let found = prune(dir, "", &want, &want_dirs)?;
+    crate::log_stage("write: reading the spare", t);
     let have_dirs: std::collections::HashSet<String> =
         found.iter().filter(|(_, is_dir)| *is_dir).map(|(p, _)| p.clone()).collect();
     let have_files: std::collections::HashSet<&str> =
@@ -363,11 +394,14 @@ fn sync(dir: &Path, files: &[OutputFile], previous: Option<&Path>) -> Result<Wri
         .map(|f| {
             let (rel, bytes) = (f.path.as_str(), &f.bytes[..]);
             let path = dir.join(rel);
+            let live = previous.map(|p| p.join(rel));
+            if have_files.contains(rel) && read_from_output(f) && live.as_ref().is_some_and(|l| same_file(&path, l)) {
+                return Ok(true);
+            }
             if have_files.contains(rel) {
                 if same(&path, bytes) {
                     // The spare's file is right. The live output's is too when it is the very
                     // same file, or when it holds the same bytes, read now.
-                    let live = previous.map(|p| p.join(rel));
                     return Ok(live.is_some_and(|l| same_file(&path, &l) || same(&l, bytes)));
                 }
                 std::fs::remove_file(&path).map_err(io("cannot replace", &path))?;

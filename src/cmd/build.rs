@@ -39,15 +39,25 @@ pub struct BuildArgs {
     /// `ssh-keygen -Y verify -n quorum` and `quorum verify --allowed-signers` check
     #[arg(long, value_name = "KEYFILE")]
     sign: Option<PathBuf>,
+    /// Build from nothing kept by earlier builds: no record page is taken from the previous
+    /// output and no spare output is used or kept beside it (.NAME.quorum-cache)
+    #[arg(long)]
+    no_cache: bool,
 }
 
 pub fn run(args: BuildArgs) -> Result<(), super::Error> {
     let start = Instant::now();
     let opts = args.site.options(&args.audience);
+    let out = args.output_dir.clone().unwrap_or_else(|| quorum::default_output(&args.site.root));
+    // The previous output, when it is quorum's, lends its unchanged record pages; its cache
+    // folder keeps the index of them either way.
+    let cache = (!args.no_cache).then(|| quorum::cache_folder(&out)).flatten();
+    let previous = cache.as_ref().map(|(dir, cache)| std::sync::Arc::new(quorum::Previous::open(cache, dir)));
     let render = RenderOptions {
         base_url: args.base_url.clone(),
         provenance: true,
         history: !args.no_history,
+        previous: if args.no_cache { None } else { Some(previous.clone().unwrap_or_default()) },
         ..RenderOptions::default()
     };
     // A bad key fails before anything is built.
@@ -75,13 +85,21 @@ pub fn run(args: BuildArgs) -> Result<(), super::Error> {
         }
         None => None,
     };
-    let out = args.output_dir.unwrap_or_else(|| quorum::default_output(&args.site.root));
     let t = Instant::now();
     quorum::progress::stage(&format!("writing {}", quorum::count(files.len(), "file")));
-    let written = quorum::write(&out, &args.site.root, &files, args.force);
+    let read_from_output = |f: &quorum::OutputFile| render.previous.as_ref().is_some_and(|p| p.read_from_output(f));
+    let written = quorum::write_with(&out, &args.site.root, &files, args.force, !args.no_cache, &read_from_output);
     quorum::progress::done();
     let written = written.map_err(super::fatal)?;
     quorum::log_stage("write", t);
+    if let Some(previous) = &render.previous {
+        // Now that the output is in place, the index of its record pages for the next build.
+        let saved = quorum::cache_folder(&out).map(|(_, cache)| previous.save(&cache, &files));
+        if let Some(Err(e)) = saved {
+            eprintln!("warning: cannot keep the page index beside {}: {e}", out.display());
+        }
+        quorum::debug(&format!("previous output: {} record pages reused", previous.reused()));
+    }
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     let sums = files.iter().find(|f| f.path == "SHA256SUMS").map(|f| quorum::sha256_hex(&f.bytes));
     let warnings = checked.diagnostics.warning_count();

@@ -11,7 +11,7 @@ pub struct PageCache {
     pages: std::sync::Mutex<HashMap<String, (u64, bytes::Bytes)>>,
     /// Record pages by output path, under the key of their inputs (`Quick` in render): a
     /// hit skips computing the page's data too.
-    quick: std::sync::Mutex<HashMap<String, (u64, bytes::Bytes)>>,
+    quick: std::sync::Mutex<HashMap<String, (crate::fingerprint::Key, bytes::Bytes)>>,
     /// The SHA-256 of each page of the last build, with the page's bytes: a page reused from
     /// this cache is the same allocation (kept alive here, so its address cannot be reused by
     /// other bytes), and its digest is not computed again.
@@ -40,14 +40,14 @@ impl PageCache {
     }
 
     /// A record page whose inputs have `key`, when an earlier build made it.
-    pub(super) fn get_quick(&self, path: &str, key: u64) -> Option<bytes::Bytes> {
+    pub(super) fn get_quick(&self, path: &str, key: crate::fingerprint::Key) -> Option<bytes::Bytes> {
         let pages = self.quick.lock().ok()?;
         let html = pages.get(path).filter(|(k, _)| *k == key).map(|(_, html)| html.clone())?;
         self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Some(html)
     }
 
-    pub(super) fn put_quick(&self, path: &str, key: u64, html: &bytes::Bytes) {
+    pub(super) fn put_quick(&self, path: &str, key: crate::fingerprint::Key, html: &bytes::Bytes) {
         if let Ok(mut pages) = self.quick.lock() {
             pages.insert(path.to_string(), (key, html.clone()));
         }

@@ -9,15 +9,16 @@ use serde::Serialize;
 
 use super::RenderError;
 use crate::context as ctx;
-use crate::fingerprint::fingerprint;
+use crate::fingerprint::{Key, Strong, fingerprint};
 use crate::model::{Published, shown_at};
 use crate::output::OutputFile;
 use crate::record::Kind;
 use crate::site_map;
 
 /// Theme templates, overridden file by file by the site's own `templates/`.
-/// The templates, and a fingerprint of their sources (part of every page-cache key).
-pub(super) fn templates(root: &Path, theme: &str) -> Result<(tera::Tera, u64), RenderError> {
+/// The templates, and a fingerprint of their sources (part of every page-cache key), fast and
+/// strong.
+pub(super) fn templates(root: &Path, theme: &str) -> Result<(tera::Tera, u64, Key), RenderError> {
     let mut sources: BTreeMap<String, String> =
         crate::theme::TEMPLATES.iter().map(|(n, c)| (n.to_string(), c.to_string())).collect();
     let mut dirs = Vec::new();
@@ -46,7 +47,9 @@ pub(super) fn templates(root: &Path, theme: &str) -> Result<(tera::Tera, u64), R
     let mut tera = tera::Tera::new();
     tera.add_raw_templates(sources.iter().map(|(n, c)| (n.as_str(), c.as_str())))
         .map_err(|e| RenderError(format!("template error: {}", error_chain(&e))))?;
-    Ok((tera, fingerprint(0, &[&sources])))
+    let mut strong = Strong::default();
+    std::hash::Hash::hash(&sources, &mut strong);
+    Ok((tera, fingerprint(0, &[&sources]), strong.key()))
 }
 
 pub(super) fn error_chain(e: &dyn std::error::Error) -> String {

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::context as ctx;
-use crate::fingerprint::{Part, fingerprint};
+use crate::fingerprint::{Key, Part, Strong, fingerprint};
 use crate::markdown;
 use crate::metrics::Figures;
 use crate::model::{Published, Shown, shown, shown_at};
@@ -23,11 +23,13 @@ mod cache;
 mod files;
 mod links;
 mod pages;
+mod previous;
 
 pub use cache::PageCache;
 use files::{assets, error_chain, search_index, static_files, templates};
 use links::Links;
 use pages::Empty;
+pub use previous::Previous;
 
 /// Render settings that are not part of the content.
 #[derive(Clone, Debug, Default)]
@@ -39,6 +41,9 @@ pub struct RenderOptions {
     /// Remembers each page's HTML by a fingerprint of everything its template sees, so a
     /// rebuild (serve) skips the template for pages whose inputs are unchanged.
     pub cache: Option<std::sync::Arc<PageCache>>,
+    /// `quorum build`: the record pages of the previous output, reused where their inputs
+    /// are unchanged and the file there, read now, is what was written (`Previous`).
+    pub previous: Option<std::sync::Arc<Previous>>,
     /// Skip the check of the output's own links (serve: the same pages were checked by
     /// `build` and `check`, and the preview should update as fast as it can).
     pub skip_link_check: bool,
@@ -96,18 +101,22 @@ struct SiteCtx<'a> {
 /// are untouched by one edit. Reviews, registers and the other pages read figures of the
 /// whole site, so they are always computed (and only their template run is skipped).
 /// tests/integration/cache.rs compares cached builds with fresh ones after random edits.
+///
+/// The keys are SHA-256 (`Strong`): `quorum build` keeps them between builds
+/// (`.NAME.quorum-cache/pages`), and a key that someone could make collide would let a page
+/// made from one version of a record stand for another.
 struct Quick {
     /// The shared seed, the whole configuration, the files the site copies, the record
     /// files' names and the owners: what any record page may read.
-    global: u64,
+    global: Key,
     /// Lower-cased ID → fingerprint of the record's file text.
-    texts: HashMap<String, u64>,
+    texts: HashMap<String, Key>,
 }
 
 impl Quick {
-    fn new(site: &Published, seed: u64) -> Quick {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+    fn new(site: &Published, seed: Key) -> Quick {
+        use std::hash::Hash;
+        let mut h = Strong::default();
         seed.hash(&mut h);
         format!("{:?}", site.config).hash(&mut h);
         site.redacted.hash(&mut h);
@@ -120,17 +129,17 @@ impl Quick {
         }
         let texts = (site.sources.par_iter())
             .map(|(id, src)| {
-                let mut h = std::collections::hash_map::DefaultHasher::new();
+                let mut h = Strong::default();
                 src.file.hash(&mut h);
                 src.text.hash(&mut h);
-                (id.clone(), h.finish())
+                (id.clone(), h.key())
             })
             .collect();
-        Quick { global: h.finish(), texts }
+        Quick { global: h.key(), texts }
     }
 
     /// The page path and its key, for a record page that is not a review's.
-    fn key(&self, r: &Renderer, job: Job) -> Option<(String, u64)> {
+    fn key(&self, r: &Renderer, job: Job) -> Option<(String, Key)> {
         use std::hash::{Hash, Hasher};
         let Job::Record(kind, i) = job else { return None };
         let site = r.site;
@@ -168,7 +177,7 @@ impl Quick {
         named.extend(backlinks.into_iter().flatten().map(|b| b.from.to_lowercase()));
         named.sort();
         named.dedup();
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut h = Strong::default();
         self.global.hash(&mut h);
         (kind.label(), i, id).hash(&mut h);
         self.texts.get(&own).hash(&mut h);
@@ -181,11 +190,11 @@ impl Quick {
         site.systems.name(site.systems.of(kind, i)).hash(&mut h);
         files.hash(&mut h);
         let history = ctx::history_of(site, &files.iter().map(String::as_str).collect::<Vec<_>>());
-        h.write_u64(fingerprint(0, &[&history]));
+        h.write(&serde_json::to_vec(&history).unwrap_or_default());
         if kind == Kind::Audit {
             format!("{:?}", r.figures.audit_quotes.get(i)).hash(&mut h);
         }
-        Some((site_map::href(kind, id), h.finish()))
+        Some((site_map::href(kind, id), h.key()))
     }
 }
 
@@ -230,9 +239,12 @@ pub(crate) fn render(
     root: &Path,
     opts: &RenderOptions,
 ) -> Result<Vec<OutputFile>, RenderError> {
-    let (tera, templates_fp) = templates(root, &site.config.theme)?;
-    let r = Renderer::new(site, figures, warnings, tera, templates_fp, opts);
+    let (tera, templates_fp, templates_key) = templates(root, &site.config.theme)?;
+    let r = Renderer::new(site, figures, warnings, tera, (templates_fp, templates_key), opts);
+    let t = std::time::Instant::now();
     let mut files: Vec<OutputFile> = jobs(site).par_iter().map(|job| r.page(*job)).collect::<Result<_, _>>()?;
+    crate::log_stage("render: pages", t);
+    let t = std::time::Instant::now();
     if let Some(cache) = &opts.cache {
         cache.retain(&files.iter().map(|f| f.path.as_str()).collect());
         if std::env::var_os("QUORUM_LOG").is_some_and(|v| v == "debug") {
@@ -243,17 +255,21 @@ pub(crate) fn render(
     files.extend(assets(site)?);
     files.extend(crate::export::exports(site, figures, opts.base_url.as_deref()));
     files.push(search_index(site));
+    crate::log_stage("render: files, exports, search index", t);
+    let t = std::time::Instant::now();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.dedup_by(|later, earlier| later.path == earlier.path);
-    let sums = match &opts.cache {
-        Some(cache) => {
+    let sums = match (&opts.cache, &opts.previous) {
+        (Some(cache), _) => {
             let sums = crate::output::sha256sums_with(&files, |f| cache.digest(f));
             cache.keep_digests(&files, &sums.bytes);
             sums
         }
-        None => sha256sums(&files),
+        (None, Some(previous)) => crate::output::sha256sums_with(&files, |f| previous.digest(f)),
+        (None, None) => sha256sums(&files),
     };
     files.push(sums);
+    crate::log_stage("render: SHA256SUMS", t);
     Ok(files)
 }
 
@@ -293,7 +309,7 @@ impl<'a> Renderer<'a> {
         figures: &'a Figures,
         warnings: &'a Warnings,
         tera: tera::Tera,
-        templates_fp: u64,
+        (templates_fp, templates_key): (u64, Key),
         opts: &'a RenderOptions,
     ) -> Renderer<'a> {
         let mut r = Renderer {
@@ -332,8 +348,13 @@ impl<'a> Renderer<'a> {
         let mut navs: Vec<(&&str, &tera::Value)> = r.shared.nav.iter().collect();
         navs.sort_by_key(|(k, _)| **k);
         r.shared.seed = fingerprint(templates_fp, &[&r.shared.site, &navs, &r.shared.nav_pages, &opts.serve]);
-        if opts.cache.is_some() {
-            r.quick = Some(Quick::new(site, r.shared.seed));
+        if opts.cache.is_some() || opts.previous.is_some() {
+            // The same values as the seed, with the strong hash.
+            let mut h = Strong::default();
+            std::hash::Hasher::write(&mut h, &templates_key);
+            let shared = (&r.shared.site, &navs, &r.shared.nav_pages, opts.serve, env!("CARGO_PKG_VERSION"));
+            std::hash::Hasher::write(&mut h, &serde_json::to_vec(&shared).unwrap_or_default());
+            r.quick = Some(Quick::new(site, h.key()));
         }
         r
     }
@@ -344,10 +365,15 @@ impl Renderer<'_> {
     fn page(&self, job: Job) -> Result<OutputFile, RenderError> {
         // A record page whose inputs are all unchanged is reused before its data is computed.
         let quick = self.quick.as_ref().and_then(|q| q.key(self, job));
-        if let (Some(cache), Some((path, key))) = (&self.opts.cache, &quick)
-            && let Some(bytes) = cache.get_quick(path, *key)
-        {
-            return Ok(OutputFile { path: path.clone(), bytes });
+        if let Some((path, key)) = &quick {
+            if let Some(previous) = &self.opts.previous {
+                previous.note(path, *key);
+            }
+            if let Some(bytes) = (self.opts.cache.as_ref().and_then(|c| c.get_quick(path, *key)))
+                .or_else(|| self.opts.previous.as_ref().and_then(|p| p.get(path, *key)))
+            {
+                return Ok(OutputFile { path: path.clone(), bytes });
+            }
         }
         let file = self.page_from_spec(job)?;
         if let (Some(cache), Some((path, key))) = (&self.opts.cache, &quick) {

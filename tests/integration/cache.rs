@@ -129,48 +129,7 @@ fn random_edit_sequences_keep_cached_builds_equal_to_fresh_ones() {
     let _ = build(&root, Some(&cache));
     let mut applied = 0;
     for step in 0..40 {
-        let file = &files[next(files.len())];
-        let path = root.join(file);
-        let before = std::fs::read_to_string(&path).unwrap();
-        let after = match next(7) {
-            5 => {
-                // A new review moves the series: carry-over and gaps of untouched records.
-                let new = root.join(format!("content/reviews/MR-RANDOM-{step}.md"));
-                std::fs::write(
-                    &new,
-                    format!(
-                        "+++\ntitle = \"Extra review {step}\"\ndate = 2026-11-{:02}\nstatus = \"held\"\nchair = \"Ruth Okafor\"\n\n[[attendees]]\nname = \"Ruth Okafor\"\ntop_management = true\n+++\nDiscussed [[{}]].\n",
-                        1 + step % 18,
-                        ids[next(ids.len())]
-                    ),
-                )
-                .unwrap();
-                before.clone()
-            }
-            6 if file.starts_with("content/actions/")
-                && !before.contains("\nclosed =")
-                && !before.contains("\ncancelled =") =>
-            {
-                before.replacen("\n+++\n", "\nclosed = 2026-11-19\n+++\n", 1)
-            }
-            0 => before.replacen("title = \"", &format!("title = \"Edit {step}: "), 1),
-            1 => format!("{before}\nAlso see [[{}]].\n", ids[next(ids.len())]),
-            2 => before.replacen("value = ", "value = 1", 1),
-            3 => before.replacen("\n+++\n", "\nconfidential = true\n+++\n", 1),
-            _ => {
-                let new = root.join(format!("content/actions/A-RANDOM-{step}.md"));
-                std::fs::write(
-                    &new,
-                    format!(
-                        "+++\ntitle = \"New action {step}\"\nowner = \"Sam Reid\"\nraised = 2026-10-01\ndue = 2026-12-31\n+++\nFollows [[{}]].\n",
-                        ids[next(ids.len())]
-                    ),
-                )
-                .unwrap();
-                before.clone()
-            }
-        };
-        std::fs::write(&path, &after).unwrap();
+        let (path, before) = random_edit(&root, &files, &ids, step, &mut next);
         let opts = ::quorum::Options::new(&root);
         let render = RenderOptions { serve: true, cache: Some(cache.clone()), ..RenderOptions::default() };
         match ::quorum::build(&opts, &render) {
@@ -178,16 +137,134 @@ fn random_edit_sequences_keep_cached_builds_equal_to_fresh_ones() {
                 same(&cached, &build(&root, None));
                 applied += 1;
             }
-            Err(_) => {
-                // Not every random edit makes a valid site (a confidential record linked from
-                // a public one is fine, a `value = 1…` on a non-number is not): undo it.
-                std::fs::write(&path, &before).unwrap();
-                let _ = std::fs::remove_file(root.join(format!("content/actions/A-RANDOM-{step}.md")));
-                let _ = std::fs::remove_file(root.join(format!("content/reviews/MR-RANDOM-{step}.md")));
-            }
+            Err(_) => undo(&root, &path, &before, step),
         }
     }
     assert!(applied >= 25, "only {applied} of 40 random edits made a valid site");
+}
+
+/// One random edit of the kinds people make, written: the file edited and its text before.
+fn random_edit(
+    root: &std::path::Path,
+    files: &[String],
+    ids: &[String],
+    step: usize,
+    next: &mut impl FnMut(usize) -> usize,
+) -> (std::path::PathBuf, String) {
+    let file = &files[next(files.len())];
+    let path = root.join(file);
+    let before = std::fs::read_to_string(&path).unwrap();
+    let after = match next(7) {
+        5 => {
+            // A new review moves the series: carry-over and gaps of untouched records.
+            let new = root.join(format!("content/reviews/MR-RANDOM-{step}.md"));
+            std::fs::write(
+                &new,
+                format!(
+                    "+++\ntitle = \"Extra review {step}\"\ndate = 2026-11-{:02}\nstatus = \"held\"\nchair = \"Ruth Okafor\"\n\n[[attendees]]\nname = \"Ruth Okafor\"\ntop_management = true\n+++\nDiscussed [[{}]].\n",
+                    1 + step % 18,
+                    ids[next(ids.len())]
+                ),
+            )
+            .unwrap();
+            before.clone()
+        }
+        6 if file.starts_with("content/actions/")
+            && !before.contains("\nclosed =")
+            && !before.contains("\ncancelled =") =>
+        {
+            before.replacen("\n+++\n", "\nclosed = 2026-11-19\n+++\n", 1)
+        }
+        0 => before.replacen("title = \"", &format!("title = \"Edit {step}: "), 1),
+        1 => format!("{before}\nAlso see [[{}]].\n", ids[next(ids.len())]),
+        2 => before.replacen("value = ", "value = 1", 1),
+        3 => before.replacen("\n+++\n", "\nconfidential = true\n+++\n", 1),
+        _ => {
+            let new = root.join(format!("content/actions/A-RANDOM-{step}.md"));
+            std::fs::write(
+                &new,
+                format!(
+                    "+++\ntitle = \"New action {step}\"\nowner = \"Sam Reid\"\nraised = 2026-10-01\ndue = 2026-12-31\n+++\nFollows [[{}]].\n",
+                    ids[next(ids.len())]
+                ),
+            )
+            .unwrap();
+            before.clone()
+        }
+    };
+    std::fs::write(&path, &after).unwrap();
+    (path, before)
+}
+
+/// Undoes [`random_edit`]: not every random edit makes a valid site (a confidential record
+/// linked from a public one is fine, a `value = 1…` on a non-number is not).
+fn undo(root: &std::path::Path, path: &std::path::Path, before: &str, step: usize) {
+    std::fs::write(path, before).unwrap();
+    let _ = std::fs::remove_file(root.join(format!("content/actions/A-RANDOM-{step}.md")));
+    let _ = std::fs::remove_file(root.join(format!("content/reviews/MR-RANDOM-{step}.md")));
+}
+
+/// `quorum build` keeps the index of its record pages and a spare output beside the output,
+/// and a rebuild takes unchanged pages from the output folder. After random edits, with pages
+/// of the live output and of the spare tampered with now and then (same length, one byte
+/// changed), every rebuild's output equals a build with `--no-cache` into a fresh folder.
+#[test]
+fn random_edit_sequences_keep_rebuilds_equal_to_fresh_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    assert!(quorum(&["init", "--example", root.to_str().unwrap()]).status.success());
+    let (out, fresh) = (dir.path().join("out"), dir.path().join("fresh"));
+    let spare = dir.path().join(".out.quorum-cache/spare");
+    let build = |to: &std::path::Path, extra: &[&str]| {
+        let mut args = vec!["build", "--root", root.to_str().unwrap(), "--output-dir", to.to_str().unwrap()];
+        args.extend(extra);
+        quorum(&args)
+    };
+    let files = record_files(&root);
+    let ids: Vec<String> =
+        files.iter().map(|f| f.rsplit('/').next().unwrap().trim_end_matches(".md").to_string()).collect();
+    let mut seed: u64 = 0xb017_d5ee;
+    let mut next = |n: usize| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n
+    };
+    assert!(build(&out, &[]).status.success());
+    let (mut applied, mut tampered) = (0, 0);
+    for step in 0..30 {
+        let (path, before) = random_edit(&root, &files, &ids, step, &mut next);
+        // Now and then, a record page of the live output or of the spare is changed in place.
+        if next(3) == 0 {
+            let pages: Vec<std::path::PathBuf> = ["actions", "nonconformities", "objectives"]
+                .iter()
+                .flat_map(|k| std::fs::read_dir(out.join(k)).into_iter().flatten())
+                .filter_map(|e| e.ok().map(|e| e.path().join("index.html")))
+                .filter(|p| p.is_file())
+                .collect();
+            let page = &pages[next(pages.len())];
+            let target = if next(2) == 0 || !spare.is_dir() {
+                page.clone()
+            } else {
+                spare.join(page.strip_prefix(&out).unwrap())
+            };
+            if let Ok(mut bytes) = std::fs::read(&target) {
+                let at = bytes.iter().position(|b| *b == b'<').unwrap();
+                bytes[at] = b'{';
+                std::fs::write(&target, bytes).unwrap();
+                tampered += 1;
+            }
+        }
+        let o = build(&out, &[]);
+        if !o.status.success() {
+            undo(&root, &path, &before, step);
+            continue;
+        }
+        let _ = std::fs::remove_dir_all(&fresh);
+        assert!(build(&fresh, &["--no-cache"]).status.success());
+        crate::support::assert_same_tree(&crate::support::tree(&fresh), &crate::support::tree(&out));
+        applied += 1;
+    }
+    assert!(applied >= 18 && tampered >= 5, "only {applied} of 30 random edits made a valid site, {tampered} tampered");
+    assert!(!dir.path().join(".fresh.quorum-cache").exists(), "--no-cache keeps nothing beside its output");
 }
 
 /// A review that names an action nowhere still moves the series under it: made

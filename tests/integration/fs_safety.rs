@@ -93,7 +93,7 @@ fn backslash_attachment_name_is_an_error_and_nothing_is_written() {
     assert_same_tree(&before, &tree(&out));
     let everything = tree(parent.path());
     assert!(!everything.keys().any(|k| k.contains("victim")), "nothing written anywhere: {:?}", everything.keys());
-    assert_eq!(names(&parent.path().join("a/b/c")), ["public"]);
+    assert_eq!(names(&parent.path().join("a/b/c")), [".public.quorum-cache", "public"]);
 
     let (code, diags) = site.check_json(&[]);
     assert_eq!(code, 1);

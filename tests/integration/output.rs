@@ -34,7 +34,8 @@ fn failed_build_leaves_the_previous_output_untouched() {
     let o = site.build(&out, &[]);
     assert_eq!(o.status.code(), Some(1), "content errors exit 1: {}", lossy(&o.stderr));
     assert_same_tree(&before, &tree(&out));
-    assert_eq!(names(parent.path()), ["public"], "no staging folder is left behind");
+    assert_eq!(names(parent.path()), [".public.quorum-cache", "public"], "no staging folder is left behind");
+    assert_eq!(names(&parent.path().join(".public.quorum-cache")), ["pages"], "the index of the first build's pages");
 }
 
 #[test]
@@ -155,12 +156,12 @@ fn a_rebuild_writes_only_what_changed_and_equals_a_cold_build() {
     assert_same_tree(&tree(&cold), &tree(&out));
     assert_eq!(
         names(parent.path()),
-        [".public.quorum-cache", "cold", "public"],
+        [".cold.quorum-cache", ".public.quorum-cache", "cold", "public"],
         "no staging or old folder is left behind; the previous output is kept as the spare"
     );
-    assert_eq!(names(&parent.path().join(".public.quorum-cache")), ["spare"]);
-    // A cold build keeps nothing beside its output.
-    assert_eq!(names(parent.path()).iter().filter(|n| n.starts_with(".cold")).count(), 0);
+    assert_eq!(names(&parent.path().join(".public.quorum-cache")), ["pages", "spare"]);
+    // A cold build keeps only the index of its pages beside its output.
+    assert_eq!(names(&parent.path().join(".cold.quorum-cache")), ["pages"]);
 }
 
 /// The third build brings the spare (the output before the previous one) up to date instead
