@@ -9,12 +9,17 @@ use serde::ser::{self, Serialize};
 /// A template context value: it can be fingerprinted and converted for Tera.
 pub(crate) trait Part: Send {
     fn feed(&self, h: &mut DefaultHasher);
+    fn feed_strong(&self, h: &mut Strong);
     fn to_value(&self) -> tera::Value;
 }
 
 impl<T: Serialize + Send + ?Sized> Part for T {
     fn feed(&self, h: &mut DefaultHasher) {
         // Hashing cannot fail; `Never` has no values.
+        let _ = self.serialize(&mut HashSer(h));
+    }
+
+    fn feed_strong(&self, h: &mut Strong) {
         let _ = self.serialize(&mut HashSer(h));
     }
 
@@ -61,6 +66,17 @@ impl Strong {
     }
 }
 
+/// [`fingerprint`] with SHA-256, for keys kept between builds.
+pub(crate) fn fingerprint_strong(seed: &Key, parts: &[&dyn Part]) -> Key {
+    let mut h = Strong::default();
+    h.write(seed);
+    for p in parts {
+        p.feed_strong(&mut h);
+        h.write_u8(0xfe);
+    }
+    h.key()
+}
+
 /// Never produced: hashing cannot fail.
 #[derive(Debug)]
 pub(crate) struct Never;
@@ -80,9 +96,9 @@ impl ser::Error for Never {
 }
 
 /// Writes a tag byte before each value so that different shapes never hash alike.
-pub(crate) struct HashSer<'a>(&'a mut DefaultHasher);
+pub(crate) struct HashSer<'a, H: Hasher>(&'a mut H);
 
-impl HashSer<'_> {
+impl<H: Hasher> HashSer<'_, H> {
     fn tag(&mut self, t: u8) {
         self.0.write_u8(t);
     }
@@ -96,7 +112,7 @@ impl HashSer<'_> {
 
 type R = Result<(), Never>;
 
-impl<'a, 'b> ser::Serializer for &'a mut HashSer<'b> {
+impl<'a, 'b, H: Hasher> ser::Serializer for &'a mut HashSer<'b, H> {
     type Ok = ();
     type Error = Never;
     type SerializeSeq = Self;
@@ -215,7 +231,7 @@ impl<'a, 'b> ser::Serializer for &'a mut HashSer<'b> {
 
 macro_rules! compound {
     ($($trait:ident { $($fn:ident $(, $key:ident)?);* }),*) => {$(
-        impl<'a, 'b> ser::$trait for &'a mut HashSer<'b> {
+        impl<'a, 'b, H: Hasher> ser::$trait for &'a mut HashSer<'b, H> {
             type Ok = ();
             type Error = Never;
             $(fn $fn<T: ?Sized + Serialize>(&mut self, $($key: &'static str,)? value: &T) -> R {
@@ -239,7 +255,7 @@ compound!(
     SerializeStructVariant { serialize_field, key }
 );
 
-impl<'a, 'b> ser::SerializeMap for &'a mut HashSer<'b> {
+impl<'a, 'b, H: Hasher> ser::SerializeMap for &'a mut HashSer<'b, H> {
     type Ok = ();
     type Error = Never;
     fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> R {

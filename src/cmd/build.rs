@@ -98,7 +98,7 @@ pub fn run(args: BuildArgs) -> Result<(), super::Error> {
         if let Some(Err(e)) = saved {
             eprintln!("warning: cannot keep the page index beside {}: {e}", out.display());
         }
-        quorum::debug(&format!("previous output: {} record pages reused", previous.reused()));
+        quorum::debug(&format!("previous output: {} pages reused", previous.reused()));
     }
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     let sums = files.iter().find(|f| f.path == "SHA256SUMS").map(|f| quorum::sha256_hex(&f.bytes));

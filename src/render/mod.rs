@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::context as ctx;
-use crate::fingerprint::{Key, Part, Strong, fingerprint};
+use crate::fingerprint::{Key, Part, Strong, fingerprint, fingerprint_strong};
 use crate::markdown;
 use crate::metrics::Figures;
 use crate::model::{Published, Shown, shown, shown_at};
@@ -222,6 +222,8 @@ struct Renderer<'a> {
     shared: Shared,
     /// With a page cache: what tells, before a record page is computed, that it is the same.
     quick: Option<Quick>,
+    /// With the previous output: the seed of the strong keys of the other pages' contexts.
+    strong_seed: Option<Key>,
     site: &'a Published,
     figures: &'a Figures,
     warnings: &'a Warnings,
@@ -315,6 +317,7 @@ impl<'a> Renderer<'a> {
         let mut r = Renderer {
             shared: Shared { seed: 0, site: tera::Value::none(), nav: HashMap::new(), nav_pages: tera::Value::none() },
             quick: None,
+            strong_seed: None,
             site,
             figures,
             warnings,
@@ -354,7 +357,9 @@ impl<'a> Renderer<'a> {
             std::hash::Hasher::write(&mut h, &templates_key);
             let shared = (&r.shared.site, &navs, &r.shared.nav_pages, opts.serve, env!("CARGO_PKG_VERSION"));
             std::hash::Hasher::write(&mut h, &serde_json::to_vec(&shared).unwrap_or_default());
-            r.quick = Some(Quick::new(site, h.key()));
+            let seed = h.key();
+            r.quick = Some(Quick::new(site, seed));
+            r.strong_seed = Some(seed);
         }
         r
     }
@@ -375,37 +380,45 @@ impl Renderer<'_> {
                 return Ok(OutputFile { path: path.clone(), bytes });
             }
         }
-        let file = self.page_from_spec(job)?;
+        let file = self.page_from_spec(job, quick.is_none())?;
         if let (Some(cache), Some((path, key))) = (&self.opts.cache, &quick) {
             cache.put_quick(path, *key, &file.bytes);
         }
         Ok(file)
     }
 
-    /// One page from its data, through the template or the page cache.
-    fn page_from_spec(&self, job: Job) -> Result<OutputFile, RenderError> {
+    /// One page from its data, through the template or the page cache; with `by_context`, a
+    /// page without a quick key, also from the previous output when its whole template
+    /// context is what made the page there (reviews, registers and the other whole-site
+    /// pages: most are unchanged by one edit, though all their data is computed).
+    fn page_from_spec(&self, job: Job, by_context: bool) -> Result<OutputFile, RenderError> {
         let spec = self.spec(job)?;
-        let key = self.opts.cache.as_ref().map(|_| {
-            let canonical = self.canonical(&spec.path);
-            let s = &spec;
-            let parts: [&dyn Part; 10] = [
-                &s.template,
-                &s.path,
-                &s.title,
-                &s.section,
-                &s.crumbs,
-                &canonical,
-                &*s.data,
-                &s.notices.as_slice(),
-                &s.backlinks_withheld,
-                &s.history,
-            ];
-            fingerprint(self.shared.seed, &parts)
-        });
+        let canonical = self.canonical(&spec.path);
+        let s = &spec;
+        let parts: [&dyn Part; 10] = [
+            &s.template,
+            &s.path,
+            &s.title,
+            &s.section,
+            &s.crumbs,
+            &canonical,
+            &*s.data,
+            &s.notices.as_slice(),
+            &s.backlinks_withheld,
+            &s.history,
+        ];
+        let key = self.opts.cache.as_ref().map(|_| fingerprint(self.shared.seed, &parts));
         if let (Some(cache), Some(key)) = (&self.opts.cache, key)
             && let Some(bytes) = cache.get(&spec.path, key)
         {
             return Ok(OutputFile { path: spec.path, bytes });
+        }
+        if by_context && let (Some(previous), Some(seed)) = (&self.opts.previous, &self.strong_seed) {
+            let strong = fingerprint_strong(seed, &parts);
+            previous.note(&spec.path, strong);
+            if let Some(bytes) = previous.get(&spec.path, strong) {
+                return Ok(OutputFile { path: spec.path, bytes });
+            }
         }
         let (path, template) = (&spec.path, spec.template);
         let html = self
