@@ -56,9 +56,15 @@ fn unpinned(site_toml: &str) -> String {
         + "\n"
 }
 
+/// The `.gitignore` of a new site: the default output and what builds keep beside it (the
+/// page index and spare output, and the staging folder and lock while a build runs).
+const GITIGNORE: &str =
+    "# quorum build writes the site here, and keeps .public.quorum-cache/ beside it.\n/public/\n/.public.quorum-*\n";
+
 /// Writes the Fernhill example site into `dir` (absent or empty).
 pub fn write_example(dir: &Path) -> Result<Initialised, String> {
     ensure_empty(dir)?;
+    write(dir, ".gitignore", GITIGNORE.as_bytes())?;
     for (rel, bytes) in FILES {
         if *rel == "site.toml" {
             write(dir, rel, unpinned(&String::from_utf8_lossy(bytes)).as_bytes())?;
@@ -66,7 +72,7 @@ pub fn write_example(dir: &Path) -> Result<Initialised, String> {
             write(dir, rel, bytes)?;
         }
     }
-    Ok(Initialised { files: FILES.len(), first_review: None })
+    Ok(Initialised { files: FILES.len() + 1, first_review: None })
 }
 
 const SITE_TOML: &str = r#"# quorum site settings. Every key is described in docs/content-format.md of quorum.
@@ -109,6 +115,7 @@ their corrective actions, and the objectives we measure.
 pub fn write_empty(dir: &Path, today: Date) -> Result<Initialised, String> {
     ensure_empty(dir)?;
     write(dir, "site.toml", SITE_TOML.as_bytes())?;
+    write(dir, ".gitignore", GITIGNORE.as_bytes())?;
     write(dir, "content/_index.md", HOME.as_bytes())?;
     for kind in [Kind::Review, Kind::Action, Kind::Nonconformity, Kind::Objective, Kind::Audit] {
         let folder = dir.join("content").join(kind.folder());
@@ -116,7 +123,7 @@ pub fn write_empty(dir: &Path, today: Date) -> Result<Initialised, String> {
     }
     let req = crate::scaffold::Request { kind: Kind::Review, id: None, date: today.add_months(1) };
     let review = crate::scaffold::create(dir, &req)?;
-    Ok(Initialised { files: 3, first_review: Some(review.path.to_string_lossy().replace('\\', "/")) })
+    Ok(Initialised { files: 4, first_review: Some(review.path.to_string_lossy().replace('\\', "/")) })
 }
 
 #[cfg(test)]

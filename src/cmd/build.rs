@@ -39,8 +39,9 @@ pub struct BuildArgs {
     /// `ssh-keygen -Y verify -n quorum` and `quorum verify --allowed-signers` check
     #[arg(long, value_name = "KEYFILE")]
     sign: Option<PathBuf>,
-    /// Build from nothing kept by earlier builds: no record page is taken from the previous
-    /// output and no spare output is used or kept beside it (.NAME.quorum-cache)
+    /// Build from nothing kept by earlier builds: no page is taken from the previous output,
+    /// and the page index and spare output beside it (.NAME.quorum-cache) are neither used
+    /// nor written; the output is the same bytes
     #[arg(long)]
     no_cache: bool,
 }

@@ -20,6 +20,17 @@ fn init_creates_a_site_that_checks_and_builds() {
     assert!(dir.join("public/index.html").is_file());
     let o = quorum(&["verify", dir.join("public").to_str().expect("UTF-8")]);
     assert_success(&o, "verify of the new site's build");
+
+    // What the builds write and keep beside the output stays out of git.
+    assert_success(&quorum_in(&dir, &["build"]), "rebuild");
+    assert!(dir.join(".public.quorum-cache/spare").is_dir());
+    let git = |args: &[&str]| std::process::Command::new("git").args(args).current_dir(&dir).output();
+    if git(&["init", "-q"]).is_ok_and(|o| o.status.success()) {
+        let status = git(&["status", "--porcelain", "--untracked-files=all"]).expect("git status");
+        let listed = lossy(&status.stdout);
+        assert!(listed.contains("site.toml") && listed.contains(".gitignore"), "{listed}");
+        assert!(!listed.contains("public"), "build output is ignored: {listed}");
+    }
 }
 
 #[test]
