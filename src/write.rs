@@ -97,7 +97,7 @@ pub fn write_with(
     let staged = if spare_too && is_spare(&cache, &spare) && std::fs::rename(&spare, &staging).is_ok() {
         sync(&staging, files, previous, read_from_output)
     } else {
-        stage(&staging, files, previous)
+        stage(&staging, files, previous, read_from_output)
     };
     let written = match staged {
         Ok(w) => w,
@@ -304,7 +304,12 @@ fn remove_any(path: &Path) -> std::io::Result<()> {
     }
 }
 
-fn stage(staging: &Path, files: &[OutputFile], previous: Option<&Path>) -> Result<Written, WriteError> {
+fn stage(
+    staging: &Path,
+    files: &[OutputFile],
+    previous: Option<&Path>,
+    read_from_output: &(dyn Fn(&OutputFile) -> bool + Sync),
+) -> Result<Written, WriteError> {
     use rayon::prelude::*;
     std::fs::create_dir_all(staging).map_err(io("cannot create", staging))?;
     make_dirs(staging, &folders(files), &std::collections::HashSet::new())?;
@@ -313,6 +318,15 @@ fn stage(staging: &Path, files: &[OutputFile], previous: Option<&Path>) -> Resul
         .par_iter()
         .map(|f| {
             let path = staging.join(&f.path);
+            // A page this build has just read from the previous output's regular file of the
+            // same path holds these bytes: linked without reading it again.
+            if let Some(old) = previous.map(|p| p.join(&f.path))
+                && read_from_output(f)
+                && std::fs::symlink_metadata(&old).is_ok_and(|m| m.file_type().is_file())
+                && std::fs::hard_link(&old, &path).is_ok()
+            {
+                return Ok(true);
+            }
             place(&path, &f.bytes, previous, &f.path).map_err(io("cannot write", &path))
         })
         .collect::<Result<_, _>>()?;
