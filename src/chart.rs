@@ -870,19 +870,26 @@ pub(crate) fn objective(
     out
 }
 
-/// The words above an objective chart's value axis.
-fn value_axis_title(unit: &str, axis: &Axis) -> String {
+/// The words above an objective chart's value axis, in at most `room` of width. A truncated
+/// axis always says where it starts, in fewer words when the full sentence does not fit (a
+/// phone's drawing with a long start such as 99.1175).
+fn value_axis_title(unit: &str, axis: &Axis, room: f64, font: f64) -> String {
     let what = match unit {
         "" => "value".to_string(),
         "%" => "value in %".to_string(),
         u => format!("value in {u}"),
     };
-    if axis.truncated {
-        let from = if axis.lo > 0.0 { axis.lo } else { axis.hi };
-        format!("{what} · axis starts at {}, not 0", axis.label(from))
-    } else {
-        what
+    if !axis.truncated {
+        return what;
     }
+    let from = axis.label(if axis.lo > 0.0 { axis.lo } else { axis.hi });
+    let choices = [
+        format!("{what} · axis starts at {from}, not 0"),
+        format!("{what} · axis from {from}, not 0"),
+        format!("axis starts at {from}, not 0"),
+    ];
+    let fallback = format!("from {from}, not 0");
+    choices.into_iter().find(|t| text_width(t, font, false) <= room).unwrap_or(fallback)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -911,7 +918,8 @@ fn draw_objective(
     let y1 = size.h - 8.0 - font * 1.3;
     let max_ticks = ((y1 - y0) / (font * 2.4)).floor().clamp(2.0, 6.0) as usize;
     let axis = value_axis(axis_values, unit == "%", max_ticks);
-    c.text(4.0, title_y, Anchor::Start, &value_axis_title(unit, &axis), Style { class: "axis-title", ..PLAIN });
+    let axis_title = value_axis_title(unit, &axis, size.w - 8.0, font);
+    c.text(4.0, title_y, Anchor::Start, &axis_title, Style { class: "axis-title", ..PLAIN });
     let widest_tick = axis.ticks().iter().map(|v| text_width(&axis.label(*v), font, false)).fold(0.0, f64::max);
     let x0 = 12.0 + widest_tick;
     let x1 = size.w - 12.0;

@@ -312,6 +312,17 @@ fn objective_chart_snapshot() {
     insta::assert_snapshot!("objective", svg);
 }
 
+/// The case proptest found: a phone's drawing of an axis that starts at 99.1175 days, whose
+/// full "axis starts at" sentence is wider than the drawing. It still says where the axis
+/// starts, in fewer words.
+#[test]
+fn a_long_axis_start_is_said_in_fewer_words_on_a_phone() {
+    let svg = objective("o", "t", "d", &[], 99.13, Some(99.12), "days");
+    assert_no_overlap(&svg).unwrap();
+    assert!(svg.contains("value in days · axis starts at 99.1175, not 0"), "the wide drawing has room: {svg}");
+    assert!(svg.contains(", not 0<") && svg.matches("99.1175, not 0").count() == 2, "both drawings say it: {svg}");
+}
+
 #[test]
 fn pct_rounds_half_up() {
     assert_eq!(pct(0.125), 13);
