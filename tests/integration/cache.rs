@@ -119,13 +119,8 @@ fn random_edit_sequences_keep_cached_builds_equal_to_fresh_ones() {
     assert!(quorum(&["init", "--example", root.to_str().unwrap()]).status.success());
     let cache = Arc::new(PageCache::default());
     let files = record_files(&root);
-    let ids: Vec<String> =
-        files.iter().map(|f| f.rsplit('/').next().unwrap().trim_end_matches(".md").to_string()).collect();
-    let mut seed: u64 = 0x5eed_1234;
-    let mut next = |n: usize| {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        ((seed >> 33) as usize) % n
-    };
+    let ids = ids_of(&files);
+    let mut next = random(0x5eed_1234);
     let _ = build(&root, Some(&cache));
     let mut applied = 0;
     for step in 0..40 {
@@ -141,6 +136,19 @@ fn random_edit_sequences_keep_cached_builds_equal_to_fresh_ones() {
         }
     }
     assert!(applied >= 25, "only {applied} of 40 random edits made a valid site");
+}
+
+/// The record IDs of record files (their names without `.md`).
+fn ids_of(files: &[String]) -> Vec<String> {
+    files.iter().map(|f| f.rsplit('/').next().unwrap().trim_end_matches(".md").to_string()).collect()
+}
+
+/// A seeded generator of numbers below `n`, the same sequence on every run.
+fn random(mut seed: u64) -> impl FnMut(usize) -> usize {
+    move |n| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n
+    }
 }
 
 /// One random edit of the kinds people make, written: the file edited and its text before.
@@ -221,13 +229,8 @@ fn random_edit_sequences_keep_rebuilds_equal_to_fresh_builds() {
         quorum(&args)
     };
     let files = record_files(&root);
-    let ids: Vec<String> =
-        files.iter().map(|f| f.rsplit('/').next().unwrap().trim_end_matches(".md").to_string()).collect();
-    let mut seed: u64 = 0xb017_d5ee;
-    let mut next = |n: usize| {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        ((seed >> 33) as usize) % n
-    };
+    let ids = ids_of(&files);
+    let mut next = random(0xb017_d5ee);
     assert!(build(&out, &[]).status.success());
     let (mut applied, mut tampered) = (0, 0);
     for step in 0..30 {
